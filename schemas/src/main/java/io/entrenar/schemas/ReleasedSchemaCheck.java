@@ -1,0 +1,2 @@
+package io.entrenar.schemas;
+public final class ReleasedSchemaCheck { public static void main(String[] a) {} }
