@@ -45,7 +45,36 @@ public final class AvroCompatibility {
     private static void describe(List<String> messages, String direction, Schema reader, Schema writer) {
         var result = SchemaCompatibility.checkReaderWriterCompatibility(reader, writer).getResult();
         for (Incompatibility i : result.getIncompatibilities()) {
-            messages.add(direction + ": " + i.getType() + " at " + i.getLocation() + ": " + i.getMessage());
+            messages.add(direction + ": " + i.getType() + " at " + fieldPath(reader, i.getLocation()) + ": " + i.getMessage());
         }
+    }
+
+    /**
+     * Turns Avro's location ({@code /fields/5/type/items}) into field names of the reader schema
+     * ({@code sequence[]}), which is what a person fixing the schema looks for.
+     */
+    static String fieldPath(Schema reader, String location) {
+        StringBuilder path = new StringBuilder();
+        Schema current = reader;
+        String[] tokens = location.split("/");
+        for (int t = 0; t < tokens.length && current != null; t++) {
+            String token = tokens[t];
+            if (token.equals("fields") && t + 1 < tokens.length && current.getType() == Schema.Type.RECORD) {
+                Schema.Field field = current.getFields().get(Integer.parseInt(tokens[++t]));
+                path.append(path.length() == 0 ? "" : ".").append(field.name());
+                current = field.schema();
+            } else if (token.equals("items") && current.getType() == Schema.Type.ARRAY) {
+                path.append("[]");
+                current = current.getElementType();
+            } else if (token.equals("values") && current.getType() == Schema.Type.MAP) {
+                path.append("{}");
+                current = current.getValueType();
+            } else if (token.matches("\\d+") && current.getType() == Schema.Type.UNION) {
+                current = current.getTypes().get(Integer.parseInt(token));
+                path.append("<").append(current.getName()).append(">");
+            }
+        }
+        String named = path.length() == 0 ? reader.getFullName() : reader.getFullName() + "." + path;
+        return named + " (" + location + ")";
     }
 }

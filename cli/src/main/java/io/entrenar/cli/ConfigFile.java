@@ -1,0 +1,165 @@
+package io.entrenar.cli;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * A {@code key=value} configuration file merged with {@code ENTRENAR_*} environment overrides,
+ * checked against a component's {@link ConfigDef} before anything starts. Every error names the
+ * file and line, and unknown keys get a "did you mean".
+ */
+final class ConfigFile {
+    static final String ENV_PREFIX = "ENTRENAR_";
+    private static final Pattern KEY_IN_KAFKA_MESSAGE = Pattern.compile("configuration ([^\\s:]+)");
+
+    private final String source;
+    private final Map<String, String> values;
+    private final Map<String, Integer> lines;
+
+    private ConfigFile(String source, Map<String, String> values, Map<String, Integer> lines) {
+        this.source = source;
+        this.values = values;
+        this.lines = lines;
+    }
+
+    /** No file: defaults plus environment and command-line values. */
+    static ConfigFile empty() {
+        return new ConfigFile("(no config file)", new LinkedHashMap<>(), new LinkedHashMap<>());
+    }
+
+    static ConfigFile load(Path path) {
+        List<String> text;
+        try {
+            text = Files.readAllLines(path);
+        } catch (IOException e) {
+            throw new InvalidConfigException(path + ": cannot read the config file: " + e.getMessage());
+        }
+        Map<String, String> values = new LinkedHashMap<>();
+        Map<String, Integer> lines = new LinkedHashMap<>();
+        for (int i = 0; i < text.size(); i++) {
+            String line = text.get(i).strip();
+            int lineNo = i + 1;
+            if (line.isEmpty() || line.startsWith("#") || line.startsWith("!")) {
+                continue;
+            }
+            int sep = separator(line);
+            if (sep <= 0) {
+                throw new InvalidConfigException(path + ":" + lineNo + ": expected key=value, found '" + line + "'");
+            }
+            String key = line.substring(0, sep).strip();
+            String value = line.substring(sep + 1).strip();
+            if (lines.containsKey(key)) {
+                throw new InvalidConfigException(path + ":" + lineNo + ": " + key + " is already set on line " + lines.get(key));
+            }
+            values.put(key, value);
+            lines.put(key, lineNo);
+        }
+        return new ConfigFile(path.toString(), values, lines);
+    }
+
+    /**
+     * The effective settings: file values, then {@code ENTRENAR_<KEY>} environment variables (dots and
+     * dashes as underscores), then {@code overrides} from the command line. Unknown file keys fail.
+     */
+    Map<String, Object> resolve(ConfigDef def, Set<String> dynamicPrefixes, Map<String, String> env, Map<String, ?> overrides) {
+        for (String key : values.keySet()) {
+            boolean known = def.names().contains(key) || dynamicPrefixes.stream().anyMatch(key::startsWith);
+            if (!known) {
+                throw new InvalidConfigException(where(key) + ": unknown key " + key + suggestion(key, def.names()));
+            }
+        }
+        Map<String, Object> resolved = new LinkedHashMap<>(values);
+        for (String key : def.names()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) {
+                resolved.put(key, fromEnv);
+            }
+        }
+        overrides.forEach((k, v) -> {
+            if (v != null) {
+                resolved.put(k, v);
+            }
+        });
+        return resolved;
+    }
+
+    /** Rewrites a Kafka {@link ConfigException} so that it points at the line that caused it. */
+    InvalidConfigException explain(ConfigException e, Map<String, String> env) {
+        Matcher m = KEY_IN_KAFKA_MESSAGE.matcher(String.valueOf(e.getMessage()));
+        String key = m.find() ? m.group(1) : null;
+        String place;
+        if (key != null && env.containsKey(envName(key))) {
+            place = "environment variable " + envName(key);
+        } else if (key != null && lines.containsKey(key)) {
+            place = where(key);
+        } else {
+            place = source;
+        }
+        return new InvalidConfigException(place + ": " + e.getMessage());
+    }
+
+    static String envName(String key) {
+        return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
+    }
+
+    private String where(String key) {
+        return source + ":" + lines.get(key);
+    }
+
+    private static int separator(CharSequence line) {
+        for (int i = 0; i < line.length(); i++) {
+            char c = line.charAt(i);
+            if (c == '=' || c == ':') {
+                return i;
+            }
+        }
+        return -1;
+    }
+
+    static String suggestion(String key, Set<String> known) {
+        return known.stream()
+                .min(Comparator.comparingInt(k -> distance(k, key)))
+                .filter(best -> distance(best, key) <= Math.max(2, key.length() / 3))
+                .map(best -> " (did you mean " + best + "?)")
+                .orElse("; known keys: " + String.join(", ", known.stream().sorted().toList()));
+    }
+
+    static int distance(String a, String b) {
+        int[] prev = new int[b.length() + 1];
+        int[] cur = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            prev[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            cur[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
+                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
+            }
+            int[] t = prev;
+            prev = cur;
+            cur = t;
+        }
+        return prev[b.length()];
+    }
+
+    /** A configuration error, already phrased for the user with file and line. */
+    static final class InvalidConfigException extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+
+        InvalidConfigException(String message) {
+            super(message);
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package io.entrenar.cli;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** The {@code entrenar} command. */
+@Command(name = "entrenar",
+        mixinStandardHelpOptions = true,
+        versionProvider = VersionProvider.class,
+        description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
+        subcommands = {StackCommand.class, TopicsCommand.class, CommandLine.HelpCommand.class})
+public final class Entrenar {
+
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cli = new CommandLine(new Entrenar());
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            if (e instanceof ConfigFile.InvalidConfigException) {
+                commandLine.getErr().println("entrenar: invalid configuration: " + e.getMessage());
+                return 2;
+            }
+            commandLine.getErr().println("entrenar " + commandLine.getCommandName() + ": " + e.getMessage());
+            if (System.getenv("ENTRENAR_DEBUG") != null) {
+                e.printStackTrace(commandLine.getErr());
+            }
+            return 1;
+        });
+        return cli;
+    }
+}

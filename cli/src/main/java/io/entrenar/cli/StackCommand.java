@@ -1,0 +1,91 @@
+package io.entrenar.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.entrenar.schemas.TopicCatalogue;
+import io.entrenar.stack.EmbeddedStack;
+import io.entrenar.stack.StackConfig;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code entrenar stack}: the embedded broker and registry in the foreground until Ctrl+C. */
+@Command(name = "stack", mixinStandardHelpOptions = true,
+        description = {"Starts the embedded stack (Kafka broker in KRaft mode + schema registry), prints its addresses "
+                + "and runs until Ctrl+C.",
+                "Settings come from --config FILE (key=value), then ENTRENAR_<KEY> environment variables, then options."})
+final class StackCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value lines).")
+    Path configFile;
+
+    @Option(names = "--data-dir", paramLabel = "DIR", description = "Data directory (default ~/.entrenar).")
+    String dataDir;
+
+    @Option(names = "--host", description = "Listen and advertised address (default 127.0.0.1).")
+    String host;
+
+    @Option(names = "--kafka-port", paramLabel = "PORT", description = "Broker port (default 9092; 0 = any free port).")
+    Integer kafkaPort;
+
+    @Option(names = "--registry-port", paramLabel = "PORT", description = "Schema registry port (default 8081; 0 = any free port).")
+    Integer registryPort;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        StackConfig config = config(System.getenv());
+        PrintWriter out = spec.commandLine().getOut();
+        out.println("Starting the Entrenar embedded stack (data in " + config.dataDir() + ") ...");
+        out.flush();
+        EmbeddedStack stack = EmbeddedStack.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping the embedded stack ...");
+            out.flush();
+            stack.close();
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
+        }, "entrenar-stack-shutdown"));
+        printAddresses(out, stack);
+        stopped.await();
+        return 0;
+    }
+
+    StackConfig config(Map<String, String> env) {
+        ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
+        Map<String, Object> options = new HashMap<>();
+        options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
+        options.put(StackConfig.HOST_CONFIG, host);
+        options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
+        options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
+        Map<String, Object> settings = file.resolve(StackConfig.configDef(), StackConfig.dynamicPrefixes(), env, options);
+        try {
+            return new StackConfig(settings);
+        } catch (ConfigException e) {
+            throw file.explain(e, env);
+        }
+    }
+
+    private static void printAddresses(PrintWriter out, EmbeddedStack stack) {
+        out.println();
+        out.println("Entrenar embedded stack is up.");
+        out.printf("  Kafka bootstrap servers : %s%n", stack.bootstrapServers());
+        out.println("  Topics:");
+        for (TopicCatalogue.Outcome o : stack.topics()) {
+            out.printf("    %-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());
+        }
+        out.println();
+        out.println("Press Ctrl+C to stop.");
+        out.flush();
+    }
+}
