@@ -1,0 +1,149 @@
+package io.entrenar.serde;
+
+import java.io.EOFException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.entrenar.registry.SchemaNotFoundException;
+import io.entrenar.registry.CachedSchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryException;
+import io.entrenar.serde.WireFormatException.Problem;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.BinaryDecoder;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.io.DecoderFactory;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.Deserializer;
+
+/**
+ * Kafka deserializer of Confluent-framed Avro. With {@code specific.avro.reader=true} values become
+ * the generated classes (the writer's schema resolved against the class's); otherwise
+ * {@code GenericRecord}s in the writer's schema.
+ *
+ * <p>Bad bytes raise {@link WireFormatException}. Through the Kafka {@code Deserializer} API the
+ * partition and offset are unknown (Kafka's consumer adds them in a
+ * {@code RecordDeserializationException}); {@link #deserialize(ConsumerRecord)} names them itself.
+ */
+public final class AvroDeserializer<T> implements Deserializer<T> {
+    private SchemaRegistryClient registry;
+    private boolean ownsRegistry;
+    private boolean specific;
+    private boolean isKey;
+    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
+
+    /** For Kafka's reflective construction; {@link #configure} then builds the registry client. */
+    public AvroDeserializer() {
+    }
+
+    /** Shares an existing registry client (not closed by {@link #close}). */
+    public AvroDeserializer(SchemaRegistryClient registry, Map<String, ?> configs, boolean isKey) {
+        this.registry = registry;
+        this.specific = new AvroSerdeConfig(configs).specificReader();
+        this.isKey = isKey;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.specific = new AvroSerdeConfig(configs).specificReader();
+        this.isKey = isKey;
+        if (registry == null) {
+            registry = CachedSchemaRegistryClient.fromConfigs(configs);
+            ownsRegistry = true;
+        }
+    }
+
+    @Override
+    public T deserialize(String topic, byte[] data) {
+        return decode(topic, -1, -1L, data);
+    }
+
+    /** Decodes the key or value (as configured) of a raw record, naming its partition and offset on failure. */
+    public T deserialize(ConsumerRecord<byte[], byte[]> record) {
+        return decode(record.topic(), record.partition(), record.offset(), isKey ? record.key() : record.value());
+    }
+
+    @Override
+    public void close() {
+        if (ownsRegistry && registry != null) {
+            registry.close();
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private T decode(String topic, int partition, long offset, byte[] data) {
+        if (data == null) {
+            return null;
+        }
+        if (data.length > 0 && data[0] != ConfluentWireFormat.MAGIC_BYTE) {
+            throw new WireFormatException(topic, partition, offset, Problem.MISSING_MAGIC_BYTE, -1,
+                    String.format("first byte is 0x%02x, expected the magic byte 0x00 of Confluent's framing "
+                            + "(plain Avro or JSON written without a schema registry serializer?)", data[0] & 0xff), null);
+        }
+        if (data.length < ConfluentWireFormat.HEADER_SIZE) {
+            throw new WireFormatException(topic, partition, offset, Problem.TOO_SHORT, -1,
+                    data.length + " bytes, fewer than the 5-byte header (magic byte + 4-byte schema id)", null);
+        }
+        int id = ConfluentWireFormat.schemaId(data);
+        DatumReader<Object> reader = readerFor(topic, partition, offset, id);
+        BinaryDecoder decoder = DecoderFactory.get().binaryDecoder(data, ConfluentWireFormat.HEADER_SIZE,
+                data.length - ConfluentWireFormat.HEADER_SIZE, decoders.get());
+        decoders.set(decoder);
+        Object value;
+        try {
+            value = reader.read(null, decoder);
+        } catch (EOFException e) {
+            throw new WireFormatException(topic, partition, offset, Problem.TRUNCATED_PAYLOAD, id,
+                    "the payload of " + (data.length - ConfluentWireFormat.HEADER_SIZE) + " bytes ends inside the datum of schema id " + id, e);
+        } catch (Exception e) {
+            throw new WireFormatException(topic, partition, offset, Problem.MALFORMED_PAYLOAD, id,
+                    "the payload does not decode with schema id " + id + ": " + e, e);
+        }
+        try {
+            if (!decoder.isEnd()) {
+                throw new WireFormatException(topic, partition, offset, Problem.TRAILING_BYTES, id,
+                        "bytes are left after the datum of schema id " + id, null);
+            }
+        } catch (java.io.IOException e) {
+            throw new WireFormatException(topic, partition, offset, Problem.MALFORMED_PAYLOAD, id, e.toString(), e);
+        }
+        return (T) value;
+    }
+
+    private DatumReader<Object> readerFor(String topic, int partition, long offset, int id) {
+        DatumReader<Object> reader = readers.get(id);
+        if (reader != null) {
+            return reader;
+        }
+        Schema writer;
+        try {
+            writer = registry.schemaById(id);
+        } catch (SchemaNotFoundException e) {
+            throw new WireFormatException(topic, partition, offset, Problem.UNKNOWN_SCHEMA_ID, id,
+                    "the schema registry has no schema with id " + id, e);
+        } catch (SchemaRegistryException e) {
+            throw new SerializationException("cannot fetch schema id " + id + " for topic " + topic + ": " + e.getMessage(), e);
+        }
+        reader = specific ? specificReader(writer) : new GenericDatumReader<>(writer, writer, GenericData.get());
+        readers.putIfAbsent(id, reader);
+        return reader;
+    }
+
+    private static DatumReader<Object> specificReader(Schema writer) {
+        SpecificData model = SpecificData.getForSchema(writer);
+        Class<?> type = model.getClass(writer);
+        if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
+            throw new SerializationException("specific.avro.reader=true but no generated class " + writer.getFullName()
+                    + " is on the classpath");
+        }
+        Schema reader = model.getSchema(type);
+        return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));
+    }
+}
