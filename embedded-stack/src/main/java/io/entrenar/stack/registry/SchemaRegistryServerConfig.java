@@ -1,0 +1,182 @@
+package io.entrenar.stack.registry;
+
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Pattern;
+
+import io.entrenar.registry.CompatibilityLevel;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+import org.apache.kafka.common.config.types.Password;
+
+/** Settings of the embedded schema registry, named as Confluent's registry names them. */
+public final class SchemaRegistryServerConfig extends AbstractConfig {
+
+    public static final String LISTENERS_CONFIG = "listeners";
+    public static final String LISTENERS_DEFAULT = "http://127.0.0.1:8081";
+    private static final String LISTENERS_DOC = "The one http://host:port to listen on; port 0 picks a free "
+            + "port (see SchemaRegistryServer.url()). HTTPS is not supported.";
+
+    public static final String KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG = "kafkastore.bootstrap.servers";
+    private static final String KAFKASTORE_BOOTSTRAP_SERVERS_DOC = "Kafka brokers holding the schemas topic.";
+
+    public static final String KAFKASTORE_TOPIC_CONFIG = "kafkastore.topic";
+    public static final String KAFKASTORE_TOPIC_DEFAULT = "_schemas";
+    private static final String KAFKASTORE_TOPIC_DOC = "The compacted topic that stores schemas and "
+            + "compatibility levels; created (one partition, compacted) when missing.";
+
+    public static final String KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG = "kafkastore.topic.replication.factor";
+    public static final short KAFKASTORE_TOPIC_REPLICATION_FACTOR_DEFAULT = 1;
+    private static final String KAFKASTORE_TOPIC_REPLICATION_FACTOR_DOC = "Replication factor of the schemas "
+            + "topic when this registry creates it (1 suits the one-broker embedded stack; use 3 on a cluster).";
+
+    public static final String KAFKASTORE_TIMEOUT_CONFIG = "kafkastore.timeout.ms";
+    public static final int KAFKASTORE_TIMEOUT_DEFAULT = 10_000;
+    private static final String KAFKASTORE_TIMEOUT_DOC = "How long a write may wait for the broker's "
+            + "acknowledgement before the request fails with error code 50001.";
+
+    public static final String KAFKASTORE_INIT_TIMEOUT_CONFIG = "kafkastore.init.timeout.ms";
+    public static final int KAFKASTORE_INIT_TIMEOUT_DEFAULT = 60_000;
+    private static final String KAFKASTORE_INIT_TIMEOUT_DOC = "How long start-up may take to create and read "
+            + "the schemas topic.";
+
+    public static final String SCHEMA_COMPATIBILITY_LEVEL_CONFIG = "schema.compatibility.level";
+    public static final String SCHEMA_COMPATIBILITY_LEVEL_DEFAULT = "BACKWARD";
+    private static final String SCHEMA_COMPATIBILITY_LEVEL_DOC = "The global compatibility level until one is "
+            + "set with PUT /config: none, backward, backward_transitive, forward, forward_transitive, full "
+            + "or full_transitive.";
+
+    public static final String AUTHENTICATION_BASIC_USER_INFO_CONFIG = "authentication.basic.user.info";
+    private static final String AUTHENTICATION_BASIC_USER_INFO_DOC = "user:password that every request must "
+            + "present with HTTP basic auth; empty means no authentication.";
+
+    public static final String HTTP_THREADS_CONFIG = "http.threads";
+    public static final int HTTP_THREADS_DEFAULT = 4;
+    private static final String HTTP_THREADS_DOC = "Threads serving HTTP requests.";
+
+    private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(LISTENERS_CONFIG, Type.STRING, LISTENERS_DEFAULT, Importance.HIGH, LISTENERS_DOC)
+            .define(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
+                    KAFKASTORE_BOOTSTRAP_SERVERS_DOC)
+            .define(KAFKASTORE_TOPIC_CONFIG, Type.STRING, KAFKASTORE_TOPIC_DEFAULT, Importance.MEDIUM,
+                    KAFKASTORE_TOPIC_DOC)
+            .define(KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, KAFKASTORE_TOPIC_REPLICATION_FACTOR_DEFAULT,
+                    ConfigDef.Range.atLeast(1), Importance.MEDIUM, KAFKASTORE_TOPIC_REPLICATION_FACTOR_DOC)
+            .define(KAFKASTORE_TIMEOUT_CONFIG, Type.INT, KAFKASTORE_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, KAFKASTORE_TIMEOUT_DOC)
+            .define(KAFKASTORE_INIT_TIMEOUT_CONFIG, Type.INT, KAFKASTORE_INIT_TIMEOUT_DEFAULT, ConfigDef.Range.atLeast(1),
+                    Importance.LOW, KAFKASTORE_INIT_TIMEOUT_DOC)
+            .define(SCHEMA_COMPATIBILITY_LEVEL_CONFIG, Type.STRING, SCHEMA_COMPATIBILITY_LEVEL_DEFAULT,
+                    ConfigDef.CaseInsensitiveValidString.in(levelNames()), Importance.MEDIUM,
+                    SCHEMA_COMPATIBILITY_LEVEL_DOC)
+            .define(AUTHENTICATION_BASIC_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    AUTHENTICATION_BASIC_USER_INFO_DOC)
+            .define(HTTP_THREADS_CONFIG, Type.INT, HTTP_THREADS_DEFAULT, ConfigDef.Range.between(1, 64),
+                    Importance.LOW, HTTP_THREADS_DOC);
+
+    private final String host;
+    private final int port;
+
+    /** @throws ConfigException when a value is missing, malformed or contradicts another */
+    public SchemaRegistryServerConfig(Map<?, ?> props) {
+        super(CONFIG, props, false);
+        URI listener = parseListener(getString(LISTENERS_CONFIG));
+        this.host = listener.getHost().startsWith("[")
+                ? listener.getHost().substring(1, listener.getHost().length() - 1)
+                : listener.getHost();
+        this.port = listener.getPort();
+        if (bootstrapServers().isBlank()) {
+            throw new ConfigException(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, "", "at least one broker is required");
+        }
+        if (!TOPIC_NAME.matcher(topic()).matches() || topic().equals(".") || topic().equals("..")) {
+            throw new ConfigException(KAFKASTORE_TOPIC_CONFIG, topic(), "not a valid Kafka topic name");
+        }
+        String userInfo = basicAuthUserInfo();
+        if (userInfo != null && userInfo.indexOf(':') <= 0) {
+            throw new ConfigException(AUTHENTICATION_BASIC_USER_INFO_CONFIG, "[hidden]", "must be user:password");
+        }
+        if (getInt(KAFKASTORE_INIT_TIMEOUT_CONFIG) < getInt(KAFKASTORE_TIMEOUT_CONFIG)) {
+            throw new ConfigException(KAFKASTORE_INIT_TIMEOUT_CONFIG, getInt(KAFKASTORE_INIT_TIMEOUT_CONFIG),
+                    "must be at least " + KAFKASTORE_TIMEOUT_CONFIG);
+        }
+    }
+
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    public String host() {
+        return host;
+    }
+
+    /** The configured port; 0 means a free one. */
+    public int port() {
+        return port;
+    }
+
+    public String bootstrapServers() {
+        return String.join(",", getList(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG)).trim();
+    }
+
+    public String topic() {
+        return getString(KAFKASTORE_TOPIC_CONFIG);
+    }
+
+    public short topicReplicationFactor() {
+        return getShort(KAFKASTORE_TOPIC_REPLICATION_FACTOR_CONFIG);
+    }
+
+    public Duration kafkaStoreTimeout() {
+        return Duration.ofMillis(getInt(KAFKASTORE_TIMEOUT_CONFIG));
+    }
+
+    public Duration kafkaStoreInitTimeout() {
+        return Duration.ofMillis(getInt(KAFKASTORE_INIT_TIMEOUT_CONFIG));
+    }
+
+    public CompatibilityLevel compatibilityLevel() {
+        return CompatibilityLevel.valueOf(getString(SCHEMA_COMPATIBILITY_LEVEL_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    /** {@code user:password}, or null when authentication is off. */
+    public String basicAuthUserInfo() {
+        Password p = getPassword(AUTHENTICATION_BASIC_USER_INFO_CONFIG);
+        return p == null || p.value().isEmpty() ? null : p.value();
+    }
+
+    public int httpThreads() {
+        return getInt(HTTP_THREADS_CONFIG);
+    }
+
+    private static URI parseListener(String value) {
+        if (value.contains(",")) {
+            throw new ConfigException(LISTENERS_CONFIG, value, "only one listener is supported");
+        }
+        URI uri;
+        try {
+            uri = new URI(value.trim());
+        } catch (URISyntaxException e) {
+            throw new ConfigException(LISTENERS_CONFIG, value, "not a URL: " + e.getMessage());
+        }
+        if (!"http".equalsIgnoreCase(uri.getScheme())) {
+            throw new ConfigException(LISTENERS_CONFIG, value, "must be http://host:port (HTTPS is not supported)");
+        }
+        if (uri.getHost() == null || uri.getPort() < 0) {
+            throw new ConfigException(LISTENERS_CONFIG, value, "must name a host and a port, e.g. http://127.0.0.1:8081");
+        }
+        return uri;
+    }
+
+    private static String[] levelNames() {
+        return List.of(CompatibilityLevel.values()).stream().map(Enum::name).toArray(String[]::new);
+    }
+}
