@@ -80,6 +80,7 @@ final class StackCommand implements Callable<Integer> {
         out.println();
         out.println("Entrenar embedded stack is up.");
         out.printf("  Kafka bootstrap servers : %s%n", stack.bootstrapServers());
+        out.printf("  Schema registry         : %s%n", stack.registryUrl());
         out.println("  Topics:");
         for (TopicCatalogue.Outcome o : stack.topics()) {
             out.printf("    %-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());

@@ -4,6 +4,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.entrenar.schemas.TopicCatalogue;
+import io.entrenar.stack.registry.SchemaRegistryServer;
+import io.entrenar.stack.registry.SchemaRegistryServerConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 
@@ -13,10 +15,12 @@ import org.apache.kafka.clients.admin.AdminClientConfig;
  */
 public final class EmbeddedStack implements AutoCloseable {
     private final EmbeddedKafka kafka;
+    private final SchemaRegistryServer registry;
     private final List<TopicCatalogue.Outcome> topics;
 
-    private EmbeddedStack(EmbeddedKafka kafka, List<TopicCatalogue.Outcome> topics) {
+    private EmbeddedStack(EmbeddedKafka kafka, SchemaRegistryServer registry, List<TopicCatalogue.Outcome> topics) {
         this.kafka = kafka;
+        this.registry = registry;
         this.topics = topics;
     }
 
@@ -24,11 +28,21 @@ public final class EmbeddedStack implements AutoCloseable {
         EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.host(), config.kafkaPort());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<TopicCatalogue.Outcome> topics = new TopicCatalogue(config.topics()).ensure(admin);
-            return new EmbeddedStack(kafka, topics);
+            SchemaRegistryServer registry = SchemaRegistryServer.start(new SchemaRegistryServerConfig(Map.of(
+                    SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://" + config.host() + ":" + config.registryPort(),
+                    SchemaRegistryServerConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
+                    SchemaRegistryServerConfig.SCHEMA_COMPATIBILITY_LEVEL_CONFIG, config.registryCompatibility().name(),
+                    SchemaRegistryServerConfig.AUTHENTICATION_BASIC_USER_INFO_CONFIG, config.registryUserInfo())));
+            return new EmbeddedStack(kafka, registry, topics);
         } catch (RuntimeException e) {
             kafka.close();
             throw e;
         }
+    }
+
+    /** Base URL of the schema registry, for {@code schema.registry.url}. */
+    public String registryUrl() {
+        return registry.url();
     }
 
     public String bootstrapServers() {
@@ -42,6 +56,7 @@ public final class EmbeddedStack implements AutoCloseable {
 
     @Override
     public void close() {
+        registry.close();
         kafka.close();
     }
 }

@@ -35,13 +35,18 @@ public final class StackConfig extends AbstractConfig {
     private static final String REGISTRY_COMPATIBILITY_DOC = "Global compatibility level of the schema registry: "
             + "NONE, BACKWARD, BACKWARD_TRANSITIVE, FORWARD, FORWARD_TRANSITIVE, FULL or FULL_TRANSITIVE.";
 
+    public static final String REGISTRY_USER_INFO_CONFIG = "registry.authentication.basic.user.info";
+    private static final String REGISTRY_USER_INFO_DOC = "user:password that registry clients must send with HTTP "
+            + "basic auth; empty leaves the registry open (it listens on the host above only).";
+
     private static final ConfigDef CONFIG = TopicCatalogueConfig.configDef()
             .define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, DATA_DIR_DOC)
             .define(HOST_CONFIG, Type.STRING, HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, HOST_DOC)
             .define(KAFKA_PORT_CONFIG, Type.INT, KAFKA_PORT_DEFAULT, ConfigDef.Range.between(0, 65535), Importance.HIGH, KAFKA_PORT_DOC)
             .define(REGISTRY_PORT_CONFIG, Type.INT, REGISTRY_PORT_DEFAULT, ConfigDef.Range.between(0, 65535), Importance.HIGH, REGISTRY_PORT_DOC)
             .define(REGISTRY_COMPATIBILITY_CONFIG, Type.STRING, REGISTRY_COMPATIBILITY_DEFAULT,
-                    ConfigDef.ValidString.in(names(CompatibilityLevel.values())), Importance.LOW, REGISTRY_COMPATIBILITY_DOC);
+                    ConfigDef.ValidString.in(names(CompatibilityLevel.values())), Importance.LOW, REGISTRY_COMPATIBILITY_DOC)
+            .define(REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.LOW, REGISTRY_USER_INFO_DOC);
 
     private final TopicCatalogueConfig topics;
 
@@ -84,6 +89,10 @@ public final class StackConfig extends AbstractConfig {
 
     public CompatibilityLevel registryCompatibility() {
         return CompatibilityLevel.valueOf(getString(REGISTRY_COMPATIBILITY_CONFIG));
+    }
+
+    public String registryUserInfo() {
+        return getPassword(REGISTRY_USER_INFO_CONFIG).value();
     }
 
     public TopicCatalogueConfig topics() {

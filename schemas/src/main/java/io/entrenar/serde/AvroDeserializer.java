@@ -65,9 +65,17 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         return decode(topic, -1, -1L, data);
     }
 
-    /** Decodes the key or value (as configured) of a raw record, naming its partition and offset on failure. */
-    public T deserialize(ConsumerRecord<byte[], byte[]> record) {
-        return decode(record.topic(), record.partition(), record.offset(), isKey ? record.key() : record.value());
+    /**
+     * Decodes the key or value (as configured) of a record consumed as bytes, naming its partition
+     * and offset on failure. The other half of the record may have any type.
+     */
+    public T deserialize(ConsumerRecord<?, ?> record) {
+        Object raw = isKey ? record.key() : record.value();
+        if (raw != null && !(raw instanceof byte[])) {
+            throw new IllegalArgumentException("the record's " + (isKey ? "key" : "value") + " is a "
+                    + raw.getClass().getName() + ", not bytes: consume it with ByteArrayDeserializer");
+        }
+        return decode(record.topic(), record.partition(), record.offset(), (byte[]) raw);
     }
 
     @Override
