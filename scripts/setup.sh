@@ -17,6 +17,23 @@ export DEBIAN_FRONTEND=noninteractive
 say() { printf 'setup: %s\n' "$*"; }
 die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
 
+APT_UPDATED=
+apt_install() {  # quiet apt-get install; prints apt's output only on failure
+  local sudo=() log
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "not root and no sudo: cannot apt-get install $*"
+    sudo=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+  fi
+  log="$(mktemp)"
+  if ! { { [[ -n $APT_UPDATED ]] || "${sudo[@]}" apt-get update -qq; } \
+         && "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"; } </dev/null >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    die "apt-get install $* failed (output above)"
+  fi
+  APT_UPDATED=1
+  rm -f "$log"
+}
+
 # 1. JDK 25
 if [[ -x "$JDK/bin/java" ]] && "$JDK/bin/java" -version 2>&1 | grep -q 'version "25'; then
   say "JDK 25 ok at $JDK"
@@ -33,19 +50,7 @@ for p in "${DEBS[@]}"; do
 done
 if ((${#missing[@]})); then
   say "installing Debian packages: ${missing[*]}"
-  SUDO=()
-  if [[ $(id -u) -ne 0 ]]; then
-    command -v sudo >/dev/null || die "not root and no sudo: cannot apt-get install ${missing[*]}"
-    SUDO=(sudo -n env DEBIAN_FRONTEND=noninteractive)
-  fi
-  log="$(mktemp)"
-  if ! { "${SUDO[@]}" apt-get update -qq \
-         && "${SUDO[@]}" apt-get install -y -qq --no-install-recommends "${missing[@]}"; } \
-       </dev/null >"$log" 2>&1; then
-    cat "$log" >&2; rm -f "$log"
-    die "apt-get install ${missing[*]} failed (output above)"
-  fi
-  rm -f "$log"
+  apt_install "${missing[@]}"
 else
   say "Debian packages ok (${DEBS[*]})"
 fi
@@ -57,8 +62,11 @@ say "python peers ok ($PY: confluent_kafka $("$PY" -c 'import confluent_kafka; p
 
 # 3. Node peer dependencies
 NODE_DIR="$ROOT/interop/node"
-command -v node >/dev/null || die "node not found (needed by interop/node)"
-command -v npm >/dev/null || die "npm not found (needed by interop/node)"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # The machine image ships Node.js 20; Debian's nodejs/npm are the fallback.
+  say "installing Debian packages: nodejs npm"
+  apt_install nodejs npm
+fi
 stamp="$NODE_DIR/node_modules/.package-lock.json"   # npm writes this on every install
 if [[ ! -d "$NODE_DIR/node_modules" || ! -f "$stamp" \
       || ( -f "$NODE_DIR/package-lock.json" && "$NODE_DIR/package-lock.json" -nt "$stamp" ) \
