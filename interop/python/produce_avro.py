@@ -68,6 +68,7 @@ def main():
         "bootstrap.servers": args.bootstrap,
         "schema.registry.url": args.registry,
         "linger.ms": 0,
+        "partitioner": "murmur2_random",  # same key -> same partition as Java producers and kafkajs
         "acks": "all",
         "message.timeout.ms": int(args.timeout * 1000),
     }, default_value_schema=schema)
