@@ -1,0 +1,93 @@
+#!/usr/bin/env bash
+# Installs what the build and the interop tests need; idempotent and fast when already done.
+# Usable from CI (.ci/run) and from launchers: no TTY, no prompts.
+#   - checks JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (override with ENTRENAR_JAVA_HOME)
+#   - Debian packages python3-confluent-kafka python3-avro python3-requests kcat (only if missing)
+#   - npm dependencies of interop/node (npm ci, only if node_modules is missing or stale)
+# Python peers must run with /usr/bin/python3 (Debian's): a pyenv python3 may come first on PATH
+# and cannot see Debian's dist-packages.
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+JDK="${ENTRENAR_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
+DEBS=(python3-confluent-kafka python3-avro python3-requests kcat)
+PY=/usr/bin/python3
+export DEBIAN_FRONTEND=noninteractive
+
+say() { printf 'setup: %s\n' "$*"; }
+die() { printf 'setup: ERROR: %s\n' "$*" >&2; exit 1; }
+
+APT_UPDATED=
+apt_install() {  # quiet apt-get install; prints apt's output only on failure
+  local sudo=() log
+  if [[ $(id -u) -ne 0 ]]; then
+    command -v sudo >/dev/null || die "not root and no sudo: cannot apt-get install $*"
+    sudo=(sudo -n env DEBIAN_FRONTEND=noninteractive)
+  fi
+  log="$(mktemp)"
+  if ! { { [[ -n $APT_UPDATED ]] || "${sudo[@]}" apt-get update -qq; } \
+         && "${sudo[@]}" apt-get install -y -qq --no-install-recommends "$@"; } </dev/null >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    die "apt-get install $* failed (output above)"
+  fi
+  APT_UPDATED=1
+  rm -f "$log"
+}
+
+# 1. JDK 25
+if [[ -x "$JDK/bin/java" ]] && "$JDK/bin/java" -version 2>&1 | grep -q 'version "25'; then
+  say "JDK 25 ok at $JDK"
+else
+  die "JDK 25 not found at $JDK (install Temurin 25 there, or set ENTRENAR_JAVA_HOME)"
+fi
+
+# 2. Debian packages
+missing=()
+for p in "${DEBS[@]}"; do
+  if ! dpkg -s "$p" 2>/dev/null | grep -q '^Status: install ok installed'; then
+    missing+=("$p")
+  fi
+done
+if ((${#missing[@]})); then
+  say "installing Debian packages: ${missing[*]}"
+  apt_install "${missing[@]}"
+else
+  say "Debian packages ok (${DEBS[*]})"
+fi
+[[ -x "$PY" ]] || die "$PY missing"
+"$PY" -c 'import confluent_kafka.avro, avro, requests' \
+  || die "$PY cannot import confluent_kafka.avro, avro, requests"
+command -v kcat >/dev/null || die "kcat not on PATH after install"
+say "python peers ok ($PY: confluent_kafka $("$PY" -c 'import confluent_kafka; print(confluent_kafka.version()[0])'))"
+
+# 3. Node peer dependencies
+NODE_DIR="$ROOT/interop/node"
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  # The machine image ships Node.js 20; Debian's nodejs/npm are the fallback.
+  say "installing Debian packages: nodejs npm"
+  apt_install nodejs npm
+fi
+stamp="$NODE_DIR/node_modules/.package-lock.json"   # npm writes this on every install
+if [[ ! -d "$NODE_DIR/node_modules" || ! -f "$stamp" \
+      || ( -f "$NODE_DIR/package-lock.json" && "$NODE_DIR/package-lock.json" -nt "$stamp" ) \
+      || "$NODE_DIR/package.json" -nt "$stamp" ]]; then
+  if [[ -f "$NODE_DIR/package-lock.json" ]]; then
+    say "npm ci in interop/node"
+    npm_cmd=(npm ci)
+  else
+    say "npm install in interop/node (no lock file yet)"
+    npm_cmd=(npm install)
+  fi
+  log="$(mktemp)"
+  if ! (cd "$NODE_DIR" && "${npm_cmd[@]}" --no-audit --no-fund --loglevel=error) </dev/null >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    die "${npm_cmd[*]} in interop/node failed (output above)"
+  fi
+  rm -f "$log"
+  touch "$stamp"
+else
+  say "node modules ok (interop/node)"
+fi
+(cd "$NODE_DIR" && node -e "require('kafkajs'); require('@kafkajs/confluent-schema-registry')") \
+  || die "interop/node cannot load kafkajs / @kafkajs/confluent-schema-registry"
+say "done"
