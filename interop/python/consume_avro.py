@@ -2,10 +2,11 @@
 """Interop peer: read Confluent-framed Avro records with confluent_kafka.avro.AvroConsumer.
 
 Run with Debian's interpreter:  /usr/bin/python3 interop/python/consume_avro.py \
-    --bootstrap HOST:PORT --registry URL --topic T --count N [--timeout SECONDS] [--group G]
+    --bootstrap HOST:PORT --registry URL --topic T [--topic T2 ...] --count N [--timeout SECONDS] [--group G]
 
-Prints one line per record, in consumption order:
-    {"key": <UTF-8 key or null>, "schema_id": <id from bytes 1..4>, "value": <normalized value>}
+Reads N records from each topic (one process for many topics keeps test suites fast) and prints
+one line per record, in consumption order:
+    {"key": <UTF-8 key or null>, "schema_id": <id from bytes 1..4>, "topic": T, "value": <normalized value>}
 as json.dumps(..., sort_keys=True, allow_nan=False). Exit codes: 0 ok, 1 error, 2 usage,
 3 timeout (fewer than N records within --timeout seconds).
 
@@ -41,8 +42,8 @@ def main():
     ap = argparse.ArgumentParser(description="Consume Avro records (Confluent framing) and print normalized JSON lines.")
     ap.add_argument("--bootstrap", required=True, help="Kafka bootstrap servers, HOST:PORT[,HOST:PORT]")
     ap.add_argument("--registry", required=True, help="schema registry URL, e.g. http://127.0.0.1:8081")
-    ap.add_argument("--topic", required=True)
-    ap.add_argument("--count", type=int, required=True, help="number of records to read")
+    ap.add_argument("--topic", required=True, action="append", help="topic to read; repeat for several")
+    ap.add_argument("--count", type=int, required=True, help="number of records to read from each topic")
     ap.add_argument("--timeout", type=float, default=30.0, help="seconds to wait for all records (default 30)")
     ap.add_argument("--group", default=None, help="consumer group id (default: a fresh random one)")
     args = ap.parse_args()
@@ -61,14 +62,14 @@ def main():
     registry = serializer.registry_client
     deadline = time.monotonic() + args.timeout
     last_error = None
-    got = 0
+    got = {t: 0 for t in args.topic}
     try:
-        consumer.subscribe([args.topic])
-        while got < args.count:
+        consumer.subscribe(list(got))
+        while any(n < args.count for n in got.values()):
             remaining = deadline - time.monotonic()
             if remaining <= 0:
-                fail(EXIT_TIMEOUT, "timeout after %gs: read %d of %d records from %s%s" % (
-                    args.timeout, got, args.count, args.topic,
+                fail(EXIT_TIMEOUT, "timeout after %gs: read %s of %d records per topic%s" % (
+                    args.timeout, json.dumps(got, sort_keys=True), args.count,
                     "; last error: %s" % last_error if last_error else ""))
             msg = Consumer.poll(consumer, min(remaining, 0.5))
             if msg is None:
@@ -81,6 +82,8 @@ def main():
                     fail(EXIT_ERROR, "fatal consumer error: %s" % err)
                 last_error = str(err)  # e.g. topic not yet created: keep waiting until the timeout
                 continue
+            if got.get(msg.topic(), args.count) >= args.count:
+                continue  # more than asked for on this topic
             raw = msg.value()
             key = msg.key()
             if key is not None:
@@ -89,7 +92,7 @@ def main():
                 except UnicodeDecodeError:
                     fail(EXIT_ERROR, "key at %s[%d]@%d is not UTF-8" % (msg.topic(), msg.partition(), msg.offset()))
             if raw is None:
-                line = {"key": key, "schema_id": None, "value": None}  # tombstone
+                line = {"key": key, "schema_id": None, "topic": msg.topic(), "value": None}  # tombstone
             else:
                 if len(raw) < 5 or raw[0] != 0:
                     fail(EXIT_ERROR, "value at %s[%d]@%d is not Confluent-framed (magic byte %r)" % (
@@ -102,9 +105,9 @@ def main():
                 except Exception as e:  # SerializerError, avro errors, normalization errors
                     fail(EXIT_ERROR, "cannot decode value at %s[%d]@%d (schema id %d): %s: %s" % (
                         msg.topic(), msg.partition(), msg.offset(), schema_id, type(e).__name__, e))
-                line = {"key": key, "schema_id": schema_id, "value": value}
+                line = {"key": key, "schema_id": schema_id, "topic": msg.topic(), "value": value}
             print(json.dumps(line, sort_keys=True, allow_nan=False), flush=True)
-            got += 1
+            got[msg.topic()] += 1
     finally:
         consumer.close()
 
