@@ -117,7 +117,7 @@ class RegistryRoundTripTest {
     void softDeleteThenPermanentDelete() {
         Schema schema = TestSchemas.unique("deleted");
         int id = client.register("gone-value", schema);
-        client.register("gone-value", TestSchemas.parse(schema.toString().replace("}]}", "},{\"name\":\"y\",\"type\":\"int\",\"default\":1}]}")));
+        client.register("gone-value", TestSchemas.uniqueEvolved("deleted"));
 
         SchemaRegistryException notSoftDeleted = assertThrows(SchemaRegistryException.class,
                 () -> client.deleteSubject("gone-value", true));

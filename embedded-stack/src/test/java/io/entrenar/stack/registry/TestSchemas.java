@@ -33,4 +33,10 @@ final class TestSchemas {
     static Schema unique(String tag) {
         return parse("{\"type\":\"record\",\"name\":\"U_" + tag + "\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"}]}");
     }
+
+    /** {@link #unique} plus a field with a default: a BACKWARD-compatible next version of it. */
+    static Schema uniqueEvolved(String tag) {
+        return parse("{\"type\":\"record\",\"name\":\"U_" + tag + "\",\"fields\":[{\"name\":\"x\",\"type\":\"long\"},"
+                + "{\"name\":\"y\",\"type\":\"int\",\"default\":1}]}");
+    }
 }
