@@ -12,7 +12,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 
 /**
@@ -229,8 +228,8 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private static Schema parse(String text, String what) {
         try {
             return new Schema.Parser().parse(text);
-        } catch (AvroRuntimeException e) {
-            throw new InvalidSchemaException(what + ": the registry returned a schema Avro cannot parse: " + e.getMessage(),
+        } catch (RuntimeException e) { // Avro reports some invalid schemas with a NullPointerException
+            throw new InvalidSchemaException(what + ": the registry returned a schema Avro cannot parse: " + e,
                     200, RegistryErrorCodes.INVALID_SCHEMA);
         }
     }

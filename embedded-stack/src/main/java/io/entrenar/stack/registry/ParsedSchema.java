@@ -1,6 +1,5 @@
 package io.entrenar.stack.registry;
 
-import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
 
 /**
@@ -15,8 +14,9 @@ record ParsedSchema(Schema schema, String canonical) {
         try {
             Schema schema = new Schema.Parser().parse(text);
             return new ParsedSchema(schema, schema.toString());
-        } catch (AvroRuntimeException | IllegalArgumentException e) {
-            throw ApiError.invalidSchema("Invalid schema " + text + ", details: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Avro reports some invalid schemas (an unknown type name in 1.12) with a NullPointerException.
+            throw ApiError.invalidSchema("Invalid schema " + text + ", details: " + e);
         }
     }
 }

@@ -71,33 +71,33 @@ final class RegistryRouter implements HttpHandler {
 
     private Reply subjects(Request r, List<String> p) {
         boolean deleted = r.flag("deleted");
-        switch (p.size()) {
-            case 1:
-                return only(r, "GET", () -> Reply.ok(strings(service.subjects(deleted))));
-            case 2: {
-                String subject = p.get(1);
-                return switch (r.method()) {
-                    case "POST" -> Reply.ok(versionJson(service.lookup(subject, schemaText(r), deleted)));
-                    case "DELETE" -> Reply.ok(ints(service.deleteSubject(subject, r.flag("permanent"))));
-                    default -> throw ApiError.methodNotAllowed();
-                };
-            }
-            default:
-                break;
-        }
-        if (!p.get(2).equals("versions")) {
-            throw ApiError.routeNotFound();
+        if (p.size() == 1) {
+            return only(r, "GET", () -> Reply.ok(strings(service.subjects(deleted))));
         }
         String subject = p.get(1);
-        if (p.size() == 3) {
+        if (p.size() == 2) {
             return switch (r.method()) {
-                case "GET" -> Reply.ok(ints(service.versions(subject, deleted)));
-                case "POST" -> registered(subject, r);
+                case "POST" -> Reply.ok(versionJson(service.lookup(subject, schemaText(r), deleted)));
+                case "DELETE" -> Reply.ok(ints(service.deleteSubject(subject, r.flag("permanent"))));
                 default -> throw ApiError.methodNotAllowed();
             };
         }
-        VersionRef version = VersionRef.parse(p.get(3));
-        if (p.size() == 4) {
+        if (!p.get(2).equals("versions") || p.size() > 5) {
+            throw ApiError.routeNotFound();
+        }
+        if (p.size() == 3) {
+            return switch (r.method()) {
+                case "GET" -> Reply.ok(ints(service.versions(subject, deleted)));
+                case "POST" -> Reply.ok(Reply.JSON.createObjectNode().put("id", service.register(subject, schemaText(r))));
+                default -> throw ApiError.methodNotAllowed();
+            };
+        }
+        return subjectVersion(r, subject, VersionRef.parse(p.get(3)), p.size() == 5 ? p.get(4) : null, deleted);
+    }
+
+    /** /subjects/{s}/versions/{v}[/{what}] */
+    private Reply subjectVersion(Request r, String subject, VersionRef version, String what, boolean deleted) {
+        if (what == null) {
             return switch (r.method()) {
                 case "GET" -> Reply.ok(versionJson(service.version(subject, version, deleted)));
                 case "DELETE" -> Reply.ok(Reply.JSON.getNodeFactory()
@@ -105,22 +105,15 @@ final class RegistryRouter implements HttpHandler {
                 default -> throw ApiError.methodNotAllowed();
             };
         }
-        if (p.size() == 5 && p.get(4).equals("schema")) {
-            return only(r, "GET", () -> Reply.rawJson(service.version(subject, version, deleted).schema().canonical()));
-        }
-        if (p.size() == 5 && p.get(4).equals("referencedby")) {
+        return switch (what) {
+            case "schema" -> only(r, "GET", () -> Reply.rawJson(service.version(subject, version, deleted).schema().canonical()));
             // Schema references are not supported, so nothing refers to anything.
-            return only(r, "GET", () -> {
+            case "referencedby" -> only(r, "GET", () -> {
                 service.version(subject, version, deleted);
                 return Reply.ok(Reply.JSON.createArrayNode());
             });
-        }
-        throw ApiError.routeNotFound();
-    }
-
-    private Reply registered(String subject, Request r) {
-        int id = service.register(subject, schemaText(r));
-        return Reply.ok(Reply.JSON.createObjectNode().put("id", id));
+            default -> throw ApiError.routeNotFound();
+        };
     }
 
     private Reply schemas(Request r, List<String> p) {
