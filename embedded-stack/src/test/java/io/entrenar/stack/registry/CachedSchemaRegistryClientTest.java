@@ -9,7 +9,7 @@ import java.util.Map;
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.RestSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClientConfig;
-import io.entrenar.stack.EmbeddedKafka;
+import io.entrenar.stack.SharedStack;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -17,13 +17,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The caching client answers repeated questions without HTTP requests, counted at the real server. */
-@ExtendWith(SharedKafka.class)
+@ExtendWith(SharedStack.class)
 class CachedSchemaRegistryClientTest {
     private static SchemaRegistryServer server;
 
     @BeforeAll
-    static void start(EmbeddedKafka kafka) {
-        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(SharedKafka.serverConfig(kafka, "_schemas-cached")));
+    static void start() {
+        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(RegistryTestServers.config("_schemas-cached")));
     }
 
     @AfterAll

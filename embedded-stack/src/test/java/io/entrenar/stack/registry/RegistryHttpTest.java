@@ -21,14 +21,14 @@ import io.entrenar.registry.RestSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClientConfig;
 import io.entrenar.registry.UnauthorizedException;
-import io.entrenar.stack.EmbeddedKafka;
+import io.entrenar.stack.SharedStack;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Status codes, headers and JSON bodies on the wire, as Confluent's clients expect them. */
-@ExtendWith(SharedKafka.class)
+@ExtendWith(SharedStack.class)
 class RegistryHttpTest {
     private static final String V1_JSON = "application/vnd.schemaregistry.v1+json";
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -38,9 +38,9 @@ class RegistryHttpTest {
     private static SchemaRegistryServer secured;
 
     @BeforeAll
-    static void start(EmbeddedKafka kafka) {
-        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(SharedKafka.serverConfig(kafka, "_schemas-http")));
-        Map<String, Object> securedConfig = new HashMap<>(SharedKafka.serverConfig(kafka, "_schemas-http-auth"));
+    static void start() {
+        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(RegistryTestServers.config("_schemas-http")));
+        Map<String, Object> securedConfig = new HashMap<>(RegistryTestServers.config("_schemas-http-auth"));
         securedConfig.put(SchemaRegistryServerConfig.AUTHENTICATION_BASIC_USER_INFO_CONFIG, "ops:s3cret");
         secured = SchemaRegistryServer.start(new SchemaRegistryServerConfig(securedConfig));
     }

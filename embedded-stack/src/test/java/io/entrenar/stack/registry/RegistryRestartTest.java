@@ -12,18 +12,18 @@ import io.entrenar.registry.RestSchemaRegistryClient;
 import io.entrenar.registry.SchemaNotFoundException;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.registry.SubjectNotFoundException;
-import io.entrenar.stack.EmbeddedKafka;
+import io.entrenar.stack.SharedStack;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** The schemas topic is the registry's only state: a new server on the same broker serves the same registry. */
-@ExtendWith(SharedKafka.class)
+@ExtendWith(SharedStack.class)
 class RegistryRestartTest {
 
     @Test
-    void aRestartedServerKeepsIdsVersionsAndConfigs(EmbeddedKafka kafka) {
-        Map<String, Object> config = SharedKafka.serverConfig(kafka, "_schemas-restart");
+    void aRestartedServerKeepsIdsVersionsAndConfigs() {
+        Map<String, Object> config = RegistryTestServers.config("_schemas-restart");
         Schema temporary = TestSchemas.unique("temporary");
         int v1;
         int v2;

@@ -29,7 +29,7 @@ import io.entrenar.registry.SchemaRegistryClientConfig;
 import io.entrenar.registry.SchemaRegistryException;
 import io.entrenar.registry.SubjectNotFoundException;
 import io.entrenar.registry.VersionNotFoundException;
-import io.entrenar.stack.EmbeddedKafka;
+import io.entrenar.stack.SharedStack;
 import org.apache.avro.Schema;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -37,14 +37,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Every client operation against the real server on a real broker. */
-@ExtendWith(SharedKafka.class)
+@ExtendWith(SharedStack.class)
 class RegistryRoundTripTest {
     private static SchemaRegistryServer server;
     private static SchemaRegistryClient client;
 
     @BeforeAll
-    static void start(EmbeddedKafka kafka) {
-        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(SharedKafka.serverConfig(kafka, "_schemas-roundtrip")));
+    static void start() {
+        server = SchemaRegistryServer.start(new SchemaRegistryServerConfig(RegistryTestServers.config("_schemas-roundtrip")));
         client = new RestSchemaRegistryClient(server.url());
     }
 
