@@ -8,6 +8,8 @@ import java.util.Comparator;
 import java.util.Map;
 import java.util.stream.Stream;
 
+import io.entrenar.registry.CachedSchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryClient;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
@@ -31,6 +33,12 @@ public final class SharedStack implements BeforeAllCallback {
         return running.stack;
     }
 
+    /** A caching registry client of the shared stack, closed with it. */
+    public static SchemaRegistryClient registry() {
+        stack();
+        return running.registry;
+    }
+
     private static synchronized Running start() {
         try {
             Path dir = Files.createTempDirectory("entrenar-shared-stack");
@@ -39,7 +47,8 @@ public final class SharedStack implements BeforeAllCallback {
                     StackConfig.KAFKA_PORT_CONFIG, 0,
                     StackConfig.REGISTRY_PORT_CONFIG, 0,
                     "topics.partitions", 2)));
-            running = new Running(stack, dir);
+            running = new Running(stack, dir,
+                    CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.registryUrl())));
             return running;
         } catch (IOException e) {
             throw new UncheckedIOException(e);
@@ -47,9 +56,10 @@ public final class SharedStack implements BeforeAllCallback {
     }
 
     /** Closed by JUnit when the root context closes (after the last test class). */
-    record Running(EmbeddedStack stack, Path dir) implements AutoCloseable {
+    record Running(EmbeddedStack stack, Path dir, SchemaRegistryClient registry) implements AutoCloseable {
         @Override
         public void close() throws IOException {
+            registry.close();
             stack.close();
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());

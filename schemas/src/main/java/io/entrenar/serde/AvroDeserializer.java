@@ -37,6 +37,8 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     private boolean specific;
     private boolean isKey;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    /** A topic usually carries one schema id: this skips the map (and boxing ids above 127). */
+    private volatile LastReader last = new LastReader(-1, null);
     private final ThreadLocal<BinaryDecoder> decoders = new ThreadLocal<>();
 
     /** For Kafka's reflective construction; {@link #configure} then builds the registry client. */
@@ -126,8 +128,13 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     private DatumReader<Object> readerFor(String topic, int partition, long offset, int id) {
+        LastReader recent = last;
+        if (recent.id == id) {
+            return recent.reader;
+        }
         DatumReader<Object> reader = readers.get(id);
         if (reader != null) {
+            last = new LastReader(id, reader);
             return reader;
         }
         Schema writer;
@@ -141,7 +148,11 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         }
         reader = specific ? specificReader(writer) : new GenericDatumReader<>(writer, writer, GenericData.get());
         readers.putIfAbsent(id, reader);
+        last = new LastReader(id, reader);
         return reader;
+    }
+
+    private record LastReader(int id, DatumReader<Object> reader) {
     }
 
     private static DatumReader<Object> specificReader(Schema writer) {

@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 
 import io.entrenar.events.MetricBatch;
-import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroDeserializer;
@@ -32,7 +31,6 @@ import org.apache.kafka.common.errors.SerializationException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -47,17 +45,12 @@ class DeserializerBadInputTest {
 
     @BeforeAll
     static void setUp() {
-        registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", SharedStack.stack().registryUrl()));
+        registry = SharedStack.registry();
         deserializer = new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
         GenericRecord batch = new RandomEvents(7).next(Topic.METRICS.valueSchema().orElseThrow(), 0);
         try (AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(registry, Map.of(), false)) {
             valid = serializer.serialize(TOPIC, batch);
         }
-    }
-
-    @AfterAll
-    static void tearDown() {
-        registry.close();
     }
 
     @Test

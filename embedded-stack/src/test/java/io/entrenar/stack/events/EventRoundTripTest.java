@@ -15,7 +15,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroDeserializer;
@@ -38,7 +37,6 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -53,13 +51,9 @@ class EventRoundTripTest {
 
     @BeforeAll
     static void connect() {
-        registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", SharedStack.stack().registryUrl()));
+        registry = SharedStack.registry();
     }
 
-    @AfterAll
-    static void disconnect() {
-        registry.close();
-    }
 
     @Test
     void everyEventTypeRoundTripsThroughBrokerAndRegistry() throws IOException {

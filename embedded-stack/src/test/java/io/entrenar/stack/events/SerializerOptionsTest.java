@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
 
-import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.AvroSerdeConfig;
@@ -19,7 +18,6 @@ import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SerializationException;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -35,13 +33,9 @@ class SerializerOptionsTest {
 
     @BeforeAll
     static void connect() {
-        registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", SharedStack.stack().registryUrl()));
+        registry = SharedStack.registry();
     }
 
-    @AfterAll
-    static void disconnect() {
-        registry.close();
-    }
 
     @Test
     void autoRegisterRegistersUnderTheTopicSubject() {
