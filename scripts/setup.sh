@@ -4,6 +4,7 @@
 #   - checks JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (override with ENTRENAR_JAVA_HOME)
 #   - Debian packages python3-confluent-kafka python3-avro python3-requests kcat (only if missing)
 #   - npm dependencies of interop/node (npm ci, only if node_modules is missing or stale)
+#   - libchdb.so (npm @chdb/lib-linux-x64-gnu) under ~/.cache/entrenar/chdb/VERSION, only if missing
 # Python peers must run with /usr/bin/python3 (Debian's): a pyenv python3 may come first on PATH
 # and cannot see Debian's dist-packages.
 set -euo pipefail
@@ -90,4 +91,26 @@ else
 fi
 (cd "$NODE_DIR" && node -e "require('kafkajs'); require('@kafkajs/confluent-schema-registry')") \
   || die "interop/node cannot load kafkajs / @kafkajs/confluent-schema-registry"
+# 4. chDB (the ClickHouse engine in-process, for sink-clickhouse): libchdb.so from npm's
+# @chdb/lib-linux-x64-gnu, unpacked into a cache outside the repo (559 MB). The sink and its tests
+# find it at $CHDB_DIR/libchdb.so (override with ENTRENAR_CHDB_LIB).
+CHDB_VERSION=26.5.3
+CHDB_DIR="${ENTRENAR_CACHE:-$HOME/.cache/entrenar}/chdb/$CHDB_VERSION"
+if [[ -f "$CHDB_DIR/libchdb.so" ]]; then
+  say "chDB $CHDB_VERSION ok ($CHDB_DIR/libchdb.so)"
+else
+  say "fetching chDB $CHDB_VERSION (npm @chdb/lib-linux-x64-gnu, ~170 MB) into $CHDB_DIR"
+  tmp="$(mktemp -d)"
+  log="$tmp/npm.log"
+  if ! (cd "$tmp" && npm pack "@chdb/lib-linux-x64-gnu@$CHDB_VERSION" --loglevel=error) </dev/null >"$log" 2>&1; then
+    cat "$log" >&2; rm -rf "$tmp"
+    die "npm pack @chdb/lib-linux-x64-gnu@$CHDB_VERSION failed (output above)"
+  fi
+  tar xzf "$tmp"/chdb-lib-linux-x64-gnu-"$CHDB_VERSION".tgz -C "$tmp" package/libchdb.so \
+    || { rm -rf "$tmp"; die "cannot unpack libchdb.so from the npm package"; }
+  mkdir -p "$CHDB_DIR"
+  mv "$tmp/package/libchdb.so" "$CHDB_DIR/libchdb.so.part" && mv "$CHDB_DIR/libchdb.so.part" "$CHDB_DIR/libchdb.so"
+  rm -rf "$tmp"
+  say "chDB $CHDB_VERSION installed ($CHDB_DIR/libchdb.so)"
+fi
 say "done"

@@ -1,0 +1,296 @@
+package io.entrenar.sink.engine;
+
+import java.lang.foreign.Arena;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * ClickHouse in this process: chDB's {@code libchdb.so} through the FFM API.
+ *
+ * <p>The traps of embedding chDB in a JVM, and how this class handles them:
+ * <ol>
+ *   <li>Signal handlers: chDB's crash handlers replace the JVM's; {@link JvmSignalHandlers}
+ *       saves the JVM's before libchdb loads and restores them after every chDB call.
+ *   <li>Inline data: data after a blank line of a query runs as SQL; values never go into SQL
+ *       text here: inserts read files ({@code FROM INFILE}), queries bind parameters.
+ *   <li>One storage path per process: a second open with another path fails, as does a second
+ *       open of the same path (share the engine instead); chDB locks the path against other
+ *       processes, which query through the HTTP endpoint.
+ *   <li>Exit without {@code chdb_close_conn} after MergeTree writes crashes the JVM: a shutdown
+ *       hook closes the engine if its owner did not.
+ *   <li>chDB runs {@code ;}-separated statements one after another: every method takes exactly
+ *       one statement ({@link SingleStatement}).
+ * </ol>
+ * A connection runs one statement at a time, so calls are serialized.
+ */
+public final class ChdbEngine implements Engine {
+
+    /** The chDB release scripts/setup.sh installs and whose C API this class binds. */
+    public static final String CHDB_VERSION = "26.5.3";
+
+    private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
+    private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
+    private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9]+");
+    private static final Object OPEN_LOCK = new Object();
+    private static Path openPath;
+
+    private final ChdbLibrary lib;
+    private final Path path;
+    private final MemorySegment connectionPtr;
+    private final MemorySegment connection;
+    private final ReentrantLock lock = new ReentrantLock();
+    private final Thread shutdownHook;
+    private volatile boolean closed;
+
+    private ChdbEngine(ChdbLibrary lib, Path path, MemorySegment connectionPtr) {
+        this.lib = lib;
+        this.path = path;
+        this.connectionPtr = connectionPtr;
+        this.connection = connectionPtr.get(ValueLayout.ADDRESS, 0);
+        this.shutdownHook = new Thread(this::closeFromHook, "chdb-close");
+        Runtime.getRuntime().addShutdownHook(shutdownHook);
+    }
+
+    /** Opens chDB on {@code dataDir} with the library where scripts/setup.sh puts it. */
+    public static ChdbEngine open(Path dataDir) {
+        return open(dataDir, ChdbLibrary.defaultPath());
+    }
+
+    public static ChdbEngine open(Path dataDir, Path library) {
+        Path path = dataDir.toAbsolutePath().normalize();
+        synchronized (OPEN_LOCK) {
+            if (openPath != null) {
+                throw new IllegalStateException("chDB is already open in this process on " + openPath
+                        + " (one storage path per process): share that engine instead of opening " + path);
+            }
+            ChdbLibrary lib = ChdbLibrary.load(library);
+            try {
+                Files.createDirectories(path);
+            } catch (java.io.IOException e) {
+                throw new IllegalArgumentException("cannot create chDB data directory " + path + ": " + e.getMessage(), e);
+            }
+            MemorySegment connPtr;
+            try (Arena arena = Arena.ofConfined()) {
+                MemorySegment argv = arena.allocate(ValueLayout.ADDRESS, 2);
+                argv.setAtIndex(ValueLayout.ADDRESS, 0, arena.allocateFrom("clickhouse"));
+                argv.setAtIndex(ValueLayout.ADDRESS, 1, arena.allocateFrom("--path=" + path));
+                connPtr = (MemorySegment) lib.connect.invokeExact(2, argv);
+            } catch (Throwable e) {
+                throw new IllegalStateException("chdb_connect failed", e);
+            } finally {
+                lib.jvmSignals.restore();
+            }
+            if (connPtr.equals(MemorySegment.NULL)) {
+                throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chdb_connect failed for " + path
+                        + " (is another process using this path? only one may open it; query it through its HTTP endpoint)");
+            }
+            ChdbEngine engine = new ChdbEngine(lib, path, connPtr.reinterpret(ValueLayout.ADDRESS.byteSize()));
+            openPath = path;
+            return engine;
+        }
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    @Override
+    public String kind() {
+        return "chdb";
+    }
+
+    @Override
+    public void execute(String sql) {
+        run(SingleStatement.require(sql), Map.of(), "TabSeparated");
+    }
+
+    @Override
+    public byte[] query(String sql, Map<String, String> params, String format) {
+        if (!FORMAT.matcher(format).matches()) {
+            throw new IllegalArgumentException("not a ClickHouse format name: " + format);
+        }
+        return run(SingleStatement.require(sql), params, format);
+    }
+
+    @Override
+    public QueryResult rows(String sql, Map<String, String> params) {
+        return TabSeparated.parseWithNamesAndTypes(query(sql, params, "TabSeparatedWithNamesAndTypes"));
+    }
+
+    @Override
+    public void insertFile(String table, List<String> columns, Path file, String format) {
+        run(insertFromFile(table, columns, file, format), Map.of(), "TabSeparated");
+    }
+
+    /** {@code INSERT INTO t (cols) FROM INFILE 'file' FORMAT f}, with every name checked. */
+    static String insertFromFile(String table, List<String> columns, Path file, String format) {
+        if (!TABLE.matcher(table).matches()) {
+            throw new IllegalArgumentException("not a table name: " + table);
+        }
+        if (!FORMAT.matcher(format).matches()) {
+            throw new IllegalArgumentException("not a ClickHouse format name: " + format);
+        }
+        StringBuilder sql = new StringBuilder("INSERT INTO ").append(table).append(" (");
+        for (int i = 0; i < columns.size(); i++) {
+            if (!COLUMN.matcher(columns.get(i)).matches()) {
+                throw new IllegalArgumentException("not a column name: " + columns.get(i));
+            }
+            sql.append(i == 0 ? "" : ", ").append(columns.get(i));
+        }
+        return sql.append(") FROM INFILE ").append(quote(file.toAbsolutePath().toString()))
+                .append(" FORMAT ").append(format).toString();
+    }
+
+    /**
+     * ClickHouse parses query parameter values in its escaped (TabSeparated) form, as they arrive
+     * in HTTP {@code param_*} arguments; raw values are escaped here so that any text binds as itself.
+     */
+    static String escapeParameter(String value) {
+        StringBuilder b = null;
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            String rep = switch (c) {
+                case '\\' -> "\\\\";
+                case '\t' -> "\\t";
+                case '\n' -> "\\n";
+                case '\r' -> "\\r";
+                case '\0' -> "\\0";
+                case '\b' -> "\\b";
+                case '\f' -> "\\f";
+                default -> null;
+            };
+            if (rep != null && b == null) {
+                b = new StringBuilder(value.length() + 8).append(value, 0, i);
+            }
+            if (b != null) {
+                if (rep != null) {
+                    b.append(rep);
+                } else {
+                    b.append(c);
+                }
+            }
+        }
+        return b == null ? value : b.toString();
+    }
+
+    static String quote(String s) {
+        StringBuilder b = new StringBuilder(s.length() + 2).append('\'');
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c == '\'' || c == '\\') {
+                b.append('\\');
+            }
+            b.append(c);
+        }
+        return b.append('\'').toString();
+    }
+
+    private byte[] run(String sql, Map<String, String> params, String format) {
+        lock.lock();
+        try {
+            if (closed) {
+                throw new IllegalStateException("chDB engine on " + path + " is closed");
+            }
+            try (Arena arena = Arena.ofConfined()) {
+                byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+                byte[] f = format.getBytes(StandardCharsets.US_ASCII);
+                MemorySegment qSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, q);
+                MemorySegment fSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, f);
+                MemorySegment result;
+                if (params.isEmpty()) {
+                    result = (MemorySegment) lib.queryN.invokeExact(connection, qSeg, (long) q.length, fSeg, (long) f.length);
+                } else {
+                    int n = params.size();
+                    MemorySegment names = arena.allocate(ValueLayout.ADDRESS, n);
+                    MemorySegment nameLens = arena.allocate(ValueLayout.JAVA_LONG, n);
+                    MemorySegment values = arena.allocate(ValueLayout.ADDRESS, n);
+                    MemorySegment valueLens = arena.allocate(ValueLayout.JAVA_LONG, n);
+                    int i = 0;
+                    for (Map.Entry<String, String> e : params.entrySet()) {
+                        byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                        byte[] value = escapeParameter(e.getValue()).getBytes(StandardCharsets.UTF_8);
+                        names.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, name));
+                        nameLens.setAtIndex(ValueLayout.JAVA_LONG, i, name.length);
+                        values.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, value));
+                        valueLens.setAtIndex(ValueLayout.JAVA_LONG, i, value.length);
+                        i++;
+                    }
+                    result = (MemorySegment) lib.queryWithParamsN.invokeExact(connection, qSeg, (long) q.length,
+                            fSeg, (long) f.length, names, nameLens, values, valueLens, (long) n);
+                }
+                return takeResult(result);
+            }
+        } catch (ClickHouseException | IllegalStateException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB call failed: " + e, e);
+        } finally {
+            lib.jvmSignals.restore();
+            lock.unlock();
+        }
+    }
+
+    /** Copies the output (or the error) out of chDB's result and frees it. */
+    private byte[] takeResult(MemorySegment result) throws Throwable {
+        if (result.equals(MemorySegment.NULL)) {
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB returned no result");
+        }
+        try {
+            MemorySegment error = (MemorySegment) lib.resultError.invokeExact(result);
+            if (!error.equals(MemorySegment.NULL)) {
+                throw ClickHouseException.fromMessage(error.reinterpret(Long.MAX_VALUE).getString(0));
+            }
+            long length = (long) lib.resultLength.invokeExact(result);
+            if (length == 0) {
+                return new byte[0];
+            }
+            MemorySegment buffer = (MemorySegment) lib.resultBuffer.invokeExact(result);
+            return buffer.reinterpret(length).toArray(ValueLayout.JAVA_BYTE);
+        } finally {
+            lib.destroyResult.invokeExact(result);
+        }
+    }
+
+    @Override
+    public void close() {
+        try {
+            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+        } catch (IllegalStateException shuttingDown) {
+            // The hook is running or about to; closing twice is harmless.
+        }
+        closeConnection();
+    }
+
+    private void closeFromHook() {
+        closeConnection();
+    }
+
+    private void closeConnection() {
+        lock.lock();
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            try {
+                lib.closeConn.invokeExact(connectionPtr);
+            } catch (Throwable e) {
+                throw new IllegalStateException("chdb_close_conn failed", e);
+            } finally {
+                lib.jvmSignals.restore();
+            }
+            synchronized (OPEN_LOCK) {
+                openPath = null;
+            }
+        } finally {
+            lock.unlock();
+        }
+    }
+}
