@@ -107,8 +107,8 @@ public final class ChdbEngine implements Engine {
     }
 
     @Override
-    public void execute(String sql) {
-        run(SingleStatement.require(sql), Map.of(), "TabSeparated");
+    public void execute(String sql, Map<String, String> params) {
+        run(SingleStatement.require(sql), params, "TabSeparated");
     }
 
     @Override

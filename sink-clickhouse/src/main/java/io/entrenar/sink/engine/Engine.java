@@ -14,8 +14,12 @@ import java.util.Map;
  */
 public interface Engine extends AutoCloseable {
 
-    /** Runs one statement that returns nothing (DDL, OPTIMIZE, ...). */
-    void execute(String sql);
+    /** Runs one statement that returns nothing (DDL, OPTIMIZE, ...), binding {@code {name:Type}} parameters. */
+    void execute(String sql, Map<String, String> params);
+
+    default void execute(String sql) {
+        execute(sql, Map.of());
+    }
 
     /** Runs one query and returns its output in a ClickHouse format (e.g. {@code JSONEachRow}). */
     byte[] query(String sql, Map<String, String> params, String format);

@@ -1,0 +1,91 @@
+package io.entrenar.sink.write;
+
+import io.entrenar.sink.engine.Engine;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.EnumMap;
+import java.util.Map;
+
+/**
+ * Rows for every table, accumulated in RowBinary, then inserted table by table through files
+ * (never inline: chDB would run data after a blank line as SQL). Reused across flushes.
+ */
+public final class Batch {
+
+    private final Map<SinkTable, RowBinary> buffers = new EnumMap<>(SinkTable.class);
+    private final Map<SinkTable, Integer> rows = new EnumMap<>(SinkTable.class);
+
+    /** The buffer to write one row of {@code table} into. */
+    public RowBinary row(SinkTable table) {
+        return rows(table, 1);
+    }
+
+    /** The buffer to write {@code n} rows of {@code table} into. */
+    public RowBinary rows(SinkTable table, int n) {
+        rows.merge(table, n, Integer::sum);
+        return buffers.computeIfAbsent(table, t -> new RowBinary(t == SinkTable.METRIC_POINTS ? 1 << 20 : 1 << 12));
+    }
+
+    public int rows() {
+        int n = 0;
+        for (int r : rows.values()) {
+            n += r;
+        }
+        return n;
+    }
+
+    public int rows(SinkTable table) {
+        return rows.getOrDefault(table, 0);
+    }
+
+    public long bytes() {
+        long n = 0;
+        for (RowBinary b : buffers.values()) {
+            n += b.size();
+        }
+        return n;
+    }
+
+    public boolean isEmpty() {
+        return rows.isEmpty();
+    }
+
+    /** Inserts every table's rows into {@code database} via files in {@code spoolDir}, then clears. */
+    public void insert(Engine engine, String database, Path spoolDir) {
+        for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
+            SinkTable table = e.getKey();
+            RowBinary data = e.getValue();
+            if (data.size() == 0) {
+                continue;
+            }
+            Path file = spoolDir.resolve(table.tableName() + "-" + Thread.currentThread().threadId() + ".rowbinary");
+            try {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    data.writeTo(ch);
+                }
+                engine.insertFile(database + "." + table.tableName(), table.columns(), file, "RowBinary");
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write " + file, ex);
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // Overwritten by the next flush anyway.
+                }
+            }
+        }
+        clear();
+    }
+
+    public void clear() {
+        for (RowBinary b : buffers.values()) {
+            b.clear();
+        }
+        rows.clear();
+    }
+}
