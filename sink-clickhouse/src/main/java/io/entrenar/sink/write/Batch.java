@@ -82,6 +82,28 @@ public final class Batch {
         clear();
     }
 
+    private final Map<SinkTable, Integer> markedSizes = new EnumMap<>(SinkTable.class);
+    private final Map<SinkTable, Integer> markedRows = new EnumMap<>(SinkTable.class);
+
+    /** Remembers the current end, so that a record that fails half-way can be taken out again. */
+    public void mark() {
+        markedSizes.clear();
+        for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
+            markedSizes.put(e.getKey(), e.getValue().size());
+        }
+        markedRows.clear();
+        markedRows.putAll(rows);
+    }
+
+    /** Drops everything appended since {@link #mark()}. */
+    public void rollback() {
+        for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
+            e.getValue().truncate(markedSizes.getOrDefault(e.getKey(), 0));
+        }
+        rows.clear();
+        rows.putAll(markedRows);
+    }
+
     public void clear() {
         for (RowBinary b : buffers.values()) {
             b.clear();

@@ -36,6 +36,13 @@ public final class RowBinary {
         pos = 0;
     }
 
+    void truncate(int size) {
+        if (size < 0 || size > pos) {
+            throw new IllegalArgumentException("cannot truncate " + pos + " bytes to " + size);
+        }
+        pos = size;
+    }
+
     public void writeTo(FileChannel channel) throws IOException {
         java.nio.ByteBuffer b = java.nio.ByteBuffer.wrap(buf, 0, pos);
         while (b.hasRemaining()) {

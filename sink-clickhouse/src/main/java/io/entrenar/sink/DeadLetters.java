@@ -1,0 +1,72 @@
+package io.entrenar.sink;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicReference;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+
+/**
+ * Sends records the sink cannot store to the dead-letter topic: the original key, value and
+ * headers, plus the reason. {@link #flush()} before committing offsets, so that a dead letter is
+ * durable before its source record is marked done.
+ */
+final class DeadLetters implements AutoCloseable {
+
+    /** Why: a {@code WireFormatException.Problem} name, UNSUPPORTED_TYPE or INVALID_EVENT. */
+    static final String REASON_HEADER = "entrenar.dlq.reason";
+    /** Human-readable detail, naming topic, partition and offset. */
+    static final String MESSAGE_HEADER = "entrenar.dlq.message";
+    static final String TOPIC_HEADER = "entrenar.dlq.source.topic";
+    static final String PARTITION_HEADER = "entrenar.dlq.source.partition";
+    static final String OFFSET_HEADER = "entrenar.dlq.source.offset";
+    static final String APP_HEADER = "entrenar.dlq.app";
+
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final String topic;
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+
+    DeadLetters(Map<String, Object> producerConfig, String topic) {
+        this.producer = new KafkaProducer<>(producerConfig);
+        this.topic = topic;
+    }
+
+    void send(ConsumerRecord<byte[], byte[]> record, String reason, String message) {
+        RecordHeaders headers = new RecordHeaders();
+        for (Header h : record.headers()) {
+            headers.add(h);
+        }
+        headers.add(REASON_HEADER, utf8(reason));
+        headers.add(MESSAGE_HEADER, utf8(message == null ? reason : message));
+        headers.add(TOPIC_HEADER, utf8(record.topic()));
+        headers.add(PARTITION_HEADER, utf8(Integer.toString(record.partition())));
+        headers.add(OFFSET_HEADER, utf8(Long.toString(record.offset())));
+        headers.add(APP_HEADER, utf8("entrenar-sink"));
+        producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers), (md, e) -> {
+            if (e != null) {
+                failure.compareAndSet(null, e);
+            }
+        });
+    }
+
+    /** Waits until every dead letter is acknowledged; throws if one could not be written. */
+    void flush() {
+        producer.flush();
+        Exception e = failure.getAndSet(null);
+        if (e != null) {
+            throw new IllegalStateException("cannot write to dead-letter topic " + topic + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,375 @@
+package io.entrenar.sink;
+
+import io.entrenar.serde.AvroDeserializer;
+import io.entrenar.serde.WireFormatException;
+import io.entrenar.sink.engine.ChdbEngine;
+import io.entrenar.sink.engine.Engine;
+import io.entrenar.sink.engine.JdbcEngine;
+import io.entrenar.sink.schema.Migrations;
+import io.entrenar.sink.write.Batch;
+import io.entrenar.sink.write.EventRows;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecords;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.SerializationException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The sink: consumes every data topic, decodes each record, batches rows by count, bytes and time,
+ * inserts them, and only then commits the offsets. A crash between insert and commit re-delivers
+ * the batch; the tables' event_id keys make the second copy invisible to queries, so
+ * at-least-once delivery is exactly-once in effect. Records that cannot be decoded or stored go to
+ * the dead-letter topic with the reason in headers and never stop the sink.
+ */
+public final class SinkApp implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SinkApp.class);
+    private static final Duration MAX_POLL = Duration.ofMillis(100);
+
+    private final SinkConfig config;
+    private final Engine engine;
+    private final boolean ownsEngine;
+    private final String database;
+    private final Path spoolDir;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AvroDeserializer<Object> deserializer;
+    private final DeadLetters deadLetters;
+    private final Batch batch = new Batch();
+    private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    private final int maxRows;
+    private final long maxBytes;
+    private final long maxMillis;
+    private final long statusIntervalMs;
+    private final Thread thread;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile Throwable failure;
+
+    private long batchStartedNanos = -1;
+    private volatile long recordsConsumed;
+    private volatile long rowsInserted;
+    private volatile long batchesInserted;
+    private volatile long deadLetterCount;
+    private volatile double rowsPerSecond;
+    private volatile long lag = -1;
+    private volatile long lastCommitMillis;
+    private long statusRows;
+    private long statusNanos = System.nanoTime();
+
+    private SinkApp(SinkConfig config, Engine engine, boolean ownsEngine) {
+        this.config = config;
+        this.engine = engine;
+        this.ownsEngine = ownsEngine;
+        this.database = config.database();
+        this.maxRows = config.getInt(SinkConfig.BATCH_MAX_ROWS_CONFIG);
+        this.maxBytes = config.getLong(SinkConfig.BATCH_MAX_BYTES_CONFIG);
+        this.maxMillis = config.getLong(SinkConfig.BATCH_MAX_MS_CONFIG);
+        this.statusIntervalMs = config.getLong(SinkConfig.STATUS_INTERVAL_MS_CONFIG);
+        this.spoolDir = spoolDir(config);
+        Migrations.apply(engine, database);
+
+        String bootstrap = config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG);
+        Map<String, Object> consumerConfig = new HashMap<>();
+        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(SinkConfig.GROUP_ID_CONFIG));
+        consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // The stream processors write transactionally: never store records of aborted transactions.
+        consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
+        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "entrenar-sink");
+        consumerConfig.putAll(config.originalsWithPrefix(SinkConfig.CONSUMER_PREFIX));
+        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+
+        Map<String, Object> producerConfig = new HashMap<>();
+        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
+        producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "entrenar-sink-dlq");
+        producerConfig.putAll(config.originalsWithPrefix(SinkConfig.PRODUCER_PREFIX));
+        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
+
+        Map<String, Object> serdeConfig = new HashMap<>(config.originals());
+        serdeConfig.put("specific.avro.reader", true);
+        this.deserializer = new AvroDeserializer<>();
+        this.deserializer.configure(serdeConfig, false);
+        this.deadLetters = new DeadLetters(producerConfig, config.getString(SinkConfig.DLQ_TOPIC_CONFIG));
+        this.consumer = new KafkaConsumer<>(consumerConfig);
+        this.thread = new Thread(this::run, "entrenar-sink");
+    }
+
+    /** Opens the engine the config names (and closes it on {@link #close()}), migrates, starts consuming. */
+    public static SinkApp start(SinkConfig config) {
+        Engine engine = openEngine(config);
+        try {
+            return start(config, engine, true);
+        } catch (RuntimeException e) {
+            engine.close();
+            throw e;
+        }
+    }
+
+    /** Starts on an engine owned by the caller (e.g. the embedded stack's chDB), which stays open on close. */
+    public static SinkApp start(SinkConfig config, Engine engine) {
+        return start(config, engine, false);
+    }
+
+    private static SinkApp start(SinkConfig config, Engine engine, boolean owns) {
+        SinkApp app = new SinkApp(config, engine, owns);
+        app.thread.start();
+        LOG.info("sink started: {} topics into {} database {}", config.getList(SinkConfig.TOPICS_CONFIG).size(),
+                engine.kind(), app.database);
+        return app;
+    }
+
+    static Engine openEngine(SinkConfig config) {
+        if (config.engine().equals("jdbc")) {
+            return JdbcEngine.open(config.getString(SinkConfig.JDBC_URL_CONFIG),
+                    config.getString(SinkConfig.JDBC_USER_CONFIG),
+                    config.getPassword(SinkConfig.JDBC_PASSWORD_CONFIG).value());
+        }
+        String lib = config.getString(SinkConfig.CHDB_LIBRARY_CONFIG);
+        return lib.isBlank() ? ChdbEngine.open(config.chdbPath()) : ChdbEngine.open(config.chdbPath(), Path.of(lib));
+    }
+
+    private static Path spoolDir(SinkConfig config) {
+        String dir = config.getString(SinkConfig.SPOOL_DIR_CONFIG);
+        try {
+            if (dir.isBlank()) {
+                return Files.createTempDirectory("entrenar-sink-spool");
+            }
+            return Files.createDirectories(SinkConfig.expandHome(dir));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create spool directory: " + e.getMessage(), e);
+        }
+    }
+
+    public Engine engine() {
+        return engine;
+    }
+
+    public SinkStatus status() {
+        return new SinkStatus(recordsConsumed, rowsInserted, batchesInserted, deadLetterCount, rowsPerSecond, lag,
+                lastCommitMillis);
+    }
+
+    /** The error that stopped the sink, if one did. */
+    public Throwable failure() {
+        return failure;
+    }
+
+    public boolean isRunning() {
+        return running && thread.isAlive();
+    }
+
+    private void run() {
+        try {
+            consumer.subscribe(config.getList(SinkConfig.TOPICS_CONFIG), new ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                    flush();
+                }
+
+                @Override
+                public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                }
+            });
+            while (running) {
+                ConsumerRecords<byte[], byte[]> records;
+                records = consumer.poll(MAX_POLL);
+                Set<TopicPartition> retry = new HashSet<>();
+                for (ConsumerRecord<byte[], byte[]> record : records) {
+                    TopicPartition tp = new TopicPartition(record.topic(), record.partition());
+                    if (!retry.contains(tp) && !handle(record, tp)) {
+                        retry.add(tp);
+                        consumer.seek(tp, record.offset());
+                    }
+                }
+                if (shouldFlush()) {
+                    flush();
+                }
+                updateLag(records);
+                logStatus();
+                if (!retry.isEmpty()) {
+                    pauseBriefly();
+                }
+            }
+            flush();
+        } catch (Throwable e) {
+            failure = e;
+            LOG.error("sink stopped: {}", e.toString(), e);
+        } finally {
+            running = false;
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                LOG.warn("closing the consumer: {}", e.toString());
+            }
+            stopped.countDown();
+        }
+    }
+
+    /** Returns false when the record must be read again later (schema registry unreachable). */
+    private boolean handle(ConsumerRecord<byte[], byte[]> record, TopicPartition tp) {
+        Object event = null;
+        if (record.value() != null) {
+            try {
+                event = deserializer.deserialize(record);
+            } catch (WireFormatException e) {
+                deadLetter(record, e.problem().name(), e.getMessage());
+            } catch (SerializationException e) {
+                LOG.warn("cannot decode {} offset {} now (retrying): {}", tp, record.offset(), e.getMessage());
+                return false;
+            }
+        }
+        if (event != null) {
+            batch.mark();
+            try {
+                if (!EventRows.append(event, batch)) {
+                    deadLetter(record, "UNSUPPORTED_TYPE", "topic " + record.topic() + " partition " + record.partition()
+                            + " offset " + record.offset() + ": the sink stores no " + event.getClass().getName());
+                }
+            } catch (RuntimeException e) {
+                batch.rollback();
+                deadLetter(record, "INVALID_EVENT", "topic " + record.topic() + " partition " + record.partition()
+                        + " offset " + record.offset() + ": " + e.getMessage());
+            }
+        }
+        if (batchStartedNanos < 0) {
+            batchStartedNanos = System.nanoTime();
+        }
+        pending.put(tp, new OffsetAndMetadata(record.offset() + 1));
+        recordsConsumed++;
+        return true;
+    }
+
+    private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String message) {
+        LOG.warn("dead letter {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), message);
+        deadLetters.send(record, reason, message);
+        deadLetterCount++;
+    }
+
+    private boolean shouldFlush() {
+        if (pending.isEmpty()) {
+            return false;
+        }
+        return batch.rows() >= maxRows || batch.bytes() >= maxBytes
+                || System.nanoTime() - batchStartedNanos >= maxMillis * 1_000_000L;
+    }
+
+    /** Insert, then commit: the order that makes a crash re-deliver instead of lose. */
+    private void flush() {
+        if (pending.isEmpty() && batch.isEmpty()) {
+            return;
+        }
+        int rows = batch.rows();
+        long backoffMs = 100;
+        while (true) {
+            try {
+                batch.insert(engine, database, spoolDir);
+                break;
+            } catch (RuntimeException e) {
+                if (!running && backoffMs > 5_000) {
+                    throw e;
+                }
+                LOG.warn("insert of {} rows failed, retrying in {} ms: {}", rows, backoffMs, e.getMessage());
+                sleep(backoffMs);
+                backoffMs = Math.min(backoffMs * 2, 30_000);
+            }
+        }
+        deadLetters.flush();
+        if (!pending.isEmpty()) {
+            consumer.commitSync(pending);
+            pending.clear();
+            lastCommitMillis = System.currentTimeMillis();
+        }
+        rowsInserted += rows;
+        batchesInserted++;
+        batchStartedNanos = -1;
+    }
+
+    private void updateLag(ConsumerRecords<byte[], byte[]> records) {
+        long total = 0;
+        for (TopicPartition tp : consumer.assignment()) {
+            OptionalLong l = consumer.currentLag(tp);
+            if (l.isEmpty()) {
+                lag = records.isEmpty() ? lag : -1;
+                return;
+            }
+            total += l.getAsLong();
+        }
+        lag = total;
+    }
+
+    private void logStatus() {
+        long now = System.nanoTime();
+        long elapsed = now - statusNanos;
+        if (elapsed < Math.max(1000, statusIntervalMs) * 1_000_000L) {
+            return;
+        }
+        rowsPerSecond = (rowsInserted - statusRows) * 1e9 / elapsed;
+        statusRows = rowsInserted;
+        statusNanos = now;
+        if (statusIntervalMs > 0) {
+            LOG.info("sink: {} rows/s, lag {} records, {} rows and {} dead letters so far", Math.round(rowsPerSecond), lag,
+                    rowsInserted, deadLetterCount);
+        }
+    }
+
+    private void pauseBriefly() {
+        sleep(1000);
+    }
+
+    private static void sleep(long ms) {
+        try {
+            Thread.sleep(ms);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Stops consuming, inserts and commits what is pending, closes clients (and the engine if owned). */
+    @Override
+    public void close() {
+        // No consumer.wakeup(): it would also interrupt the final commit. Polls last at most 100 ms.
+        running = false;
+        try {
+            stopped.await();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        deadLetters.close();
+        deserializer.close();
+        if (ownsEngine) {
+            engine.close();
+        }
+        try (var files = Files.list(spoolDir)) {
+            files.forEach(f -> f.toFile().delete());
+            Files.deleteIfExists(spoolDir);
+        } catch (IOException ignored) {
+            // A leftover temp directory is harmless.
+        }
+    }
+}

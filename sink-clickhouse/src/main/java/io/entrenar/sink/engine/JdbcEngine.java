@@ -1,0 +1,162 @@
+package io.entrenar.sink.engine;
+
+import com.clickhouse.client.api.Client;
+import com.clickhouse.client.api.ServerException;
+import com.clickhouse.client.api.query.QueryResponse;
+import com.clickhouse.client.api.query.QuerySettings;
+import com.clickhouse.data.ClickHouseFormat;
+import com.clickhouse.jdbc.ConnectionImpl;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A ClickHouse server (or our HTTP endpoint over chDB) through clickhouse-jdbc: the production
+ * path. DDL runs through JDBC; RowBinary inserts, formatted output and bound parameters through
+ * the client-v2 {@link Client} the JDBC connection is built on, so the same payloads and SQL run
+ * here as in {@link ChdbEngine}.
+ */
+public final class JdbcEngine implements Engine {
+
+    private static final long TIMEOUT_SECONDS = 300;
+
+    private final Connection connection;
+    private final Client client;
+
+    private JdbcEngine(Connection connection, Client client) {
+        this.connection = connection;
+        this.client = client;
+    }
+
+    /** Connects to {@code url} ({@code jdbc:clickhouse://host:port[/db][?options]}). */
+    public static JdbcEngine open(String url, String user, String password) {
+        Properties props = new Properties();
+        props.setProperty("user", user);
+        props.setProperty("password", password == null ? "" : password);
+        try {
+            Connection c = DriverManager.getConnection(url, props);
+            Client client = c.unwrap(ConnectionImpl.class).getClient();
+            return new JdbcEngine(c, client);
+        } catch (SQLException e) {
+            throw new ClickHouseException(e.getErrorCode(), "cannot connect to " + url + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The JDBC connection, for callers that want plain JDBC. */
+    public Connection connection() {
+        return connection;
+    }
+
+    @Override
+    public String kind() {
+        return "jdbc";
+    }
+
+    @Override
+    public void execute(String sql, Map<String, String> params) {
+        String statement = SingleStatement.require(sql);
+        if (params.isEmpty()) {
+            try (Statement s = connection.createStatement()) {
+                s.execute(statement);
+            } catch (SQLException e) {
+                throw translate(e);
+            }
+            return;
+        }
+        await(() -> client.execute(statement, new HashMap<>(params)).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).close());
+    }
+
+    @Override
+    public byte[] query(String sql, Map<String, String> params, String format) {
+        String statement = SingleStatement.require(sql);
+        QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.valueOf(format));
+        Map<String, Object> p = new HashMap<>(params);
+        return await(() -> {
+            try (QueryResponse r = client.query(statement, p, settings).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+                 InputStream in = r.getInputStream()) {
+                return in.readAllBytes();
+            }
+        });
+    }
+
+    @Override
+    public QueryResult rows(String sql, Map<String, String> params) {
+        return TabSeparated.parseWithNamesAndTypes(query(sql, params, "TabSeparatedWithNamesAndTypes"));
+    }
+
+    @Override
+    public void insertFile(String table, List<String> columns, Path file, String format) {
+        ChdbEngine.insertFromFile(table, columns, file, format); // validates names the same way
+        ClickHouseFormat f = ClickHouseFormat.valueOf(format);
+        await(() -> {
+            try (InputStream in = Files.newInputStream(file)) {
+                client.insert(table, columns, in, f).get(TIMEOUT_SECONDS, TimeUnit.SECONDS).close();
+            }
+            return null;
+        });
+    }
+
+    private interface Call<T> {
+        T call() throws Exception;
+    }
+
+    private interface VoidCall {
+        void call() throws Exception;
+    }
+
+    private static void await(VoidCall call) {
+        await(() -> {
+            call.call();
+            return null;
+        });
+    }
+
+    private static <T> T await(Call<T> call) {
+        try {
+            return call.call();
+        } catch (ExecutionException e) {
+            throw translate(e.getCause() == null ? e : e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "interrupted", e);
+        } catch (Exception e) {
+            throw translate(e);
+        }
+    }
+
+    private static ClickHouseException translate(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof ClickHouseException c) {
+                return c;
+            }
+            if (t instanceof ServerException s) {
+                return new ClickHouseException(s.getCode(), s.getMessage(), e);
+            }
+        }
+        if (e instanceof SQLException s && s.getErrorCode() != 0) {
+            return new ClickHouseException(s.getErrorCode(), s.getMessage(), e);
+        }
+        ClickHouseException parsed = ClickHouseException.fromMessage(String.valueOf(e.getMessage()));
+        return new ClickHouseException(parsed.code(), parsed.getMessage(), e);
+    }
+
+    @Override
+    public void close() {
+        try {
+            connection.close();
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+}
