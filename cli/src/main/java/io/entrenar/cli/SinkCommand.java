@@ -1,0 +1,86 @@
+package io.entrenar.cli;
+
+import io.entrenar.sink.SinkApp;
+import io.entrenar.sink.SinkConfig;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code entrenar sink}: Kafka topics into ClickHouse (chDB in this process, or a server) until Ctrl+C. */
+@Command(name = "sink", mixinStandardHelpOptions = true,
+        description = {"Consumes every data topic and stores the events in ClickHouse tables: chDB in this process "
+                + "(engine=chdb, default) or a ClickHouse server (engine=jdbc). Runs until Ctrl+C.",
+                "Settings come from --config FILE (key=value), then ENTRENAR_<KEY> environment variables, then options."})
+final class SinkCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value lines).")
+    Path configFile;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka bootstrap servers.")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL", description = "Schema registry URL.")
+    String registryUrl;
+
+    @Option(names = "--engine", description = "chdb (default) or jdbc.")
+    String engine;
+
+    @Option(names = "--chdb-path", paramLabel = "DIR", description = "chDB storage directory (default ~/.entrenar/chdb).")
+    String chdbPath;
+
+    @Option(names = "--jdbc-url", paramLabel = "URL", description = "jdbc:clickhouse://HOST:PORT of a server (engine=jdbc).")
+    String jdbcUrl;
+
+    @Option(names = "--database", description = "Database of the tables (default entrenar).")
+    String database;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        SinkConfig config = config(System.getenv());
+        PrintWriter out = spec.commandLine().getOut();
+        SinkApp app = SinkApp.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            out.println("Stopping the sink (inserting and committing what is pending) ...");
+            out.flush();
+            app.close();
+            out.println("Stopped.");
+            out.flush();
+            stopped.countDown();
+        }, "entrenar-sink-shutdown"));
+        out.println("Entrenar sink is running: " + config.getList(SinkConfig.TOPICS_CONFIG).size() + " topics from "
+                + config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG) + " into " + config.engine() + " database "
+                + config.database() + (config.engine().equals("chdb") ? " at " + config.chdbPath() : "") + ".");
+        out.println("Press Ctrl+C to stop.");
+        out.flush();
+        stopped.await();
+        return app.failure() == null ? 0 : 1;
+    }
+
+    SinkConfig config(Map<String, String> env) {
+        ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
+        Map<String, Object> options = new HashMap<>();
+        options.put(SinkConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        options.put(SinkConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        options.put(SinkConfig.ENGINE_CONFIG, engine);
+        options.put(SinkConfig.CHDB_PATH_CONFIG, chdbPath);
+        options.put(SinkConfig.JDBC_URL_CONFIG, jdbcUrl);
+        options.put(SinkConfig.DATABASE_CONFIG, database);
+        Map<String, Object> settings = file.resolve(SinkConfig.configDef(), SinkConfig.dynamicPrefixes(), env, options);
+        try {
+            return new SinkConfig(settings);
+        } catch (ConfigException e) {
+            throw file.explain(e, env);
+        }
+    }
+}
