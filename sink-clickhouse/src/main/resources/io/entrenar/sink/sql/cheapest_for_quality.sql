@@ -1,0 +1,8 @@
+-- Cheapest for quality (spec 24): the cheapest entry of a benchmark that reaches a quality target.
+-- param benchmark String
+-- param quality_target Float64
+SELECT run_id, model, device, quality, ifNull(cost_usd, 0) AS cost_usd
+FROM ${db}.leaderboard FINAL
+WHERE benchmark = {benchmark:String} AND quality >= {quality_target:Float64}
+ORDER BY cost_usd ASC, quality DESC, run_id
+LIMIT 1
