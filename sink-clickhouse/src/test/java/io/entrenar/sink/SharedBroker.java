@@ -28,7 +28,7 @@ public final class SharedBroker {
                 throw new UncheckedIOException(e);
             }
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .put("entrenar.stack", (ExtensionContext.Store.CloseableResource) SharedBroker::closeShared);
+                    .put("entrenar.stack", (AutoCloseable) SharedBroker::closeShared);
         }
         return stack;
     }

@@ -26,7 +26,7 @@ public final class SharedEngine {
                 throw new IllegalStateException(e);
             }
             context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-                    .put("entrenar.chdb", (ExtensionContext.Store.CloseableResource) SharedEngine::closeShared);
+                    .put("entrenar.chdb", (AutoCloseable) SharedEngine::closeShared);
         }
         return engine;
     }

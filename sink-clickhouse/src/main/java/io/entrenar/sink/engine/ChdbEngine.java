@@ -48,6 +48,7 @@ public final class ChdbEngine implements Engine {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread shutdownHook;
     private volatile boolean closed;
+    private String currentDatabase = "default";
 
     private ChdbEngine(ChdbLibrary lib, Path path, MemorySegment connectionPtr) {
         this.lib = lib;
@@ -117,6 +118,28 @@ public final class ChdbEngine implements Engine {
             throw new IllegalArgumentException("not a ClickHouse format name: " + format);
         }
         return run(SingleStatement.require(sql), params, format);
+    }
+
+    /**
+     * Runs one query with {@code database} as the current database (null = leave it), as the
+     * HTTP endpoint does for {@code database=} / {@code X-ClickHouse-Database}. The engine's own
+     * statements name their database, so switching it affects nothing else.
+     */
+    public byte[] queryIn(String database, String sql, Map<String, String> params, String format) {
+        lock.lock();
+        try {
+            if (database != null && !database.isEmpty() && !database.equals(currentDatabase)) {
+                if (!Pattern.matches("[A-Za-z_][A-Za-z0-9_]*", database)) {
+                    throw new ClickHouseException(81, "Code: 81. DB::Exception: Database " + database
+                            + " does not exist. (UNKNOWN_DATABASE)");
+                }
+                run("USE " + database, Map.of(), "TabSeparated");
+                currentDatabase = database;
+            }
+            return query(sql, params, format);
+        } finally {
+            lock.unlock();
+        }
     }
 
     @Override
