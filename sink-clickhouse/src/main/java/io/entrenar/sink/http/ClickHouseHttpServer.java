@@ -104,7 +104,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
 
     private void handle(HttpExchange ex) throws IOException {
         String queryId = UUID.randomUUID().toString();
-        try (ex) {
+        try {
             Map<String, String> params = parseQuery(ex.getRequestURI().getRawQuery());
             queryId = params.getOrDefault("query_id", queryId);
             String path = ex.getRequestURI().getPath();
@@ -138,6 +138,9 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             sendError(ex, e.code() == ClickHouseException.CLIENT_ERROR ? STD_EXCEPTION : e.code(), e.getMessage(), queryId);
         } catch (RuntimeException e) {
             sendError(ex, STD_EXCEPTION, "Code: 1001. DB::Exception: " + e.getMessage() + ". (STD_EXCEPTION)", queryId);
+        } finally {
+            // Not try-with-resources: the exchange must stay open for the error answer of the catch blocks.
+            ex.close();
         }
     }
 
