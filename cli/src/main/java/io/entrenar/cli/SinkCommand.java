@@ -61,6 +61,7 @@ final class SinkCommand implements Callable<Integer> {
         out.println("Entrenar sink is running: " + config.getList(SinkConfig.TOPICS_CONFIG).size() + " topics from "
                 + config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG) + " into " + config.engine() + " database "
                 + config.database() + (config.engine().equals("chdb") ? " at " + config.chdbPath() : "") + ".");
+        app.httpUrl().ifPresent(url -> out.println("ClickHouse HTTP interface over the embedded store: " + url));
         out.println("Press Ctrl+C to stop.");
         out.flush();
         stopped.await();

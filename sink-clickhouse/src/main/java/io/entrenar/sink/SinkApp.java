@@ -5,6 +5,8 @@ import io.entrenar.serde.WireFormatException;
 import io.entrenar.sink.engine.ChdbEngine;
 import io.entrenar.sink.engine.Engine;
 import io.entrenar.sink.engine.JdbcEngine;
+import io.entrenar.sink.http.ClickHouseHttpConfig;
+import io.entrenar.sink.http.ClickHouseHttpServer;
 import io.entrenar.sink.schema.Migrations;
 import io.entrenar.sink.write.Batch;
 import io.entrenar.sink.write.EventRows;
@@ -49,6 +51,7 @@ public final class SinkApp implements AutoCloseable {
     private final SinkConfig config;
     private final Engine engine;
     private final boolean ownsEngine;
+    private ClickHouseHttpServer httpServer;
     private final String database;
     private final Path spoolDir;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -138,6 +141,14 @@ public final class SinkApp implements AutoCloseable {
 
     private static SinkApp start(SinkConfig config, Engine engine, boolean owns) {
         SinkApp app = new SinkApp(config, engine, owns);
+        if (owns && engine instanceof ChdbEngine chdb && config.getBoolean(SinkConfig.HTTP_ENABLED_CONFIG)) {
+            try {
+                app.httpServer = ClickHouseHttpServer.start(new ClickHouseHttpConfig(config.originals()), chdb);
+            } catch (RuntimeException e) {
+                app.closeClients();
+                throw e;
+            }
+        }
         app.thread.start();
         LOG.info("sink started: {} topics into {} database {}", config.getList(SinkConfig.TOPICS_CONFIG).size(),
                 engine.kind(), app.database);
@@ -168,6 +179,11 @@ public final class SinkApp implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** The HTTP endpoint's URL when this sink serves one (it owns a chDB engine and http.enabled). */
+    public java.util.Optional<String> httpUrl() {
+        return java.util.Optional.ofNullable(httpServer).map(ClickHouseHttpServer::url);
     }
 
     public SinkStatus status() {
@@ -350,6 +366,14 @@ public final class SinkApp implements AutoCloseable {
         }
     }
 
+    private void closeClients() {
+        if (thread.getState() == Thread.State.NEW) {
+            consumer.close();
+        }
+        deadLetters.close();
+        deserializer.close();
+    }
+
     /** Stops consuming, inserts and commits what is pending, closes clients (and the engine if owned). */
     @Override
     public void close() {
@@ -360,8 +384,11 @@ public final class SinkApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        deadLetters.close();
-        deserializer.close();
+        if (httpServer != null) {
+            httpServer.close();
+        }
+        closeClients();
+        // Last: chDB must be closed after everything that uses it, and before the JVM exits.
         if (ownsEngine) {
             engine.close();
         }

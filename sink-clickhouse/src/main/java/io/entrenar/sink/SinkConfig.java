@@ -85,11 +85,17 @@ public final class SinkConfig extends AbstractConfig {
     public static final long STATUS_INTERVAL_MS_DEFAULT = 30_000;
     private static final String STATUS_INTERVAL_MS_DOC = "How often to log rows/s and consumer lag; 0 = never.";
 
+    public static final String HTTP_ENABLED_CONFIG = "http.enabled";
+    public static final boolean HTTP_ENABLED_DEFAULT = true;
+    private static final String HTTP_ENABLED_DOC = "With engine=chdb, serve the ClickHouse HTTP interface over the "
+            + "embedded store (http.* keys), so that other processes can query it: only this process may open chdb.path.";
+
     /** Kafka consumer and producer settings passed through, e.g. consumer.max.poll.records. */
     public static final String CONSUMER_PREFIX = "consumer.";
     public static final String PRODUCER_PREFIX = "producer.";
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = io.entrenar.sink.http.ClickHouseHttpConfig.configDef()
+            .define(HTTP_ENABLED_CONFIG, Type.BOOLEAN, HTTP_ENABLED_DEFAULT, Importance.MEDIUM, HTTP_ENABLED_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
@@ -133,6 +139,7 @@ public final class SinkConfig extends AbstractConfig {
                 && !getString(JDBC_URL_CONFIG).startsWith("jdbc:ch:")) {
             throw new ConfigException(JDBC_URL_CONFIG, getString(JDBC_URL_CONFIG), "must start with jdbc:clickhouse:");
         }
+        new io.entrenar.sink.http.ClickHouseHttpConfig(originals); // the http.* cross-field rules
         if (getList(TOPICS_CONFIG).contains(getString(DLQ_TOPIC_CONFIG))) {
             throw new ConfigException(TOPICS_CONFIG, getList(TOPICS_CONFIG), "must not include the dead-letter topic "
                     + getString(DLQ_TOPIC_CONFIG));

@@ -1,0 +1,172 @@
+package io.entrenar.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.entrenar.events.MetricBatch;
+import io.entrenar.serde.AvroSerializer;
+import io.entrenar.stack.EmbeddedStack;
+import io.entrenar.stack.StackConfig;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code entrenar sink} as a user runs it: a separate JVM that owns the chDB store, serves it over
+ * HTTP, stops cleanly on Ctrl+C (closing chDB: no SIGSEGV at exit) and finds its data again.
+ */
+class SinkCommandProcessTest {
+    private static final Pattern HTTP_URL = Pattern.compile("embedded store: (http://\\S+)");
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+    private static EmbeddedStack stack;
+
+    @BeforeAll
+    static void startStack(@TempDir Path dir) {
+        stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.resolve("stack").toString(),
+                StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 1)));
+    }
+
+    @AfterAll
+    static void stopStack() {
+        stack.close();
+    }
+
+    @Test
+    void storesServesStopsCleanlyAndKeepsItsData(@TempDir Path dir) throws Exception {
+        produce(250);
+        Path config = dir.resolve("sink.properties");
+        Files.writeString(config, "bootstrap.servers=" + stack.bootstrapServers() + "\n"
+                + "schema.registry.url=" + stack.registryUrl() + "\n"
+                + "chdb.path=" + dir.resolve("chdb") + "\n"
+                + "http.port=0\nbatch.max.ms=100\n");
+        try (Running first = Running.start(config)) {
+            awaitCount(first.httpUrl, 250);
+            List<String> tail = first.stop();
+            assertEquals("Stopped.", tail.getLast());
+            assertEquals(130, first.process.exitValue(), "a clean exit on SIGINT (139 would be chDB's SIGSEGV)");
+        }
+        try (Running second = Running.start(config)) {
+            assertEquals("250", query(second.httpUrl, "SELECT count() FROM entrenar.metric_points").strip());
+            second.stop();
+            assertEquals(130, second.process.exitValue());
+        }
+    }
+
+    private static void produce(int points) {
+        Map<String, Object> cfg = Map.of("bootstrap.servers", stack.bootstrapServers(), "schema.registry.url", stack.registryUrl());
+        AvroSerializer<MetricBatch> serializer = new AvroSerializer<>();
+        serializer.configure(cfg, false);
+        List<Integer> ids = new ArrayList<>();
+        List<Long> steps = new ArrayList<>();
+        List<Double> values = new ArrayList<>();
+        List<Long> ts = new ArrayList<>();
+        for (int i = 0; i < points; i++) {
+            ids.add(0);
+            steps.add((long) i);
+            values.add(1.0 / (i + 1));
+            ts.add(1_700_000_000_000_000L + i);
+        }
+        MetricBatch batch = MetricBatch.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId("proc-run")
+                .setTsMicros(Instant.now()).setLamport(1).setProducerId("test").setSequence(0).setNames(List.of("loss"))
+                .setNameIds(ids).setSteps(steps).setValues(values).setTimestampsMicros(ts).build();
+        try (KafkaProducer<String, MetricBatch> p = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers()),
+                new StringSerializer(), serializer)) {
+            p.send(new ProducerRecord<>("entrenar.metrics.v1", "proc-run", batch));
+            p.flush();
+        }
+    }
+
+    private static String query(String url, String sql) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/?query="
+                + URLEncoder.encode(sql, StandardCharsets.UTF_8))).build(), HttpResponse.BodyHandlers.ofString());
+        return r.statusCode() == 200 ? r.body() : "error " + r.body();
+    }
+
+    private static void awaitCount(String url, int expected) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            last = query(url, "SELECT count() FROM entrenar.metric_points").strip();
+            if (last.equals(Integer.toString(expected))) {
+                return;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("expected " + expected + " points, last answer: " + last);
+    }
+
+    private static final class Running implements AutoCloseable {
+        final Process process;
+        final BufferedReader stdout;
+        final List<String> output = new ArrayList<>();
+        String httpUrl;
+
+        private Running(Process process) {
+            this.process = process;
+            this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        static Running start(Path config) throws IOException {
+            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+            Process p = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
+                    "-cp", System.getProperty("java.class.path"), Entrenar.class.getName(), "sink", "--config", config.toString())
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+            Running r = new Running(p);
+            r.readUntil("Press Ctrl+C to stop.");
+            assertTrue(r.httpUrl != null, r.output.toString());
+            return r;
+        }
+
+        List<String> stop() throws IOException, InterruptedException {
+            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
+            int from = output.size();
+            readUntil("Stopped.");
+            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the sink stops within 30 s of Ctrl+C");
+            return output.subList(from, output.size());
+        }
+
+        private void readUntil(String marker) throws IOException {
+            String line;
+            while ((line = stdout.readLine()) != null) {
+                output.add(line);
+                Matcher m = HTTP_URL.matcher(line);
+                if (m.find()) {
+                    httpUrl = m.group(1);
+                }
+                if (line.equals(marker)) {
+                    return;
+                }
+            }
+            throw new AssertionError("the process ended before printing '" + marker + "': " + output);
+        }
+
+        @Override
+        public void close() {
+            process.destroyForcibly();
+        }
+    }
+}
