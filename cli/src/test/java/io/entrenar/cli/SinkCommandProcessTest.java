@@ -64,6 +64,9 @@ class SinkCommandProcessTest {
                 + "http.port=0\nbatch.max.ms=100\n");
         try (Running first = Running.start(config)) {
             awaitCount(first.httpUrl, 250);
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(first.httpUrl + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("\nentrenar_sink_rows_inserted_total 250\n"), metrics);
             List<String> tail = first.stop();
             assertEquals("Stopped.", tail.getLast());
             assertEquals(130, first.process.exitValue(), "a clean exit on SIGINT (139 would be chDB's SIGSEGV)");

@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -22,6 +23,8 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import org.apache.avro.Schema;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -76,6 +79,8 @@ public final class SinkApp implements AutoCloseable {
     private volatile double rowsPerSecond;
     private volatile long lag = -1;
     private volatile long lastCommitMillis;
+    private volatile long lastBatchAgeMillis;
+    private long oldestEventMicros = Long.MAX_VALUE;
     private long statusRows;
     private long statusNanos = System.nanoTime();
 
@@ -143,7 +148,8 @@ public final class SinkApp implements AutoCloseable {
         SinkApp app = new SinkApp(config, engine, owns);
         if (owns && engine instanceof ChdbEngine chdb && config.getBoolean(SinkConfig.HTTP_ENABLED_CONFIG)) {
             try {
-                app.httpServer = ClickHouseHttpServer.start(new ClickHouseHttpConfig(config.originals()), chdb);
+                app.httpServer = ClickHouseHttpServer.start(new ClickHouseHttpConfig(config.originals()), chdb,
+                        () -> app.status().toPrometheus());
             } catch (RuntimeException e) {
                 app.closeClients();
                 throw e;
@@ -188,7 +194,7 @@ public final class SinkApp implements AutoCloseable {
 
     public SinkStatus status() {
         return new SinkStatus(recordsConsumed, rowsInserted, batchesInserted, deadLetterCount, rowsPerSecond, lag,
-                lastCommitMillis);
+                lastCommitMillis, lastBatchAgeMillis);
     }
 
     /** The error that stopped the sink, if one did. */
@@ -263,6 +269,7 @@ public final class SinkApp implements AutoCloseable {
         if (event != null) {
             batch.mark();
             try {
+                noteTimestamp(event);
                 if (!EventRows.append(event, batch)) {
                     deadLetter(record, "UNSUPPORTED_TYPE", "topic " + record.topic() + " partition " + record.partition()
                             + " offset " + record.offset() + ": the sink stores no " + event.getClass().getName());
@@ -279,6 +286,15 @@ public final class SinkApp implements AutoCloseable {
         pending.put(tp, new OffsetAndMetadata(record.offset() + 1));
         recordsConsumed++;
         return true;
+    }
+
+    private void noteTimestamp(Object event) {
+        if (event instanceof SpecificRecord r) {
+            Schema.Field f = r.getSchema().getField("ts_micros");
+            if (f != null && r.get(f.pos()) instanceof Instant t) {
+                oldestEventMicros = Math.min(oldestEventMicros, t.getEpochSecond() * 1_000_000L + t.getNano() / 1_000);
+            }
+        }
     }
 
     private void deadLetter(ConsumerRecord<byte[], byte[]> record, String reason, String message) {
@@ -321,6 +337,10 @@ public final class SinkApp implements AutoCloseable {
             pending.clear();
             lastCommitMillis = System.currentTimeMillis();
         }
+        if (oldestEventMicros != Long.MAX_VALUE) {
+            lastBatchAgeMillis = Math.max(0, System.currentTimeMillis() - oldestEventMicros / 1000);
+            oldestEventMicros = Long.MAX_VALUE;
+        }
         rowsInserted += rows;
         batchesInserted++;
         batchStartedNanos = -1;
@@ -349,8 +369,8 @@ public final class SinkApp implements AutoCloseable {
         statusRows = rowsInserted;
         statusNanos = now;
         if (statusIntervalMs > 0) {
-            LOG.info("sink: {} rows/s, lag {} records, {} rows and {} dead letters so far", Math.round(rowsPerSecond), lag,
-                    rowsInserted, deadLetterCount);
+            LOG.info("sink: {} rows/s, lag {} records, last batch queryable {} ms after its oldest event, {} rows and {} "
+                    + "dead letters so far", Math.round(rowsPerSecond), lag, lastBatchAgeMillis, rowsInserted, deadLetterCount);
         }
     }
 

@@ -62,6 +62,9 @@ class SinkAppTest {
                     && Pipeline.count(engine, "SELECT count() FROM " + db + ".run_events WHERE run_id = 'inj-1'") == 1);
             assertNull(app.failure());
             assertEquals(1, app.status().deadLetters());
+            assertTrue(app.status().lastBatchAgeMillis() > 0, app.status().toString());
+            assertTrue(app.status().toPrometheus().contains("\nentrenar_sink_dead_letters_total 1\n"),
+                    app.status().toPrometheus());
         }
 
         QueryResult run = engine.rows("SELECT tags['note'] AS note, params['lr'] AS lr FROM " + db + ".runs WHERE run_id = 'inj-1'");

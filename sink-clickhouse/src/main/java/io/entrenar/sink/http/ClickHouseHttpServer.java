@@ -27,6 +27,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -60,9 +61,12 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     private final String password;
     private final String timezone;
     private final Path spoolDir;
+    private final Supplier<String> metrics;
 
-    private ClickHouseHttpServer(ClickHouseHttpConfig config, ChdbEngine engine) throws IOException {
+    private ClickHouseHttpServer(ClickHouseHttpConfig config, ChdbEngine engine, Supplier<String> metrics)
+            throws IOException {
         this.engine = engine;
+        this.metrics = metrics;
         this.readOnly = config.getBoolean(ClickHouseHttpConfig.READ_ONLY_CONFIG);
         this.user = config.getString(ClickHouseHttpConfig.USER_CONFIG);
         this.password = config.getPassword(ClickHouseHttpConfig.PASSWORD_CONFIG).value();
@@ -83,8 +87,13 @@ public final class ClickHouseHttpServer implements AutoCloseable {
 
     /** Starts serving; the engine stays the caller's (close this server before the engine). */
     public static ClickHouseHttpServer start(ClickHouseHttpConfig config, ChdbEngine engine) {
+        return start(config, engine, null);
+    }
+
+    /** As {@link #start(ClickHouseHttpConfig, ChdbEngine)}, also serving {@code metrics} at {@code GET /metrics}. */
+    public static ClickHouseHttpServer start(ClickHouseHttpConfig config, ChdbEngine engine, Supplier<String> metrics) {
         try {
-            ClickHouseHttpServer s = new ClickHouseHttpServer(config, engine);
+            ClickHouseHttpServer s = new ClickHouseHttpServer(config, engine, metrics);
             LOG.info("ClickHouse HTTP endpoint on {} ({})", s.url(), s.readOnly ? "read-only" : "read-write");
             return s;
         } catch (IOException e) {
@@ -110,6 +119,11 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             String path = ex.getRequestURI().getPath();
             if (path.equals("/ping")) {
                 send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8), false, queryId, null);
+                return;
+            }
+            if (path.equals("/metrics") && metrics != null) {
+                send(ex, 200, "text/plain; version=0.0.4; charset=UTF-8", metrics.get().getBytes(StandardCharsets.UTF_8),
+                        false, queryId, null);
                 return;
             }
             if (!path.equals("/")) {
