@@ -18,6 +18,15 @@ public final class Batch {
 
     private final Map<SinkTable, RowBinary> buffers = new EnumMap<>(SinkTable.class);
     private final Map<SinkTable, Integer> rows = new EnumMap<>(SinkTable.class);
+    /** Metric points travel column by column in Native format: the table that takes millions of rows/s. */
+    private final NativeColumns points = new NativeColumns(SinkTable.METRIC_POINTS.columns(),
+            SinkTable.METRIC_POINTS_TYPES, 1 << 20);
+
+    /** The columns to write {@code n} metric points into (every column gets exactly n values). */
+    public NativeColumns metricPoints(int n) {
+        points.addRows(n);
+        return points;
+    }
 
     /** The buffer to write one row of {@code table} into. */
     public RowBinary row(SinkTable table) {
@@ -31,7 +40,7 @@ public final class Batch {
     }
 
     public int rows() {
-        int n = 0;
+        int n = points.rows();
         for (int r : rows.values()) {
             n += r;
         }
@@ -39,11 +48,11 @@ public final class Batch {
     }
 
     public int rows(SinkTable table) {
-        return rows.getOrDefault(table, 0);
+        return table == SinkTable.METRIC_POINTS ? points.rows() : rows.getOrDefault(table, 0);
     }
 
     public long bytes() {
-        long n = 0;
+        long n = points.bytes();
         for (RowBinary b : buffers.values()) {
             n += b.size();
         }
@@ -51,11 +60,30 @@ public final class Batch {
     }
 
     public boolean isEmpty() {
-        return rows.isEmpty();
+        return rows.isEmpty() && points.rows() == 0;
     }
 
     /** Inserts every table's rows into {@code database} via files in {@code spoolDir}, then clears. */
     public void insert(Engine engine, String database, Path spoolDir) {
+        if (points.rows() > 0) {
+            SinkTable table = SinkTable.METRIC_POINTS;
+            Path file = spoolDir.resolve(table.tableName() + "-" + Thread.currentThread().threadId() + ".native");
+            try {
+                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                        StandardOpenOption.TRUNCATE_EXISTING)) {
+                    points.writeTo(ch);
+                }
+                engine.insertFile(database + "." + table.tableName(), table.columns(), file, "Native");
+            } catch (IOException ex) {
+                throw new UncheckedIOException("cannot write " + file, ex);
+            } finally {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // Overwritten by the next flush anyway.
+                }
+            }
+        }
         for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
             SinkTable table = e.getKey();
             RowBinary data = e.getValue();
@@ -87,6 +115,7 @@ public final class Batch {
 
     /** Remembers the current end, so that a record that fails half-way can be taken out again. */
     public void mark() {
+        points.mark();
         markedSizes.clear();
         for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
             markedSizes.put(e.getKey(), e.getValue().size());
@@ -97,6 +126,7 @@ public final class Batch {
 
     /** Drops everything appended since {@link #mark()}. */
     public void rollback() {
+        points.rollback();
         for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
             e.getValue().truncate(markedSizes.getOrDefault(e.getKey(), 0));
         }
@@ -105,6 +135,7 @@ public final class Batch {
     }
 
     public void clear() {
+        points.clear();
         for (RowBinary b : buffers.values()) {
             b.clear();
         }

@@ -81,10 +81,22 @@ public final class EventRows {
                         + " outside its " + names.size() + " names");
             }
         }
-        RowBinary out = batch.rows(SinkTable.METRIC_POINTS, n);
+        NativeColumns out = batch.metricPoints(n);
+        RowBinary runs = out.column(0);
+        RowBinary nameCol = out.column(1);
+        RowBinary stepCol = out.column(2);
+        RowBinary valueCol = out.column(3);
+        RowBinary tsCol = out.column(4);
+        RowBinary eventCol = out.column(5);
+        RowBinary idxCol = out.column(6);
         for (int i = 0; i < n; i++) {
-            out.string(runId).string(names.get(ids.get(i))).int64(steps.get(i)).float64(values.get(i))
-                    .int64(ts.get(i)).string(eventId).uint32(i);
+            runs.string(runId);
+            nameCol.string(names.get(ids.get(i)));
+            stepCol.int64(steps.get(i));
+            valueCol.float64(values.get(i));
+            tsCol.int64(ts.get(i));
+            eventCol.string(eventId);
+            idxCol.uint32(i);
         }
     }
 

@@ -97,6 +97,12 @@ public final class RowBinary {
         buf[pos++] = (byte) v;
     }
 
+    /** An unsigned LEB128 number, as ClickHouse writes lengths and counts. */
+    public RowBinary varuint(long v) {
+        varint(v);
+        return this;
+    }
+
     public RowBinary string(CharSequence s) {
         String str = s.toString();
         int n = str.length();

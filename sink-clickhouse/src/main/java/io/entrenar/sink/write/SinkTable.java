@@ -48,6 +48,10 @@ public enum SinkTable {
     SUPPLY_CHAIN("supply_chain", "event_id", "idx", "run_id", "ts", "policy", "source", "revision",
             "content_hash", "verified", "verification_source", "unverified_count");
 
+    /** ClickHouse types of METRIC_POINTS' columns, for its Native files (name converts to LowCardinality). */
+    static final List<String> METRIC_POINTS_TYPES = List.of("String", "String", "Int64", "Float64",
+            "DateTime64(6, 'UTC')", "String", "UInt32");
+
     private final String table;
     private final List<String> columns;
 
