@@ -23,6 +23,10 @@ import java.util.Map;
 import java.util.OptionalLong;
 import java.util.Set;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.apache.avro.Schema;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -60,8 +64,20 @@ public final class SinkApp implements AutoCloseable {
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroDeserializer<Object> deserializer;
     private final DeadLetters deadLetters;
-    private final Batch batch = new Batch();
+    /** Filled by the consumer thread while {@link #spare} (the previous batch) is being inserted. */
+    private Batch batch = new Batch();
+    private Batch spare = new Batch();
     private final Map<TopicPartition, OffsetAndMetadata> pending = new HashMap<>();
+    /** One insert at a time, off the consumer thread: decoding the next batch overlaps inserting this one. */
+    private final ExecutorService inserter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "entrenar-sink-insert");
+        t.setDaemon(true);
+        return t;
+    });
+    private Future<?> inFlight;
+    private Map<TopicPartition, OffsetAndMetadata> inFlightOffsets = Map.of();
+    private int inFlightRows;
+    private long inFlightOldestMicros;
     private final int maxRows;
     private final long maxBytes;
     private final long maxMillis;
@@ -211,7 +227,7 @@ public final class SinkApp implements AutoCloseable {
             consumer.subscribe(config.getList(SinkConfig.TOPICS_CONFIG), new ConsumerRebalanceListener() {
                 @Override
                 public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
-                    flush();
+                    flush(true);
                 }
 
                 @Override
@@ -229,8 +245,9 @@ public final class SinkApp implements AutoCloseable {
                         consumer.seek(tp, record.offset());
                     }
                 }
+                commitFinishedInsert(false);
                 if (shouldFlush()) {
-                    flush();
+                    flush(false);
                 }
                 updateLag(records);
                 logStatus();
@@ -238,7 +255,7 @@ public final class SinkApp implements AutoCloseable {
                     pauseBriefly();
                 }
             }
-            flush();
+            flush(true);
         } catch (Throwable e) {
             failure = e;
             LOG.error("sink stopped: {}", e.toString(), e);
@@ -311,39 +328,72 @@ public final class SinkApp implements AutoCloseable {
                 || System.nanoTime() - batchStartedNanos >= maxMillis * 1_000_000L;
     }
 
-    /** Insert, then commit: the order that makes a crash re-deliver instead of lose. */
-    private void flush() {
-        if (pending.isEmpty() && batch.isEmpty()) {
-            return;
+    /**
+     * Hands the batch to the inserter and starts the next one. Offsets are committed only after
+     * their batch's insert has finished (insert, then commit: a crash re-delivers, never loses);
+     * a second batch waits for the first, which bounds memory to two batches.
+     */
+    private void flush(boolean waitForInsert) {
+        commitFinishedInsert(true);
+        if (!pending.isEmpty() || !batch.isEmpty()) {
+            Batch full = batch;
+            batch = spare;
+            spare = full;
+            inFlightOffsets = new HashMap<>(pending);
+            pending.clear();
+            inFlightRows = full.rows();
+            inFlightOldestMicros = oldestEventMicros;
+            oldestEventMicros = Long.MAX_VALUE;
+            batchStartedNanos = -1;
+            inFlight = inserter.submit(() -> insert(full));
         }
-        int rows = batch.rows();
+        if (waitForInsert) {
+            commitFinishedInsert(true);
+        }
+    }
+
+    private void insert(Batch full) {
         long backoffMs = 100;
         while (true) {
             try {
-                batch.insert(engine, database, spoolDir);
-                break;
+                full.insert(engine, database, spoolDir);
+                return;
             } catch (RuntimeException e) {
                 if (!running && backoffMs > 5_000) {
                     throw e;
                 }
-                LOG.warn("insert of {} rows failed, retrying in {} ms: {}", rows, backoffMs, e.getMessage());
+                LOG.warn("insert of {} rows failed, retrying in {} ms: {}", full.rows(), backoffMs, e.getMessage());
                 sleep(backoffMs);
                 backoffMs = Math.min(backoffMs * 2, 30_000);
             }
         }
+    }
+
+    /** If the in-flight insert is done (or {@code block}: once it is), make dead letters durable and commit. */
+    private void commitFinishedInsert(boolean block) {
+        if (inFlight == null || (!block && !inFlight.isDone())) {
+            return;
+        }
+        try {
+            inFlight.get();
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : new IllegalStateException("insert failed", e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while waiting for an insert", e);
+        } finally {
+            inFlight = null;
+        }
         deadLetters.flush();
-        if (!pending.isEmpty()) {
-            consumer.commitSync(pending);
-            pending.clear();
+        if (!inFlightOffsets.isEmpty()) {
+            consumer.commitSync(inFlightOffsets);
             lastCommitMillis = System.currentTimeMillis();
         }
-        if (oldestEventMicros != Long.MAX_VALUE) {
-            lastBatchAgeMillis = Math.max(0, System.currentTimeMillis() - oldestEventMicros / 1000);
-            oldestEventMicros = Long.MAX_VALUE;
+        if (inFlightOldestMicros != Long.MAX_VALUE) {
+            lastBatchAgeMillis = Math.max(0, System.currentTimeMillis() - inFlightOldestMicros / 1000);
         }
-        rowsInserted += rows;
+        rowsInserted += inFlightRows;
         batchesInserted++;
-        batchStartedNanos = -1;
     }
 
     private void updateLag(ConsumerRecords<byte[], byte[]> records) {
@@ -404,6 +454,7 @@ public final class SinkApp implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        inserter.shutdown();
         if (httpServer != null) {
             httpServer.close();
         }

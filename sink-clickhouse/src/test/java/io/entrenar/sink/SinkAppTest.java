@@ -56,6 +56,7 @@ class SinkAppTest {
 
         try (SinkApp app = SinkApp.start(Pipeline.config(stack, db, "g-injection", Map.of()), engine)) {
             Pipeline.await("the injected run's rows", WAIT, () -> app.status().deadLetters() >= 1
+                    && app.status().lastCommitMillis() > 0
                     && tableExists(db, "failures")
                     && Pipeline.count(engine, "SELECT count() FROM " + db + ".failures WHERE run_id = 'inj-1'") == 1
                     && Pipeline.count(engine, "SELECT count() FROM " + db + ".metric_points WHERE run_id = 'inj-1'") == 2
