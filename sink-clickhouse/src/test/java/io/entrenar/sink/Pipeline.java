@@ -31,6 +31,11 @@ public final class Pipeline {
     }
 
     public static void produce(EmbeddedStack stack, List<? extends SpecificRecord> events) {
+        produce(stack, null, events);
+    }
+
+    /** Produces to {@code topic}, or to each event's catalogue topic when it is null. */
+    public static void produce(EmbeddedStack stack, String topic, List<? extends SpecificRecord> events) {
         Map<String, Object> cfg = new HashMap<>();
         cfg.put("bootstrap.servers", stack.bootstrapServers());
         cfg.put("schema.registry.url", stack.registryUrl());
@@ -38,7 +43,7 @@ public final class Pipeline {
         try (KafkaProducer<String, Object> p = new KafkaProducer<>(cfg, new StringSerializer(), serializer(cfg))) {
             for (SpecificRecord e : events) {
                 String runId = String.valueOf(e.get(e.getSchema().getField("run_id").pos()));
-                p.send(new ProducerRecord<>(topicOf(e).topicName(), runId, e));
+                p.send(new ProducerRecord<>(topic != null ? topic : topicOf(e).topicName(), runId, e));
             }
             p.flush();
         }

@@ -17,6 +17,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
@@ -61,9 +64,14 @@ class RegistryOutageTest {
         proxy.start();
         try {
             // Registered through the real registry; the sink will look the id up through the proxy.
-            Pipeline.produce(stack, List.of(Events.metricPoints("outage-1", "loss", new long[] {1, 2, 3}, new double[] {3, 2, 1})));
+            // A topic of its own, so that no other test's records (e.g. deliberate garbage) are in the way.
+            String topic = "outage-test.metrics";
+            try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+                admin.createTopics(List.of(new NewTopic(topic, 1, (short) 1))).all().get();
+            }
+            Pipeline.produce(stack, topic, List.of(Events.metricPoints("outage-1", "loss", new long[] {1, 2, 3}, new double[] {3, 2, 1})));
             Map<String, Object> extra = Map.of(SinkConfig.SCHEMA_REGISTRY_URL_CONFIG,
-                    "http://127.0.0.1:" + proxy.getAddress().getPort(), SinkConfig.TOPICS_CONFIG, "entrenar.metrics.v1");
+                    "http://127.0.0.1:" + proxy.getAddress().getPort(), SinkConfig.TOPICS_CONFIG, topic);
             try (SinkApp app = SinkApp.start(Pipeline.config(stack, db, "g-outage", extra), engine)) {
                 Pipeline.await("the sink to reach the records", Duration.ofSeconds(30), () -> app.status().lag() > 0);
                 Thread.sleep(2500);

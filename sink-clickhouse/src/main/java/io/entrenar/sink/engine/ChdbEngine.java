@@ -30,6 +30,7 @@ import java.util.regex.Pattern;
  * </ol>
  * A connection runs one statement at a time, so calls are serialized.
  */
+@SuppressWarnings("restricted") // FFM downcalls into libchdb / libc are the point of this class
 public final class ChdbEngine implements Engine {
 
     /** The chDB release scripts/setup.sh installs and whose C API this class binds. */

@@ -14,6 +14,7 @@ import java.nio.file.Path;
  * Downcall handles into libchdb.so (chDB 26.5's C API, {@code chdb.h}), loaded once per process.
  * Only the functions the engine needs are bound.
  */
+@SuppressWarnings("restricted") // FFM downcalls into libchdb / libc are the point of this class
 final class ChdbLibrary {
 
     private static final ValueLayout.OfLong SIZE_T = ValueLayout.JAVA_LONG;

@@ -77,6 +77,7 @@ public final class JdbcEngine implements Engine {
     }
 
     @Override
+    @SuppressWarnings("try") // QueryResponse.close() declares Exception; await() translates it
     public byte[] query(String sql, Map<String, String> params, String format) {
         String statement = SingleStatement.require(sql);
         QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.valueOf(format));

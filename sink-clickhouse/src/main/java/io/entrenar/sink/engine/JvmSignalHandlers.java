@@ -17,6 +17,7 @@ import java.lang.invoke.MethodHandle;
  * {@code chdb_connect}); either way the next implicit null check in Java would kill the JVM with
  * exit code 139.
  */
+@SuppressWarnings("restricted") // FFM downcalls into libchdb / libc are the point of this class
 final class JvmSignalHandlers {
 
     /** The signals chDB's {@code chdb_reset_signal_handlers} and crash handlers touch (Linux numbers). */

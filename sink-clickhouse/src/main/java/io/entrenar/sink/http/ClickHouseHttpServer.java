@@ -243,6 +243,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("deprecation") // clickhouse-data's Lz4 streams are what produce ClickHouse's block framing
     private static byte[] readBody(HttpExchange ex, boolean compressed) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             if (!compressed) {
@@ -254,6 +255,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         }
     }
 
+    @SuppressWarnings("deprecation") // as readBody
     private void send(HttpExchange ex, int status, String contentType, byte[] body, boolean compress, String queryId,
                       String format) throws IOException {
         byte[] payload = body;

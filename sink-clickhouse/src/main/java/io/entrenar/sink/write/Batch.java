@@ -35,8 +35,11 @@ public final class Batch {
 
     /** The buffer to write {@code n} rows of {@code table} into. */
     public RowBinary rows(SinkTable table, int n) {
+        if (table == SinkTable.METRIC_POINTS) {
+            throw new IllegalArgumentException("metric points are written as columns: use metricPoints(n)");
+        }
         rows.merge(table, n, Integer::sum);
-        return buffers.computeIfAbsent(table, t -> new RowBinary(t == SinkTable.METRIC_POINTS ? 1 << 20 : 1 << 12));
+        return buffers.computeIfAbsent(table, t -> new RowBinary(1 << 12));
     }
 
     public int rows() {

@@ -106,19 +106,22 @@ public final class RowBinary {
     public RowBinary string(CharSequence s) {
         String str = s.toString();
         int n = str.length();
+        int start = pos;
+        varint(n);
+        ensure(n);
         boolean ascii = true;
         for (int i = 0; i < n; i++) {
-            if (str.charAt(i) >= 0x80) {
+            char c = str.charAt(i);
+            if (c >= 0x80) {
                 ascii = false;
                 break;
             }
+            buf[pos + i] = (byte) c;
         }
         if (ascii) {
-            varint(n);
-            ensure(n);
-            str.getBytes(0, n, buf, pos);
             pos += n;
         } else {
+            pos = start;
             byte[] bytes = str.getBytes(StandardCharsets.UTF_8);
             varint(bytes.length);
             ensure(bytes.length);

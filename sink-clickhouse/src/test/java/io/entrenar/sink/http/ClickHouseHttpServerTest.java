@@ -117,6 +117,7 @@ class ClickHouseHttpServerTest {
     }
 
     @Test
+    @SuppressWarnings("deprecation")
     void compressedAnswersUseClickHouseBlockFraming() throws Exception {
         HttpResponse<byte[]> r = post(readOnly, "compress=1&query=" + q("SELECT number FROM system.numbers LIMIT 3"), null, Map.of());
         byte[] plain;
