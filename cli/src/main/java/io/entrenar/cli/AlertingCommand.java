@@ -1,0 +1,65 @@
+package io.entrenar.cli;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+
+import io.entrenar.alerting.AlertingApp;
+import io.entrenar.alerting.AlertingConfig;
+import org.apache.kafka.common.config.ConfigException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code entrenar alerting}: routes Andon alerts to webhooks until Ctrl+C. */
+@Command(name = "alerting", mixinStandardHelpOptions = true,
+        description = {"Delivers Andon alerts (entrenar.alerts.v1) to webhooks, Slack and stderr: signed, retried, "
+                + "deduplicated per incident; publishes STOP for emergency-stop alerts.",
+                "Settings come from --config FILE (key=value), then ENTRENAR_<KEY> environment variables, then options."})
+final class AlertingCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "Configuration file (key=value lines).")
+    Path configFile;
+
+    @Option(names = "--routes", paramLabel = "FILE", description = "Routing YAML (routes.file).")
+    String routes;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", description = "Kafka brokers (bootstrap.servers).")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", paramLabel = "URL", description = "Schema registry (schema.registry.url).")
+    String registryUrl;
+
+    @Override
+    public Integer call() throws InterruptedException {
+        ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
+        Map<String, Object> options = new HashMap<>();
+        options.put(AlertingConfig.ROUTES_FILE_CONFIG, routes);
+        options.put(AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        options.put(AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        Map<String, String> env = System.getenv();
+        AlertingConfig config;
+        try {
+            config = new AlertingConfig(file.resolve(AlertingConfig.configDef(), java.util.Set.of(), env, options));
+        } catch (ConfigException e) {
+            throw file.explain(e, env);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        AlertingApp app = AlertingApp.start(config);
+        CountDownLatch stopped = new CountDownLatch(1);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            app.close();
+            stopped.countDown();
+        }, "entrenar-alerting-shutdown"));
+        out.println("Alerting is routing entrenar.alerts.v1 with " + config.routesFile() + ". Press Ctrl+C to stop.");
+        out.flush();
+        stopped.await();
+        return 0;
+    }
+}
