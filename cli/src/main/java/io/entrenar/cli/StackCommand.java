@@ -7,8 +7,9 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.entrenar.cli.pipeline.Pipeline;
+import io.entrenar.cli.pipeline.PipelineConfig;
 import io.entrenar.schemas.TopicCatalogue;
-import io.entrenar.stack.EmbeddedStack;
 import io.entrenar.stack.StackConfig;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -42,11 +43,11 @@ final class StackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        StackConfig config = config(System.getenv());
+        PipelineConfig config = config(System.getenv());
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Starting the Entrenar embedded stack (data in " + config.dataDir() + ") ...");
+        out.println("Starting the Entrenar embedded stack (data in " + config.stack().dataDir() + ") ...");
         out.flush();
-        EmbeddedStack stack = EmbeddedStack.start(config);
+        Pipeline stack = Pipeline.start(config);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             out.println("Stopping the embedded stack ...");
@@ -61,28 +62,31 @@ final class StackCommand implements Callable<Integer> {
         return 0;
     }
 
-    StackConfig config(Map<String, String> env) {
+    PipelineConfig config(Map<String, String> env) {
         ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
         Map<String, Object> options = new HashMap<>();
         options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
         options.put(StackConfig.HOST_CONFIG, host);
         options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
         options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
-        Map<String, Object> settings = file.resolve(StackConfig.configDef(), StackConfig.dynamicPrefixes(), env, options);
+        Map<String, Object> settings = file.resolve(PipelineConfig.configDef(), PipelineConfig.dynamicPrefixes(), env, options);
         try {
-            return new StackConfig(settings);
+            return new PipelineConfig(settings);
         } catch (ConfigException e) {
             throw file.explain(e, env);
         }
     }
 
-    private static void printAddresses(PrintWriter out, EmbeddedStack stack) {
+    private static void printAddresses(PrintWriter out, Pipeline pipeline) {
         out.println();
         out.println("Entrenar embedded stack is up.");
-        out.printf("  Kafka bootstrap servers : %s%n", stack.bootstrapServers());
-        out.printf("  Schema registry         : %s%n", stack.registryUrl());
+        out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
+        out.printf("  Schema registry         : %s%n", pipeline.stack().registryUrl());
+        if (pipeline.webhookReceiverUrl() != null) {
+            out.printf("  Webhook deliveries      : %s/deliveries%n", pipeline.webhookReceiverUrl());
+        }
         out.println("  Topics:");
-        for (TopicCatalogue.Outcome o : stack.topics()) {
+        for (TopicCatalogue.Outcome o : pipeline.stack().topics()) {
             out.printf("    %-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());
         }
         out.println();
