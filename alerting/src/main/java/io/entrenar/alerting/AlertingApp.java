@@ -11,6 +11,8 @@ import java.util.List;
 import java.util.Map;
 
 import io.entrenar.events.Alert;
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsServer;
 import io.entrenar.events.AlertAction;
 import io.entrenar.events.AlertState;
 import io.entrenar.events.ControlAction;
@@ -102,6 +104,27 @@ public final class AlertingApp implements AutoCloseable {
 
     public DeliveryStats stats() {
         return stats;
+    }
+
+    /** Adds this app's series to {@code metrics} (names {@code entrenar_alerting_*}). */
+    public void registerMetrics(Metrics metrics) {
+        metrics.register("entrenar_alerting_accepted_total", Metrics.Type.COUNTER, "Notifications accepted (one per incident transition and channel).", stats::accepted)
+                .register("entrenar_alerting_delivered_total", Metrics.Type.COUNTER, "Notifications delivered (2xx).", stats::delivered)
+                .register("entrenar_alerting_retries_total", Metrics.Type.COUNTER, "Delivery attempts that failed and were retried.", stats::retries)
+                .register("entrenar_alerting_dead_letters_total", Metrics.Type.COUNTER, "Notifications dead-lettered to entrenar.dlq.v1.", stats::dead)
+                .register("entrenar_alerting_duplicates_skipped_total", Metrics.Type.COUNTER, "Redelivered alerts recognised as already accepted.", stats::duplicatesSkipped)
+                .register("entrenar_alerting_undecodable_total", Metrics.Type.COUNTER, "Alert records that did not decode (dead-lettered).", stats::undecodable)
+                .register("entrenar_alerting_stops_issued_total", Metrics.Type.COUNTER, "STOP commands published for emergency-stop alerts.", stats::stopsIssued)
+                .registerLabelled("entrenar_alerting_backlog", Metrics.Type.GAUGE, "Notifications waiting per channel (open incidents not yet delivered).", () -> {
+                    Map<Map<String, String>, Double> backlog = new LinkedHashMap<>();
+                    workers.forEach((name, w) -> backlog.put(Map.of("channel", name), (double) w.backlog()));
+                    return backlog;
+                });
+    }
+
+    /** Ready while the router runs. */
+    public Map<String, OpsServer.Check> readiness() {
+        return Map.of("alert-router", () -> router.isAlive() ? null : "the alert router thread has stopped (see the log)");
     }
 
     @Override

@@ -36,6 +36,7 @@ final class ChannelWorker implements AutoCloseable {
     private final Random random = new Random();
     private final Thread thread;
     private volatile boolean running = true;
+    private volatile boolean busy;
 
     ChannelWorker(Channel channel, DeliveryLog log, DeadLetters deadLetters, DeliveryStats stats, HttpClient http) {
         this.channel = channel;
@@ -52,8 +53,9 @@ final class ChannelWorker implements AutoCloseable {
         queue.add(n);
     }
 
+    /** Waiting in the queue, plus the one being delivered. */
     int backlog() {
-        return queue.size();
+        return queue.size() + (busy ? 1 : 0);
     }
 
     @Override
@@ -70,7 +72,13 @@ final class ChannelWorker implements AutoCloseable {
     private void run() {
         while (running) {
             try {
-                deliver(queue.take());
+                Notification next = queue.take();
+                busy = true;
+                try {
+                    deliver(next);
+                } finally {
+                    busy = false;
+                }
             } catch (InterruptedException e) {
                 return; // pending notifications stay PENDING in the log and resume after a restart
             } catch (RuntimeException e) {

@@ -9,6 +9,9 @@ import java.util.concurrent.CountDownLatch;
 
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsConfig;
+import io.entrenar.ops.OpsServer;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -52,12 +55,19 @@ final class AlertingCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         AlertingApp app = AlertingApp.start(config);
+        Metrics metrics = new Metrics();
+        app.registerMetrics(metrics);
+        OpsServer ops = OpsConfig.start(config, metrics, app.readiness());
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            if (ops != null) {
+                ops.close();
+            }
             app.close();
             stopped.countDown();
         }, "entrenar-alerting-shutdown"));
-        out.println("Alerting is routing entrenar.alerts.v1 with " + config.routesFile() + ". Press Ctrl+C to stop.");
+        out.println("Alerting is routing entrenar.alerts.v1 with " + config.routesFile()
+                + (ops == null ? "" : "; metrics and health at " + ops.url()) + ". Press Ctrl+C to stop.");
         out.flush();
         stopped.await();
         return 0;

@@ -82,6 +82,9 @@ final class StackCommand implements Callable<Integer> {
         out.println("Entrenar embedded stack is up.");
         out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
         out.printf("  Schema registry         : %s%n", pipeline.stack().registryUrl());
+        if (pipeline.opsUrl() != null) {
+            out.printf("  Metrics and health      : %s/metrics  %s/health/ready%n", pipeline.opsUrl(), pipeline.opsUrl());
+        }
         if (pipeline.webhookReceiverUrl() != null) {
             out.printf("  Webhook deliveries      : %s/deliveries%n", pipeline.webhookReceiverUrl());
         }

@@ -36,7 +36,7 @@ class PipelineTest {
     @Test
     void anAlertReachesTheLocalReceiverSigned(@TempDir Path dataDir) throws Exception {
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dataDir.toString(), "kafka.port", 0,
-                "registry.port", 0, "webhook.receiver.port", 0, "topics.partitions", 1)));
+                "registry.port", 0, "webhook.receiver.port", 0, "ops.port", 0, "topics.partitions", 1)));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(
                      Map.of("schema.registry.url", pipeline.stack().registryUrl()));
              KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers()),
@@ -57,6 +57,11 @@ class PipelineTest {
             assertEquals(1, deliveries.size(), deliveries.toString());
             assertTrue(deliveries.get(0).get("signature_valid").asBoolean());
             assertEquals(incident, deliveries.get(0).get("body").get("incident_id").asText());
+            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(scrape.contains("\nentrenar_alerting_delivered_total 2\n"), "receiver and stderr: " + scrape);
+            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/health/ready")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode());
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(dataDir.resolve("alerting/webhook-secret"))), "the secret is private");
         }

@@ -71,6 +71,7 @@ class StackCommandProcessTest {
                     "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0")
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0");
+            builder.environment().put("ENTRENAR_OPS_PORT", "0");
             Process p = builder.start();
             Running r = new Running(p);
             r.readUntil("Press Ctrl+C to stop.");

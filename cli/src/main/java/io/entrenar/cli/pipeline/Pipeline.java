@@ -8,12 +8,16 @@ import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsConfig;
+import io.entrenar.ops.OpsServer;
 import io.entrenar.stack.EmbeddedStack;
 
 /**
@@ -24,11 +28,13 @@ import io.entrenar.stack.EmbeddedStack;
 public final class Pipeline implements AutoCloseable {
     private final EmbeddedStack stack;
     private final WebhookReceiver receiver;
+    private final OpsServer ops;
     private final List<AutoCloseable> apps;
 
-    private Pipeline(EmbeddedStack stack, WebhookReceiver receiver, List<AutoCloseable> apps) {
+    private Pipeline(EmbeddedStack stack, WebhookReceiver receiver, OpsServer ops, List<AutoCloseable> apps) {
         this.stack = stack;
         this.receiver = receiver;
+        this.ops = ops;
         this.apps = apps;
     }
 
@@ -36,6 +42,8 @@ public final class Pipeline implements AutoCloseable {
         EmbeddedStack stack = EmbeddedStack.start(config.stack());
         List<AutoCloseable> apps = new ArrayList<>();
         WebhookReceiver receiver = null;
+        Metrics metrics = new Metrics();
+        Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
         try {
             if (config.getBoolean(PipelineConfig.ALERTING_ENABLED_CONFIG)) {
                 Path dir = Files.createDirectories(config.stack().dataDir().resolve("alerting"));
@@ -44,12 +52,20 @@ public final class Pipeline implements AutoCloseable {
                 apps.add(receiver);
                 String routes = config.getString(PipelineConfig.ALERTING_ROUTES_FILE_CONFIG);
                 Path routesFile = routes.isEmpty() ? defaultRoutes(dir.resolve("routes.yaml"), receiver.url(), secret) : Path.of(routes);
-                apps.add(AlertingApp.start(new AlertingConfig(Map.of(
+                AlertingApp alerting = AlertingApp.start(new AlertingConfig(Map.of(
                         AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                         AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
-                        AlertingConfig.ROUTES_FILE_CONFIG, routesFile.toString()))));
+                        AlertingConfig.ROUTES_FILE_CONFIG, routesFile.toString(),
+                        OpsConfig.PORT_CONFIG, -1)));
+                apps.add(alerting);
+                alerting.registerMetrics(metrics);
+                readiness.putAll(alerting.readiness());
             }
-            return new Pipeline(stack, receiver, apps);
+            OpsServer ops = OpsConfig.start(config, metrics, readiness);
+            if (ops != null) {
+                apps.add(ops);
+            }
+            return new Pipeline(stack, receiver, ops, apps);
         } catch (IOException | RuntimeException e) {
             closeAll(apps);
             stack.close();
@@ -59,6 +75,11 @@ public final class Pipeline implements AutoCloseable {
 
     public EmbeddedStack stack() {
         return stack;
+    }
+
+    /** Base URL of /metrics and /health, or null when {@code ops.port=-1}. */
+    public String opsUrl() {
+        return ops == null ? null : ops.url();
     }
 
     /** Base URL of the local webhook receiver, or null when alerting is off. */

@@ -26,7 +26,7 @@ public final class PipelineConfig extends AbstractConfig {
     private static final String WEBHOOK_RECEIVER_PORT_DOC = "Port of the local webhook receiver that records deliveries "
             + "(GET /deliveries); 0 picks a free port.";
 
-    private static final ConfigDef CONFIG = StackConfig.configDef()
+    private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
             .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
             .define(ALERTING_ROUTES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ALERTING_ROUTES_FILE_DOC)
             .define(WEBHOOK_RECEIVER_PORT_CONFIG, Type.INT, WEBHOOK_RECEIVER_PORT_DEFAULT, ConfigDef.Range.between(0, 65535),
