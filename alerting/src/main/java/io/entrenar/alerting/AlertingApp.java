@@ -97,6 +97,11 @@ public final class AlertingApp implements AutoCloseable {
         this.router = Thread.ofPlatform().name("entrenar-alerting-router").start(this::route);
     }
 
+    /** Reads and validates the routing file; throws {@link InvalidConfigException} with file, line and path. */
+    public static void validate(AlertingConfig config) {
+        RoutingLoader.load(config.routesFile());
+    }
+
     /** Validates the config and the routing file (line-numbered errors), then starts. */
     public static AlertingApp start(AlertingConfig config) {
         return new AlertingApp(config, RoutingLoader.load(config.routesFile()));

@@ -39,6 +39,9 @@ final class AlertingCommand implements Callable<Integer> {
     @Option(names = "--registry-url", paramLabel = "URL", description = "Schema registry (schema.registry.url).")
     String registryUrl;
 
+    @Option(names = "--check", description = "Validate the configuration and the routing file, then exit without starting.")
+    boolean check;
+
     @Override
     public Integer call() throws InterruptedException {
         ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
@@ -54,6 +57,11 @@ final class AlertingCommand implements Callable<Integer> {
             throw file.explain(e, env);
         }
         PrintWriter out = spec.commandLine().getOut();
+        if (check) {
+            AlertingApp.validate(config);
+            out.println("alerting configuration OK (" + config.routesFile() + ")");
+            return 0;
+        }
         AlertingApp app = AlertingApp.start(config);
         Metrics metrics = new Metrics();
         app.registerMetrics(metrics);
