@@ -5,14 +5,12 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
-import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -44,18 +42,12 @@ final class AlertingCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
         Map<String, Object> options = new HashMap<>();
         options.put(AlertingConfig.ROUTES_FILE_CONFIG, routes);
         options.put(AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         options.put(AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
-        Map<String, String> env = System.getenv();
-        AlertingConfig config;
-        try {
-            config = new AlertingConfig(file.resolve(AlertingConfig.configDef(), java.util.Set.of(), env, options));
-        } catch (ConfigException e) {
-            throw file.explain(e, env);
-        }
+        AlertingConfig config = ConfigFile.resolveConfig(configFile, AlertingConfig.configDef(), java.util.Set.of(), options,
+                AlertingConfig::new);
         PrintWriter out = spec.commandLine().getOut();
         if (check) {
             AlertingApp.validate(config);
@@ -66,18 +58,15 @@ final class AlertingCommand implements Callable<Integer> {
         Metrics metrics = new Metrics();
         app.registerMetrics(metrics);
         OpsServer ops = OpsConfig.start(config, metrics, app.readiness());
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        out.println("Alerting is routing entrenar.alerts.v1 with " + config.routesFile()
+                + (ops == null ? "" : "; metrics and health at " + ops.url()) + ". Press Ctrl+C to stop.");
+        out.flush();
+        Foreground.runUntilStopped("alerting", () -> {
             if (ops != null) {
                 ops.close();
             }
             app.close();
-            stopped.countDown();
-        }, "entrenar-alerting-shutdown"));
-        out.println("Alerting is routing entrenar.alerts.v1 with " + config.routesFile()
-                + (ops == null ? "" : "; metrics and health at " + ops.url()) + ". Press Ctrl+C to stop.");
-        out.flush();
-        stopped.await();
+        });
         return 0;
     }
 }

@@ -109,6 +109,22 @@ final class ConfigFile {
         return new InvalidConfigException(place + ": " + e.getMessage());
     }
 
+    /**
+     * The whole path from a command's options to a validated config object: file (optional), then
+     * environment, then options, then the component's constructor; errors point at file and line.
+     */
+    static <C> C resolveConfig(Path file, ConfigDef def, Set<String> dynamicPrefixes, Map<String, ?> options,
+                               java.util.function.Function<Map<String, Object>, C> create) {
+        ConfigFile config = file == null ? empty() : load(file);
+        Map<String, String> env = System.getenv();
+        Map<String, Object> settings = config.resolve(def, dynamicPrefixes, env, options);
+        try {
+            return create.apply(settings);
+        } catch (ConfigException e) {
+            throw config.explain(e, env);
+        }
+    }
+
     static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }

@@ -5,7 +5,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
 import io.entrenar.cli.pipeline.Pipeline;
 import io.entrenar.cli.pipeline.PipelineConfig;
@@ -48,33 +47,35 @@ final class StackCommand implements Callable<Integer> {
         out.println("Starting the Entrenar embedded stack (data in " + config.stack().dataDir() + ") ...");
         out.flush();
         Pipeline stack = Pipeline.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        printAddresses(out, stack);
+        Foreground.runUntilStopped("stack", () -> {
             out.println("Stopping the embedded stack ...");
             out.flush();
             stack.close();
             out.println("Stopped.");
             out.flush();
-            stopped.countDown();
-        }, "entrenar-stack-shutdown"));
-        printAddresses(out, stack);
-        stopped.await();
+        });
         return 0;
     }
 
     PipelineConfig config(Map<String, String> env) {
         ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
-        Map<String, Object> options = new HashMap<>();
-        options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
-        options.put(StackConfig.HOST_CONFIG, host);
-        options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
-        options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
+        Map<String, Object> options = options();
         Map<String, Object> settings = file.resolve(PipelineConfig.configDef(), PipelineConfig.dynamicPrefixes(), env, options);
         try {
             return new PipelineConfig(settings);
         } catch (ConfigException e) {
             throw file.explain(e, env);
         }
+    }
+
+    private Map<String, Object> options() {
+        Map<String, Object> options = new HashMap<>();
+        options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
+        options.put(StackConfig.HOST_CONFIG, host);
+        options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
+        options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
+        return options;
     }
 
     private static void printAddresses(PrintWriter out, Pipeline pipeline) {
