@@ -11,7 +11,7 @@ import org.apache.kafka.common.header.Headers;
 
 /** Writes what alerting gave up on to {@code entrenar.dlq.v1}, with the reason in headers. */
 final class DeadLetters {
-    private static final String SOURCE = "alerting";
+    private static final String APP = "alerting";
     private final KafkaProducer<String, byte[]> producer;
 
     DeadLetters(KafkaProducer<String, byte[]> producer) {
@@ -19,26 +19,26 @@ final class DeadLetters {
     }
 
     /** A notification whose delivery failed for good: the rendered body, so it can be resent by hand. */
-    void send(Notification n, String channel, String problem, String reason) {
+    void send(Notification n, String channel, String reason, String message) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topic.DLQ.topicName(), n.runId(), n.body().getBytes(StandardCharsets.UTF_8));
-        headers(r.headers(), problem, reason);
+        headers(r.headers(), reason, message);
         r.headers().add("entrenar.dlq.channel", utf8(channel)).add("entrenar.dlq.delivery_id", utf8(n.deliveryId()));
         producer.send(r);
     }
 
     /** An alert record that does not decode: the original bytes, with where it was. */
-    void send(ConsumerRecord<byte[], byte[]> original, String problem, String reason) {
+    void send(ConsumerRecord<byte[], byte[]> original, String reason, String message) {
         ProducerRecord<String, byte[]> r = new ProducerRecord<>(Topic.DLQ.topicName(), null,
                 original.key() == null ? null : new String(original.key(), StandardCharsets.UTF_8), original.value());
-        headers(r.headers(), problem, reason);
-        r.headers().add(DeadLetter.ORIGINAL_TOPIC, utf8(original.topic()))
-                .add(DeadLetter.ORIGINAL_PARTITION, utf8(Integer.toString(original.partition())))
-                .add(DeadLetter.ORIGINAL_OFFSET, utf8(Long.toString(original.offset())));
+        headers(r.headers(), reason, message);
+        r.headers().add(DeadLetter.SOURCE_TOPIC, utf8(original.topic()))
+                .add(DeadLetter.SOURCE_PARTITION, utf8(Integer.toString(original.partition())))
+                .add(DeadLetter.SOURCE_OFFSET, utf8(Long.toString(original.offset())));
         producer.send(r);
     }
 
-    private static void headers(Headers h, String problem, String reason) {
-        h.add(DeadLetter.SOURCE, utf8(SOURCE)).add(DeadLetter.PROBLEM, utf8(problem)).add(DeadLetter.REASON, utf8(reason));
+    private static void headers(Headers h, String reason, String message) {
+        h.add(DeadLetter.APP, utf8(APP)).add(DeadLetter.REASON, utf8(reason)).add(DeadLetter.MESSAGE, utf8(message));
     }
 
     private static byte[] utf8(String s) {

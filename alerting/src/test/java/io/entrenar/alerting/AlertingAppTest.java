@@ -128,9 +128,9 @@ class AlertingAppTest {
         AlertingApp app = start(webhook(endpoint.url(), ""), "g4");
         String incident = produce(alert(AlertState.FIRING, AlertAction.NOTIFY));
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(incident + "/FIRING/oncall");
-        assertEquals("REJECTED", header(dead, DeadLetter.PROBLEM));
-        assertEquals("alerting", header(dead, DeadLetter.SOURCE));
-        assertTrue(header(dead, DeadLetter.REASON).startsWith("HTTP 410 from " + endpoint.url()), header(dead, DeadLetter.REASON));
+        assertEquals("REJECTED", header(dead, DeadLetter.REASON));
+        assertEquals("alerting", header(dead, DeadLetter.APP));
+        assertTrue(header(dead, DeadLetter.MESSAGE).startsWith("HTTP 410 from " + endpoint.url()), header(dead, DeadLetter.MESSAGE));
         assertEquals(incident, readField(new String(dead.value(), StandardCharsets.UTF_8), "incident_id"));
         assertEquals(1, endpoint.received().size(), "a 4xx is not retried");
         assertEquals(1, app.stats().dead());
@@ -142,8 +142,8 @@ class AlertingAppTest {
         start(webhook(endpoint.url(), "initial_backoff: 20ms, max_attempts: 3"), "g5");
         String incident = produce(alert(AlertState.FIRING, AlertAction.NOTIFY));
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(incident + "/FIRING/oncall");
-        assertEquals("RETRIES_EXHAUSTED", header(dead, DeadLetter.PROBLEM));
-        assertTrue(header(dead, DeadLetter.REASON).contains("retry budget spent after 3 attempts"), header(dead, DeadLetter.REASON));
+        assertEquals("RETRIES_EXHAUSTED", header(dead, DeadLetter.REASON));
+        assertTrue(header(dead, DeadLetter.MESSAGE).contains("retry budget spent after 3 attempts"), header(dead, DeadLetter.MESSAGE));
         assertEquals(3, endpoint.received().size());
     }
 
@@ -214,13 +214,13 @@ class AlertingAppTest {
         await(() -> app.stats().undecodable() >= 1, "counted");
         ConsumerRecord<String, byte[]> dead = null;
         for (ConsumerRecord<String, byte[]> r : readFrom(Topic.DLQ.topicName(), 30)) {
-            if ("MISSING_MAGIC_BYTE".equals(header(r, DeadLetter.PROBLEM)) && Long.toString(offset).equals(header(r, DeadLetter.ORIGINAL_OFFSET))) {
+            if ("MISSING_MAGIC_BYTE".equals(header(r, DeadLetter.REASON)) && Long.toString(offset).equals(header(r, DeadLetter.SOURCE_OFFSET))) {
                 dead = r;
             }
         }
         assertTrue(dead != null, "the undecodable alert is on the DLQ");
         assertEquals("{not avro}", new String(dead.value(), StandardCharsets.UTF_8));
-        assertEquals(Topic.ALERTS.topicName(), header(dead, DeadLetter.ORIGINAL_TOPIC));
+        assertEquals(Topic.ALERTS.topicName(), header(dead, DeadLetter.SOURCE_TOPIC));
     }
 
     @Test
