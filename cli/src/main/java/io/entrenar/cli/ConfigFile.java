@@ -86,6 +86,19 @@ final class ConfigFile {
                 resolved.put(key, fromEnv);
             }
         }
+        // Keys under a pass-through prefix (e.g. processors.http.port) are not defined here; their
+        // variables (ENTRENAR_PROCESSORS_HTTP_PORT) map back with underscores read as dots.
+        for (String prefix : dynamicPrefixes) {
+            String envPrefix = envName(prefix);
+            env.forEach((name, value) -> {
+                if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                    String key = prefix + name.substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                    if (!def.names().contains(key)) {
+                        resolved.put(key, value);
+                    }
+                }
+            });
+        }
         overrides.forEach((k, v) -> {
             if (v != null) {
                 resolved.put(k, v);
