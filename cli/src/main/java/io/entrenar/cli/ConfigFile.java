@@ -3,7 +3,6 @@ package io.entrenar.cli;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -11,6 +10,7 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.entrenar.config.DidYouMean;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
@@ -76,7 +76,7 @@ final class ConfigFile {
         for (String key : values.keySet()) {
             boolean known = def.names().contains(key) || dynamicPrefixes.stream().anyMatch(key::startsWith);
             if (!known) {
-                throw new InvalidConfigException(where(key) + ": unknown key " + key + suggestion(key, def.names()));
+                throw new InvalidConfigException(where(key) + ": unknown key " + key + DidYouMean.suggest(key, def.names()));
             }
         }
         Map<String, Object> resolved = new LinkedHashMap<>(values);
@@ -85,6 +85,19 @@ final class ConfigFile {
             if (fromEnv != null) {
                 resolved.put(key, fromEnv);
             }
+        }
+        // Keys under a pass-through prefix (e.g. processors.http.port) are not defined here; their
+        // variables (ENTRENAR_PROCESSORS_HTTP_PORT) map back with underscores read as dots.
+        for (String prefix : dynamicPrefixes) {
+            String envPrefix = envName(prefix);
+            env.forEach((name, value) -> {
+                if (name.startsWith(envPrefix) && name.length() > envPrefix.length()) {
+                    String key = prefix + name.substring(envPrefix.length()).toLowerCase(java.util.Locale.ROOT).replace('_', '.');
+                    if (!def.names().contains(key)) {
+                        resolved.put(key, value);
+                    }
+                }
+            });
         }
         overrides.forEach((k, v) -> {
             if (v != null) {
@@ -109,6 +122,22 @@ final class ConfigFile {
         return new InvalidConfigException(place + ": " + e.getMessage());
     }
 
+    /**
+     * The whole path from a command's options to a validated config object: file (optional), then
+     * environment, then options, then the component's constructor; errors point at file and line.
+     */
+    static <C> C resolveConfig(Path file, ConfigDef def, Set<String> dynamicPrefixes, Map<String, ?> options,
+                               java.util.function.Function<Map<String, Object>, C> create) {
+        ConfigFile config = file == null ? empty() : load(file);
+        Map<String, String> env = System.getenv();
+        Map<String, Object> settings = config.resolve(def, dynamicPrefixes, env, options);
+        try {
+            return create.apply(settings);
+        } catch (ConfigException e) {
+            throw config.explain(e, env);
+        }
+    }
+
     static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
@@ -125,33 +154,6 @@ final class ConfigFile {
             }
         }
         return -1;
-    }
-
-    static String suggestion(String key, Set<String> known) {
-        return known.stream()
-                .min(Comparator.comparingInt(k -> distance(k, key)))
-                .filter(best -> distance(best, key) <= Math.max(2, key.length() / 3))
-                .map(best -> " (did you mean " + best + "?)")
-                .orElse("; known keys: " + String.join(", ", known.stream().sorted().toList()));
-    }
-
-    static int distance(String a, String b) {
-        int[] prev = new int[b.length() + 1];
-        int[] cur = new int[b.length() + 1];
-        for (int j = 0; j <= b.length(); j++) {
-            prev[j] = j;
-        }
-        for (int i = 1; i <= a.length(); i++) {
-            cur[0] = i;
-            for (int j = 1; j <= b.length(); j++) {
-                int cost = a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1;
-                cur[j] = Math.min(Math.min(cur[j - 1] + 1, prev[j] + 1), prev[j - 1] + cost);
-            }
-            int[] t = prev;
-            prev = cur;
-            cur = t;
-        }
-        return prev[b.length()];
     }
 
     /** A configuration error, already phrased for the user with file and line. */

@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
-        subcommands = {StackCommand.class, TopicsCommand.class, SinkCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StackCommand.class, TopicsCommand.class, SinkCommand.class, AlertingCommand.class, RunsCommand.class,
+                CommandLine.HelpCommand.class})
 public final class Entrenar {
 
     public static void main(String[] args) {
@@ -18,7 +19,7 @@ public final class Entrenar {
     static CommandLine commandLine() {
         CommandLine cli = new CommandLine(new Entrenar());
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
-            if (e instanceof ConfigFile.InvalidConfigException) {
+            if (e instanceof ConfigFile.InvalidConfigException || e instanceof io.entrenar.alerting.InvalidConfigException) {
                 commandLine.getErr().println("entrenar: invalid configuration: " + e.getMessage());
                 return 2;
             }

@@ -7,7 +7,6 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -49,22 +48,19 @@ final class SinkCommand implements Callable<Integer> {
         SinkConfig config = config(System.getenv());
         PrintWriter out = spec.commandLine().getOut();
         SinkApp app = SinkApp.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            out.println("Stopping the sink (inserting and committing what is pending) ...");
-            out.flush();
-            app.close();
-            out.println("Stopped.");
-            out.flush();
-            stopped.countDown();
-        }, "entrenar-sink-shutdown"));
         out.println("Entrenar sink is running: " + config.getList(SinkConfig.TOPICS_CONFIG).size() + " topics from "
                 + config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG) + " into " + config.engine() + " database "
                 + config.database() + (config.engine().equals("chdb") ? " at " + config.chdbPath() : "") + ".");
         app.httpUrl().ifPresent(url -> out.println("ClickHouse HTTP interface over the embedded store: " + url));
         out.println("Press Ctrl+C to stop.");
         out.flush();
-        stopped.await();
+        Foreground.runUntilStopped("sink", () -> {
+            out.println("Stopping the sink (inserting and committing what is pending) ...");
+            out.flush();
+            app.close();
+            out.println("Stopped.");
+            out.flush();
+        });
         return app.failure() == null ? 0 : 1;
     }
 

@@ -5,10 +5,10 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.concurrent.CountDownLatch;
 
+import io.entrenar.cli.pipeline.Pipeline;
+import io.entrenar.cli.pipeline.PipelineConfig;
 import io.entrenar.schemas.TopicCatalogue;
-import io.entrenar.stack.EmbeddedStack;
 import io.entrenar.stack.StackConfig;
 import org.apache.kafka.common.config.ConfigException;
 import picocli.CommandLine.Command;
@@ -42,47 +42,55 @@ final class StackCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws InterruptedException {
-        StackConfig config = config(System.getenv());
+        PipelineConfig config = config(System.getenv());
         PrintWriter out = spec.commandLine().getOut();
-        out.println("Starting the Entrenar embedded stack (data in " + config.dataDir() + ") ...");
+        out.println("Starting the Entrenar embedded stack (data in " + config.stack().dataDir() + ") ...");
         out.flush();
-        EmbeddedStack stack = EmbeddedStack.start(config);
-        CountDownLatch stopped = new CountDownLatch(1);
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+        Pipeline stack = Pipeline.start(config);
+        printAddresses(out, stack);
+        Foreground.runUntilStopped("stack", () -> {
             out.println("Stopping the embedded stack ...");
             out.flush();
             stack.close();
             out.println("Stopped.");
             out.flush();
-            stopped.countDown();
-        }, "entrenar-stack-shutdown"));
-        printAddresses(out, stack);
-        stopped.await();
+        });
         return 0;
     }
 
-    StackConfig config(Map<String, String> env) {
+    PipelineConfig config(Map<String, String> env) {
         ConfigFile file = configFile == null ? ConfigFile.empty() : ConfigFile.load(configFile);
-        Map<String, Object> options = new HashMap<>();
-        options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
-        options.put(StackConfig.HOST_CONFIG, host);
-        options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
-        options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
-        Map<String, Object> settings = file.resolve(StackConfig.configDef(), StackConfig.dynamicPrefixes(), env, options);
+        Map<String, Object> options = options();
+        Map<String, Object> settings = file.resolve(PipelineConfig.configDef(), PipelineConfig.dynamicPrefixes(), env, options);
         try {
-            return new StackConfig(settings);
+            return new PipelineConfig(settings);
         } catch (ConfigException e) {
             throw file.explain(e, env);
         }
     }
 
-    private static void printAddresses(PrintWriter out, EmbeddedStack stack) {
+    private Map<String, Object> options() {
+        Map<String, Object> options = new HashMap<>();
+        options.put(StackConfig.DATA_DIR_CONFIG, dataDir);
+        options.put(StackConfig.HOST_CONFIG, host);
+        options.put(StackConfig.KAFKA_PORT_CONFIG, kafkaPort);
+        options.put(StackConfig.REGISTRY_PORT_CONFIG, registryPort);
+        return options;
+    }
+
+    private static void printAddresses(PrintWriter out, Pipeline pipeline) {
         out.println();
         out.println("Entrenar embedded stack is up.");
-        out.printf("  Kafka bootstrap servers : %s%n", stack.bootstrapServers());
-        out.printf("  Schema registry         : %s%n", stack.registryUrl());
+        out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
+        out.printf("  Schema registry         : %s%n", pipeline.stack().registryUrl());
+        if (pipeline.opsUrl() != null) {
+            out.printf("  Metrics and health      : %s/metrics  %s/health/ready%n", pipeline.opsUrl(), pipeline.opsUrl());
+        }
+        if (pipeline.webhookReceiverUrl() != null) {
+            out.printf("  Webhook deliveries      : %s/deliveries%n", pipeline.webhookReceiverUrl());
+        }
         out.println("  Topics:");
-        for (TopicCatalogue.Outcome o : stack.topics()) {
+        for (TopicCatalogue.Outcome o : pipeline.stack().topics()) {
             out.printf("    %-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());
         }
         out.println();

@@ -23,7 +23,10 @@ class ConfigFileTest {
         Path file = write("# embedded stack\ndata.dir = /var/lib/entrenar\nkafka.port=19092\nregistry.port: 18081\n"
                 + "topics.entrenar.metrics.v1.partitions=12\n");
         StackCommand command = parse("--config", file.toString(), "--registry-port", "28081");
-        StackConfig config = command.config(Map.of("ENTRENAR_KAFKA_PORT", "29092", "ENTRENAR_HOST", "0.0.0.0"));
+        var pipeline = command.config(Map.of("ENTRENAR_KAFKA_PORT", "29092", "ENTRENAR_HOST", "0.0.0.0",
+                "ENTRENAR_TOPICS_ENTRENAR_ALERTS_V1_PARTITIONS", "3"));
+        StackConfig config = pipeline.stack();
+        assertEquals(3, config.topics().settings(io.entrenar.schemas.Topic.ALERTS).partitions(), "a prefixed key from the environment");
         assertEquals(Path.of("/var/lib/entrenar"), config.dataDir());
         assertEquals(29092, config.kafkaPort(), "environment beats the file");
         assertEquals(28081, config.registryPort(), "options beat the file");

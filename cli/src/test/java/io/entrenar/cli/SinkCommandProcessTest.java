@@ -64,8 +64,13 @@ class SinkCommandProcessTest {
                 + "http.port=0\nbatch.max.ms=100\n");
         try (Running first = Running.start(config)) {
             awaitCount(first.httpUrl, 250);
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(first.httpUrl + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            // The counters move when the batch's offsets are committed, just after its rows are queryable.
+            String metrics = "";
+            for (int i = 0; i < 100 && !metrics.contains("\nentrenar_sink_rows_inserted_total 250\n"); i++) {
+                Thread.sleep(100);
+                metrics = HTTP.send(HttpRequest.newBuilder(URI.create(first.httpUrl + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
             assertTrue(metrics.contains("\nentrenar_sink_rows_inserted_total 250\n"), metrics);
             List<String> tail = first.stop();
             assertEquals("Stopped.", tail.getLast());

@@ -1,5 +1,6 @@
 package io.entrenar.sink;
 
+import io.entrenar.schemas.DeadLetter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -16,14 +17,13 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 final class DeadLetters implements AutoCloseable {
 
-    /** Why: a {@code WireFormatException.Problem} name, UNSUPPORTED_TYPE or INVALID_EVENT. */
-    static final String REASON_HEADER = "entrenar.dlq.reason";
-    /** Human-readable detail, naming topic, partition and offset. */
-    static final String MESSAGE_HEADER = "entrenar.dlq.message";
-    static final String TOPIC_HEADER = "entrenar.dlq.source.topic";
-    static final String PARTITION_HEADER = "entrenar.dlq.source.partition";
-    static final String OFFSET_HEADER = "entrenar.dlq.source.offset";
-    static final String APP_HEADER = "entrenar.dlq.app";
+    // The headers every app uses (io.entrenar.schemas.DeadLetter).
+    static final String REASON_HEADER = DeadLetter.REASON;
+    static final String MESSAGE_HEADER = DeadLetter.MESSAGE;
+    static final String TOPIC_HEADER = DeadLetter.SOURCE_TOPIC;
+    static final String PARTITION_HEADER = DeadLetter.SOURCE_PARTITION;
+    static final String OFFSET_HEADER = DeadLetter.SOURCE_OFFSET;
+    static final String APP_HEADER = DeadLetter.APP;
 
     private final KafkaProducer<byte[], byte[]> producer;
     private final String topic;
@@ -44,7 +44,7 @@ final class DeadLetters implements AutoCloseable {
         headers.add(TOPIC_HEADER, utf8(record.topic()));
         headers.add(PARTITION_HEADER, utf8(Integer.toString(record.partition())));
         headers.add(OFFSET_HEADER, utf8(Long.toString(record.offset())));
-        headers.add(APP_HEADER, utf8("entrenar-sink"));
+        headers.add(APP_HEADER, utf8("sink"));
         producer.send(new ProducerRecord<>(topic, null, record.key(), record.value(), headers), (md, e) -> {
             if (e != null) {
                 failure.compareAndSet(null, e);

@@ -1,0 +1,201 @@
+package io.entrenar.alerting;
+
+import java.net.http.HttpClient;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.entrenar.events.Alert;
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsServer;
+import io.entrenar.events.AlertAction;
+import io.entrenar.events.AlertState;
+import io.entrenar.events.ControlAction;
+import io.entrenar.registry.CachedSchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.schemas.Topic;
+import io.entrenar.serde.AvroDeserializer;
+import io.entrenar.serde.AvroSerdeConfig;
+import io.entrenar.serde.WireFormatException;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The alerting app: consumes {@code entrenar.alerts.v1}, routes each incident transition to its
+ * channels, records acceptance in the delivery log before committing the alert's offset, and
+ * hands deliveries to one worker per channel. Emergency-stop alerts also publish STOP.
+ */
+public final class AlertingApp implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(AlertingApp.class);
+
+    private final Routing routing;
+    private final SchemaRegistryClient registry;
+    private final KafkaProducer<String, byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final AvroDeserializer<Alert> alerts;
+    private final DeliveryLog log;
+    private final DeadLetters deadLetters;
+    private final ControlPublisher control;
+    private final boolean emergencyStop;
+    private final Map<String, ChannelWorker> workers = new LinkedHashMap<>();
+    private final DeliveryStats stats = new DeliveryStats();
+    private final Thread router;
+    private volatile boolean running = true;
+
+    private AlertingApp(AlertingConfig config, Routing routing) {
+        this.routing = routing;
+        this.emergencyStop = config.getBoolean(AlertingConfig.EMERGENCY_STOP_CONFIG);
+        Map<String, Object> client = Map.of("bootstrap.servers", config.bootstrapServers());
+        this.registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url",
+                config.getString(AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG)));
+        Map<String, Object> producerConfigs = new HashMap<>(client);
+        producerConfigs.put("acks", "all");
+        producerConfigs.put("enable.idempotence", true);
+        producerConfigs.put("linger.ms", 0);
+        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(), new ByteArraySerializer());
+        this.log = DeliveryLog.open(config.getString(AlertingConfig.STATE_TOPIC_CONFIG),
+                config.getShort(AlertingConfig.STATE_TOPIC_REPLICATION_FACTOR_CONFIG), client, producer);
+        this.deadLetters = new DeadLetters(producer);
+        this.control = new ControlPublisher(producerConfigs, registry);
+        this.alerts = new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+        routing.channels().values().forEach(c -> workers.put(c.name(), new ChannelWorker(c, log, deadLetters, stats, http)));
+        List<Notification> pending = log.pending();
+        for (Notification n : pending) {
+            ChannelWorker worker = workers.get(n.channel());
+            if (worker == null) {
+                LOG.error("delivery {} is pending for channel {}, which the routing file no longer has; dead-lettering it",
+                        n.deliveryId(), n.channel());
+                deadLetters.send(n, n.channel(), "CHANNEL_REMOVED", "channel " + n.channel() + " no longer configured");
+                log.dead(n, 0, "channel removed from the routing file");
+            } else {
+                worker.submit(n);
+            }
+        }
+        if (!pending.isEmpty()) {
+            LOG.info("resumed {} pending deliveries from {}", pending.size(), config.getString(AlertingConfig.STATE_TOPIC_CONFIG));
+        }
+        Map<String, Object> consumerConfigs = new HashMap<>(client);
+        consumerConfigs.put("group.id", config.getString(AlertingConfig.GROUP_ID_CONFIG));
+        consumerConfigs.put("enable.auto.commit", false);
+        consumerConfigs.put("auto.offset.reset", "earliest");
+        consumerConfigs.put("isolation.level", "read_committed");
+        consumerConfigs.put("fetch.max.wait.ms", 50);
+        this.consumer = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.router = Thread.ofPlatform().name("entrenar-alerting-router").start(this::route);
+    }
+
+    /** Reads and validates the routing file; throws {@link InvalidConfigException} with file, line and path. */
+    public static void validate(AlertingConfig config) {
+        RoutingLoader.load(config.routesFile());
+    }
+
+    /** Validates the config and the routing file (line-numbered errors), then starts. */
+    public static AlertingApp start(AlertingConfig config) {
+        return new AlertingApp(config, RoutingLoader.load(config.routesFile()));
+    }
+
+    public DeliveryStats stats() {
+        return stats;
+    }
+
+    /** Adds this app's series to {@code metrics} (names {@code entrenar_alerting_*}). */
+    public void registerMetrics(Metrics metrics) {
+        metrics.register("entrenar_alerting_accepted_total", Metrics.Type.COUNTER, "Notifications accepted (one per incident transition and channel).", stats::accepted)
+                .register("entrenar_alerting_delivered_total", Metrics.Type.COUNTER, "Notifications delivered (2xx).", stats::delivered)
+                .register("entrenar_alerting_retries_total", Metrics.Type.COUNTER, "Delivery attempts that failed and were retried.", stats::retries)
+                .register("entrenar_alerting_dead_letters_total", Metrics.Type.COUNTER, "Notifications dead-lettered to entrenar.dlq.v1.", stats::dead)
+                .register("entrenar_alerting_duplicates_skipped_total", Metrics.Type.COUNTER, "Redelivered alerts recognised as already accepted.", stats::duplicatesSkipped)
+                .register("entrenar_alerting_undecodable_total", Metrics.Type.COUNTER, "Alert records that did not decode (dead-lettered).", stats::undecodable)
+                .register("entrenar_alerting_stops_issued_total", Metrics.Type.COUNTER, "STOP commands published for emergency-stop alerts.", stats::stopsIssued)
+                .registerLabelled("entrenar_alerting_backlog", Metrics.Type.GAUGE, "Notifications waiting per channel (open incidents not yet delivered).", () -> {
+                    Map<Map<String, String>, Double> backlog = new LinkedHashMap<>();
+                    workers.forEach((name, w) -> backlog.put(Map.of("channel", name), (double) w.backlog()));
+                    return backlog;
+                });
+    }
+
+    /** Ready while the router runs. */
+    public Map<String, OpsServer.Check> readiness() {
+        return Map.of("alert-router", () -> router.isAlive() ? null : "the alert router thread has stopped (see the log)");
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        consumer.wakeup();
+        try {
+            router.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        workers.values().forEach(ChannelWorker::close);
+        control.close();
+        producer.close(Duration.ofSeconds(5));
+        registry.close();
+    }
+
+    private void route() {
+        try (consumer) {
+            consumer.subscribe(List.of(Topic.ALERTS.topicName()));
+            while (running) {
+                List<Notification> accepted = new ArrayList<>();
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    accept(record, accepted);
+                }
+                if (!accepted.isEmpty()) {
+                    log.flush(); // acceptance is durable before the offset moves past the alert
+                    accepted.forEach(n -> workers.get(n.channel()).submit(n));
+                }
+                consumer.commitSync();
+            }
+        } catch (WakeupException e) {
+            if (running) {
+                throw e;
+            }
+        } catch (RuntimeException e) {
+            LOG.error("alert router stopped: {}", e.toString(), e);
+        }
+    }
+
+    private void accept(ConsumerRecord<byte[], byte[]> record, List<Notification> accepted) {
+        Alert alert;
+        try {
+            alert = alerts.deserialize(record);
+        } catch (WireFormatException e) {
+            stats.undecodable.incrementAndGet();
+            deadLetters.send(record, e.problem().name(), e.getMessage());
+            return;
+        }
+        long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
+        for (Routing.Channel channel : routing.channelsFor(alert)) {
+            String id = Notification.deliveryId(alert.getIncidentId(), alert.getState().name(), channel.name());
+            if (log.known(id)) {
+                stats.duplicatesSkipped.incrementAndGet(); // a redelivered alert: already accepted once
+                continue;
+            }
+            Notification n = new Notification(id, channel.name(), alert.getIncidentId(), alert.getState().name(),
+                    alert.getRunId(), Payloads.render(channel.type(), alert), now);
+            log.accept(n);
+            stats.accepted.incrementAndGet();
+            accepted.add(n);
+        }
+        if (emergencyStop && alert.getAction() == AlertAction.EMERGENCY_STOP && alert.getState() == AlertState.FIRING) {
+            control.send(alert.getRunId(), ControlAction.STOP, "Andon " + alert.getRule() + ": " + alert.getMessage(),
+                    "andon:" + alert.getRule(), alert.getIncidentId());
+            stats.stopsIssued.incrementAndGet();
+        }
+    }
+}

@@ -1,0 +1,63 @@
+package io.entrenar.alerting;
+
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
+
+import io.entrenar.events.ControlAction;
+import io.entrenar.events.ControlCommand;
+import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.schemas.Topic;
+import io.entrenar.serde.AvroSerializer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+/**
+ * Publishes STOP / PAUSE / RESUME / APPROVE / REJECT to {@code entrenar.control.v1}, keyed by run
+ * id so a run's agent sees its commands in order. Command ids derived from an incident make a
+ * repeated emergency stop recognisable as the same command.
+ */
+public final class ControlPublisher implements AutoCloseable {
+    private final KafkaProducer<String, ControlCommand> producer;
+
+    public ControlPublisher(Map<String, Object> producerConfigs, SchemaRegistryClient registry) {
+        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false));
+    }
+
+    /** Sends and waits for the broker's acknowledgement. */
+    public RecordMetadata publish(String runId, ControlAction action, String reason, String issuedBy, String incidentId) {
+        try {
+            return send(runId, action, reason, issuedBy, incidentId).get();
+        } catch (ExecutionException e) {
+            throw new IllegalStateException("cannot publish " + action + " for run " + runId + ": " + e.getCause().getMessage(), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+    }
+
+    Future<RecordMetadata> send(String runId, ControlAction action, String reason, String issuedBy, String incidentId) {
+        String commandId = incidentId == null ? UUID.randomUUID().toString() : "andon:" + action.name().toLowerCase() + ":" + incidentId;
+        ControlCommand command = ControlCommand.newBuilder()
+                .setEventId(UUID.randomUUID().toString())
+                .setRunId(runId)
+                .setTsMicros(Instant.now())
+                .setLamport(0)
+                .setCommandId(commandId)
+                .setAction(action)
+                .setReason(reason)
+                .setIssuedBy(issuedBy)
+                .setIncidentId(incidentId)
+                .build();
+        return producer.send(new ProducerRecord<>(Topic.CONTROL.topicName(), runId, command));
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
+}

@@ -1,0 +1,106 @@
+package io.entrenar.cli;
+
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import io.entrenar.alerting.ControlPublisher;
+import io.entrenar.events.ControlAction;
+import io.entrenar.registry.CachedSchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryClient;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code entrenar runs ...}: commands to live runs through {@code entrenar.control.v1}. */
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "Acts on runs.",
+        subcommands = {RunsCommand.Stop.class, RunsCommand.Pause.class, RunsCommand.Resume.class,
+                RunsCommand.Approve.class, RunsCommand.Reject.class})
+final class RunsCommand {
+
+    /** Where the control topic and the registry are. */
+    static final class Cluster {
+        @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:ENTRENAR_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+                description = "Kafka brokers (default ${DEFAULT-VALUE}; env ENTRENAR_BOOTSTRAP_SERVERS).")
+        String bootstrapServers;
+
+        @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:ENTRENAR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
+                description = "Schema registry (default ${DEFAULT-VALUE}; env ENTRENAR_SCHEMA_REGISTRY_URL).")
+        String registryUrl;
+    }
+
+    abstract static class ControlCommandBase implements Callable<Integer> {
+        @Spec
+        CommandSpec spec;
+
+        @Mixin
+        Cluster cluster;
+
+        @Parameters(paramLabel = "RUN", description = "Run id.")
+        String runId;
+
+        @Option(names = "--reason", description = "Why; shown to the run and recorded with the command.")
+        String reason;
+
+        @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who issues it (default ${DEFAULT-VALUE}).")
+        String issuedBy;
+
+        abstract ControlAction action();
+
+        @Override
+        public Integer call() {
+            Map<String, Object> producer = Map.of("bootstrap.servers", cluster.bootstrapServers, "acks", "all",
+                    "enable.idempotence", true, "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
+            try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl));
+                 ControlPublisher control = new ControlPublisher(producer, registry)) {
+                RecordMetadata sent = control.publish(runId, action(), reason, "cli:" + issuedBy, null);
+                spec.commandLine().getOut().printf("%s sent to run %s (%s partition %d offset %d)%n",
+                        action(), runId, sent.topic(), sent.partition(), sent.offset());
+            }
+            return 0;
+        }
+    }
+
+    @Command(name = "stop", mixinStandardHelpOptions = true, description = "Asks a run to stop gracefully (it ends STOPPED).")
+    static final class Stop extends ControlCommandBase {
+        @Override
+        ControlAction action() {
+            return ControlAction.STOP;
+        }
+    }
+
+    @Command(name = "pause", mixinStandardHelpOptions = true, description = "Pauses a run at its next step.")
+    static final class Pause extends ControlCommandBase {
+        @Override
+        ControlAction action() {
+            return ControlAction.PAUSE;
+        }
+    }
+
+    @Command(name = "resume", mixinStandardHelpOptions = true, description = "Resumes a paused run.")
+    static final class Resume extends ControlCommandBase {
+        @Override
+        ControlAction action() {
+            return ControlAction.RESUME;
+        }
+    }
+
+    @Command(name = "approve", mixinStandardHelpOptions = true, description = "Opens the approval gate a run is waiting at.")
+    static final class Approve extends ControlCommandBase {
+        @Override
+        ControlAction action() {
+            return ControlAction.APPROVE;
+        }
+    }
+
+    @Command(name = "reject", mixinStandardHelpOptions = true, description = "Refuses the approval a run is waiting for.")
+    static final class Reject extends ControlCommandBase {
+        @Override
+        ControlAction action() {
+            return ControlAction.REJECT;
+        }
+    }
+}

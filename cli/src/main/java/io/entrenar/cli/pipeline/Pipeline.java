@@ -1,0 +1,138 @@
+package io.entrenar.cli.pipeline;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.SecureRandom;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.entrenar.alerting.AlertingApp;
+import io.entrenar.alerting.AlertingConfig;
+import io.entrenar.alerting.WebhookReceiver;
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsConfig;
+import io.entrenar.ops.OpsServer;
+import io.entrenar.stack.EmbeddedStack;
+
+/**
+ * The whole pipeline on one machine: the embedded broker, registry and topics, then the apps that
+ * run beside them. Starts in dependency order and closes in reverse, so nothing outlives what it
+ * uses.
+ */
+public final class Pipeline implements AutoCloseable {
+    private final EmbeddedStack stack;
+    private final WebhookReceiver receiver;
+    private final OpsServer ops;
+    private final List<AutoCloseable> apps;
+
+    private Pipeline(EmbeddedStack stack, WebhookReceiver receiver, OpsServer ops, List<AutoCloseable> apps) {
+        this.stack = stack;
+        this.receiver = receiver;
+        this.ops = ops;
+        this.apps = apps;
+    }
+
+    public static Pipeline start(PipelineConfig config) {
+        EmbeddedStack stack = EmbeddedStack.start(config.stack());
+        List<AutoCloseable> apps = new ArrayList<>();
+        WebhookReceiver receiver = null;
+        Metrics metrics = new Metrics();
+        Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
+        try {
+            if (config.getBoolean(PipelineConfig.ALERTING_ENABLED_CONFIG)) {
+                Path dir = Files.createDirectories(config.stack().dataDir().resolve("alerting"));
+                String secret = secret(dir.resolve("webhook-secret"));
+                receiver = WebhookReceiver.start(config.stack().host(), config.getInt(PipelineConfig.WEBHOOK_RECEIVER_PORT_CONFIG), secret);
+                apps.add(receiver);
+                String routes = config.getString(PipelineConfig.ALERTING_ROUTES_FILE_CONFIG);
+                Path routesFile = routes.isEmpty() ? defaultRoutes(dir.resolve("routes.yaml"), receiver.url(), secret) : Path.of(routes);
+                AlertingApp alerting = AlertingApp.start(new AlertingConfig(Map.of(
+                        AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                        AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
+                        AlertingConfig.ROUTES_FILE_CONFIG, routesFile.toString(),
+                        OpsConfig.PORT_CONFIG, -1)));
+                apps.add(alerting);
+                alerting.registerMetrics(metrics);
+                readiness.putAll(alerting.readiness());
+            }
+            OpsServer ops = OpsConfig.start(config, metrics, readiness);
+            if (ops != null) {
+                apps.add(ops);
+            }
+            return new Pipeline(stack, receiver, ops, apps);
+        } catch (IOException | RuntimeException e) {
+            closeAll(apps);
+            stack.close();
+            throw e instanceof IOException io ? new UncheckedIOException(io) : (RuntimeException) e;
+        }
+    }
+
+    public EmbeddedStack stack() {
+        return stack;
+    }
+
+    /** Base URL of /metrics and /health, or null when {@code ops.port=-1}. */
+    public String opsUrl() {
+        return ops == null ? null : ops.url();
+    }
+
+    /** Base URL of the local webhook receiver, or null when alerting is off. */
+    public String webhookReceiverUrl() {
+        return receiver == null ? null : receiver.url();
+    }
+
+    @Override
+    public void close() {
+        closeAll(apps);
+        stack.close();
+    }
+
+    private static void closeAll(List<AutoCloseable> apps) {
+        for (int i = apps.size() - 1; i >= 0; i--) {
+            try {
+                apps.get(i).close();
+            } catch (Exception e) {
+                System.err.println("entrenar: error while stopping " + apps.get(i).getClass().getSimpleName() + ": " + e);
+            }
+        }
+    }
+
+    /** The receiver's HMAC secret, made once per data directory and readable only by its owner. */
+    private static String secret(Path file) throws IOException {
+        if (Files.exists(file)) {
+            return Files.readString(file).trim();
+        }
+        byte[] bytes = new byte[32];
+        new SecureRandom().nextBytes(bytes);
+        String secret = HexFormat.of().formatHex(bytes);
+        Files.writeString(file, secret);
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return secret;
+    }
+
+    /** Every alert to the local receiver (signed) and a line on stderr; rewritten when the receiver moves. */
+    private static Path defaultRoutes(Path file, String receiverUrl, String secret) throws IOException {
+        Files.writeString(file, """
+                # Written by `entrenar stack`: every alert goes to the local webhook receiver and to stderr.
+                # Point alerting.routes.file at your own file to route elsewhere (README, Alerting).
+                channels:
+                  local-receiver:
+                    type: webhook
+                    url: %s/hooks/entrenar
+                    secret: %s
+                  console:
+                    type: stderr
+                routes:
+                  - name: everything
+                    channels: [local-receiver, console]
+                """.formatted(receiverUrl, secret));
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
+    }
+}

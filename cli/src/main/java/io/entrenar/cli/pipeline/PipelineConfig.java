@@ -1,0 +1,53 @@
+package io.entrenar.cli.pipeline;
+
+import java.util.Map;
+import java.util.Set;
+
+import io.entrenar.stack.StackConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+
+/**
+ * Settings of the one-command pipeline: the embedded stack's keys ({@link StackConfig}) plus the
+ * apps it runs next to the broker.
+ */
+public final class PipelineConfig extends AbstractConfig {
+    public static final String ALERTING_ENABLED_CONFIG = "alerting.enabled";
+    private static final String ALERTING_ENABLED_DOC = "Run the alert router inside the stack.";
+
+    public static final String ALERTING_ROUTES_FILE_CONFIG = "alerting.routes.file";
+    private static final String ALERTING_ROUTES_FILE_DOC = "Routing YAML of the embedded alert router; empty = "
+            + "<data.dir>/alerting/routes.yaml, created on first start to route every alert to the local webhook receiver.";
+
+    public static final String WEBHOOK_RECEIVER_PORT_CONFIG = "webhook.receiver.port";
+    public static final int WEBHOOK_RECEIVER_PORT_DEFAULT = 8090;
+    private static final String WEBHOOK_RECEIVER_PORT_DOC = "Port of the local webhook receiver that records deliveries "
+            + "(GET /deliveries); 0 picks a free port.";
+
+    private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
+            .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
+            .define(ALERTING_ROUTES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ALERTING_ROUTES_FILE_DOC)
+            .define(WEBHOOK_RECEIVER_PORT_CONFIG, Type.INT, WEBHOOK_RECEIVER_PORT_DEFAULT, ConfigDef.Range.between(0, 65535),
+                    Importance.LOW, WEBHOOK_RECEIVER_PORT_DOC);
+
+    private final StackConfig stack;
+
+    public PipelineConfig(Map<String, ?> originals) {
+        super(CONFIG, originals, false);
+        this.stack = new StackConfig(originals);
+    }
+
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    public static Set<String> dynamicPrefixes() {
+        return StackConfig.dynamicPrefixes();
+    }
+
+    public StackConfig stack() {
+        return stack;
+    }
+}
