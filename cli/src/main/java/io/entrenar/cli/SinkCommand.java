@@ -52,6 +52,7 @@ final class SinkCommand implements Callable<Integer> {
                 + config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG) + " into " + config.engine() + " database "
                 + config.database() + (config.engine().equals("chdb") ? " at " + config.chdbPath() : "") + ".");
         app.httpUrl().ifPresent(url -> out.println("ClickHouse HTTP interface over the embedded store: " + url));
+        app.opsUrl().ifPresent(url -> out.println("Metrics and health: " + url + "/metrics, " + url + "/health/ready"));
         out.println("Press Ctrl+C to stop.");
         out.flush();
         Foreground.runUntilStopped("sink", () -> {

@@ -61,7 +61,7 @@ class SinkCommandProcessTest {
         Files.writeString(config, "bootstrap.servers=" + stack.bootstrapServers() + "\n"
                 + "schema.registry.url=" + stack.registryUrl() + "\n"
                 + "chdb.path=" + dir.resolve("chdb") + "\n"
-                + "http.port=0\nbatch.max.ms=100\n");
+                + "http.port=0\nops.port=0\nbatch.max.ms=100\n");
         try (Running first = Running.start(config)) {
             awaitCount(first.httpUrl, 250);
             // The counters move when the batch's offsets are committed, just after its rows are queryable.

@@ -1,5 +1,8 @@
 package io.entrenar.sink;
 
+import io.entrenar.ops.Metrics;
+import io.entrenar.ops.OpsConfig;
+import io.entrenar.ops.OpsServer;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.WireFormatException;
 import io.entrenar.sink.engine.ChdbEngine;
@@ -60,6 +63,7 @@ public final class SinkApp implements AutoCloseable {
     private final Engine engine;
     private final boolean ownsEngine;
     private ClickHouseHttpServer httpServer;
+    private OpsServer opsServer;
     private final String database;
     private final Path spoolDir;
     private final KafkaConsumer<byte[], byte[]> consumer;
@@ -172,6 +176,16 @@ public final class SinkApp implements AutoCloseable {
                 throw e;
             }
         }
+        try {
+            app.opsServer = OpsConfig.start(config, app.metrics(), Map.of("sink",
+                    () -> app.isRunning() ? null : "the sink thread has stopped: " + app.failure()));
+        } catch (RuntimeException e) {
+            if (app.httpServer != null) {
+                app.httpServer.close();
+            }
+            app.closeClients();
+            throw e;
+        }
         app.thread.start();
         LOG.info("sink started: {} topics into {} database {}", config.getList(SinkConfig.TOPICS_CONFIG).size(),
                 engine.kind(), app.database);
@@ -202,6 +216,31 @@ public final class SinkApp implements AutoCloseable {
 
     public Engine engine() {
         return engine;
+    }
+
+    /** The sink's figures for {@code /metrics} (ops endpoint), read at scrape time. */
+    Metrics metrics() {
+        Metrics m = new Metrics();
+        m.register("entrenar_sink_records_consumed_total", Metrics.Type.COUNTER, "Kafka records read, dead letters included.",
+                () -> recordsConsumed);
+        m.register("entrenar_sink_rows_inserted_total", Metrics.Type.COUNTER, "Rows inserted into ClickHouse, all tables.",
+                () -> rowsInserted);
+        m.register("entrenar_sink_batches_inserted_total", Metrics.Type.COUNTER, "Inserts followed by an offset commit.",
+                () -> batchesInserted);
+        m.register("entrenar_sink_dead_letters_total", Metrics.Type.COUNTER, "Records sent to the dead-letter topic.",
+                () -> deadLetterCount);
+        m.register("entrenar_sink_rows_per_second", Metrics.Type.GAUGE, "Rows inserted per second, last interval.",
+                () -> rowsPerSecond);
+        m.register("entrenar_sink_consumer_lag_records", Metrics.Type.GAUGE,
+                "Records behind the end of the assigned partitions.", () -> lag);
+        m.register("entrenar_sink_last_batch_age_seconds", Metrics.Type.GAUGE,
+                "Age of the oldest event of the last batch when it became queryable.", () -> lastBatchAgeMillis / 1000.0);
+        return m;
+    }
+
+    /** The ops endpoint's URL ({@code /metrics}, {@code /health/...}), unless {@code ops.port=-1}. */
+    public java.util.Optional<String> opsUrl() {
+        return java.util.Optional.ofNullable(opsServer).map(OpsServer::url);
     }
 
     /** The HTTP endpoint's URL when this sink serves one (it owns a chDB engine and http.enabled). */
@@ -456,6 +495,9 @@ public final class SinkApp implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         inserter.shutdown();
+        if (opsServer != null) {
+            opsServer.close();
+        }
         if (httpServer != null) {
             httpServer.close();
         }

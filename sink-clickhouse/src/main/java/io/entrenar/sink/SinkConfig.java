@@ -94,7 +94,7 @@ public final class SinkConfig extends AbstractConfig {
     public static final String CONSUMER_PREFIX = "consumer.";
     public static final String PRODUCER_PREFIX = "producer.";
 
-    private static final ConfigDef CONFIG = io.entrenar.sink.http.ClickHouseHttpConfig.configDef()
+    private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(io.entrenar.sink.http.ClickHouseHttpConfig.configDef())
             .define(HTTP_ENABLED_CONFIG, Type.BOOLEAN, HTTP_ENABLED_DEFAULT, Importance.MEDIUM, HTTP_ENABLED_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, BOOTSTRAP_SERVERS_DOC)

@@ -72,6 +72,7 @@ public final class Pipeline {
         cfg.put(SinkConfig.GROUP_ID_CONFIG, group);
         cfg.put(SinkConfig.BATCH_MAX_MS_CONFIG, 100L);
         cfg.put(SinkConfig.STATUS_INTERVAL_MS_CONFIG, 0L);
+        cfg.put("ops.port", 0);
         cfg.putAll(extra);
         return new SinkConfig(cfg);
     }

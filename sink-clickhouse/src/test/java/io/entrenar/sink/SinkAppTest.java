@@ -64,6 +64,10 @@ class SinkAppTest {
             assertNull(app.failure());
             assertEquals(1, app.status().deadLetters());
             assertTrue(app.status().lastBatchAgeMillis() > 0, app.status().toString());
+            String scraped = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                    java.net.URI.create(app.opsUrl().orElseThrow() + "/metrics")).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(scraped.contains("\nentrenar_sink_dead_letters_total 1\n"), scraped);
             assertTrue(app.status().toPrometheus().contains("\nentrenar_sink_dead_letters_total 1\n"),
                     app.status().toPrometheus());
         }
