@@ -52,7 +52,7 @@ public final class ConfigLoader {
         SECTIONS.put("data", Set.of("source", "format", "path", "label", "auto_infer_types", "batch_size", "split",
                 "stratify", "scaling", "samples", "features", "classes", "noise"));
         SECTIONS.put("compute", Set.of("device", "precision", "threads", "heap_plan_mb"));
-        SECTIONS.put("training", Set.of("epochs", "gradient_accumulation", "effective_batch", "pace_ms"));
+        SECTIONS.put("training", Set.of("epochs", "gradient_accumulation", "effective_batch", "pace_ms", "output_dir"));
         SECTIONS.put("optimizer", Set.of("name", "lr", "clip_norm", "clip_value", "momentum", "weight_decay", "beta1",
                 "beta2", "epsilon"));
         SECTIONS.put("scheduler", Set.of("type", "warmup_steps", "min_lr", "step_size", "gamma"));
@@ -156,7 +156,9 @@ public final class ConfigLoader {
             t.error("effective_batch", "must equal data.batch_size x training.gradient_accumulation = "
                     + data.batchSize() + " x " + accumulation + " = " + data.batchSize() * accumulation);
         }
-        TrainingSpec training = new TrainingSpec(epochs, accumulation, pace, effective);
+        String outputDir = t.text("output_dir", null);
+        TrainingSpec training = new TrainingSpec(epochs, accumulation, pace, effective,
+                outputDir == null ? null : dir.resolve(outputDir));
 
         Section o = root.child("optimizer", SECTIONS.get("optimizer"));
         OptimizerName optName = o.choice("name", OptimizerName.class, OptimizerName.ADAM);

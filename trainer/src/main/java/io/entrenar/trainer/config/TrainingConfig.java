@@ -62,8 +62,12 @@ public record TrainingConfig(Path source, String name, ModelSpec model, DataSpec
     public record ComputeSpec(String device, String precision, int threads, long heapPlanMb) {
     }
 
-    /** @param paceMillis sleep after every step so that people can watch a short job live */
-    public record TrainingSpec(int epochs, int gradientAccumulation, int paceMillis, int effectiveBatch) {
+    /**
+     * @param paceMillis sleep after every step so that people can watch a short job live
+     * @param outputDir where run directories (model files) go; null means {@code ~/.cache/entrenar/runs}
+     */
+    public record TrainingSpec(int epochs, int gradientAccumulation, int paceMillis, int effectiveBatch,
+            Path outputDir) {
     }
 
     public record OptimizerSpec(OptimizerName name, double lr, double clipNorm, double clipValue, double momentum,
