@@ -142,7 +142,11 @@ public final class TrainingOptimiser implements StochasticGradientOptimiser {
 
     @Override
     public TrainingOptimiser copy() {
-        return new TrainingOptimiser(spec, schedule);
+        TrainingOptimiser copy = new TrainingOptimiser(spec, schedule);
+        copy.lrFactor = lrFactor;
+        copy.lrFactorFromStep = lrFactorFromStep;
+        copy.observer = observer;
+        return copy;
     }
 
     @Override

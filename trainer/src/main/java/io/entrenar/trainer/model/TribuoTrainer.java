@@ -53,7 +53,7 @@ import io.entrenar.trainer.listen.TrainingFailure.Category;
  */
 public final class TribuoTrainer {
     private static final LabelFactory LABELS = new LabelFactory();
-    private static final Pattern AVERAGE_LOSS = Pattern.compile("At iteration (\\d+), average loss = ([-+0-9.eE]+|NaN)");
+    private static final Pattern AVERAGE_LOSS = Pattern.compile("At iteration (\\d+), average loss = (-?Infinity|-?[0-9.eE+-]+|NaN)");
 
     private final TrainingConfig config;
     private final Dataset train;
@@ -73,8 +73,7 @@ public final class TribuoTrainer {
         var m = config.model();
         return switch (m.arch()) {
             case RANDOM_FOREST, XGBOOST -> m.trees();
-            case FACTORIZATION_MACHINE -> (long) config.training().epochs()
-                    * ((train.rows() + config.data().batchSize() - 1) / config.data().batchSize());
+            case FACTORIZATION_MACHINE -> (long) config.training().epochs() * train.rows();
             default -> 1;
         };
     }
@@ -224,25 +223,37 @@ public final class TribuoTrainer {
     }
 
     private Model<Label> factorizationMachine(MutableDataset<Label> trainSet, RunListener run) {
-        long stepsPerEpoch = (train.rows() + config.data().batchSize() - 1) / config.data().batchSize();
+        // One example per step: Tribuo 4.3.2's FMParameters.merge throws ClassCastException on dense
+        // minibatches. Tribuo logs the loss averaged over batch_size x log_every_steps examples.
+        long stepsPerEpoch = train.rows();
         TrainingOptimiser optimiser = new TrainingOptimiser(config.optimizer(),
                 new LearningRateSchedule(config.scheduler(), config.optimizer().lr(), plannedSteps()));
-        int logEvery = config.monitoring().logEverySteps();
+        int logEvery = config.monitoring().logEverySteps() * config.data().batchSize();
         Logger logger = Logger.getLogger("org.tribuo.common.sgd");
+        // Tribuo trains on a copy() of the optimiser; the copy reports its steps through the observer.
+        double[] last = new double[3];
+        optimiser.observe((step, lr, norm) -> {
+            last[0] = step;
+            last[1] = lr;
+            last[2] = norm;
+        });
         Handler capture = new Handler() {
             @Override
             public void publish(LogRecord record) {
-                String message = record.getMessage();
-                if (record.getParameters() != null) {
-                    message = java.text.MessageFormat.format(message, record.getParameters());
+                Object[] args = record.getParameters();
+                double value;
+                if (args != null && args.length >= 2 && args[1] instanceof Number n) {
+                    value = n.doubleValue();
+                } else {
+                    Matcher m = AVERAGE_LOSS.matcher(String.valueOf(record.getMessage()));
+                    if (!m.find()) {
+                        return;
+                    }
+                    value = Double.parseDouble(m.group(2));
                 }
-                Matcher m = AVERAGE_LOSS.matcher(message);
-                if (m.find()) {
-                    long step = optimiser.stepCount();
-                    // Tribuo logs the average objective value (log-likelihood); the loss is its negation.
-                    run.step(step, (int) ((step - 1) / stepsPerEpoch) + 1, -Double.parseDouble(m.group(2)),
-                            optimiser.lastLearningRate(), optimiser.lastGradientNorm());
-                }
+                long step = (long) last[0];
+                // Tribuo logs the average objective value (log-likelihood); the loss is its negation.
+                run.step(step, (int) (Math.max(0, step - 1) / stepsPerEpoch) + 1, -value, last[1], last[2]);
             }
 
             @Override
@@ -260,10 +271,10 @@ public final class TribuoTrainer {
         logger.addHandler(capture);
         try {
             var trainer = new FMClassificationTrainer(new LogMulticlass(), optimiser, config.training().epochs(),
-                    logEvery, config.data().batchSize(), config.seed(), config.model().factors(), 0.1);
+                    logEvery, 1, config.seed(), config.model().factors(), 0.1);
             Model<Label> model = trainer.train(trainSet);
             Evaluation v = evaluate(model, validation);
-            run.epoch(config.training().epochs(), optimiser.stepCount(), evaluate(model, train).loss(), v.loss(),
+            run.epoch(config.training().epochs(), (long) last[0], evaluate(model, train).loss(), v.loss(),
                     v.accuracy(), v.macroF1());
             return model;
         } finally {
