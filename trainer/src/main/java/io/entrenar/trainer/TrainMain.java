@@ -27,7 +27,15 @@ public final class TrainMain {
     public static final int INVALID_CONFIG = 2;
     public static final int BAD_DATA = 3;
 
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
     private TrainMain() {
+    }
+
+    /** Tribuo logs every bagged tree and SGD interval at INFO; the listener reports progress instead. */
+    static void quietTribuo() {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
     }
 
     public static void main(String[] args) {
@@ -35,6 +43,7 @@ public final class TrainMain {
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
+        quietTribuo();
         Path config = null;
         Path events = null;
         boolean lock = false;
