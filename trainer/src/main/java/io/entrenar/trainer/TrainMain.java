@@ -4,6 +4,7 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 import io.entrenar.trainer.config.ConfigLoader;
 import io.entrenar.trainer.config.InvalidTrainingConfigException;
@@ -15,6 +16,7 @@ import io.entrenar.trainer.listen.JsonLinesListener;
 import io.entrenar.trainer.listen.TeeListener;
 import io.entrenar.trainer.listen.TrainingListener;
 import io.entrenar.trainer.model.RunOutcome;
+import io.entrenar.trainer.model.StopSignal;
 
 /**
  * The training JVM's entry point ({@code entrenar train} starts it as a child process):
@@ -39,7 +41,18 @@ public final class TrainMain {
     }
 
     public static void main(String[] args) {
-        System.exit(run(args, System.out, System.err));
+        // SIGINT/SIGTERM: let the step loop checkpoint and report E_STOPPED before the JVM goes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            StopSignal.request();
+            try {
+                StopSignal.awaitDone(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "entrenar-train-graceful-stop"));
+        int status = run(args, System.out, System.err);
+        StopSignal.done();
+        System.exit(status);
     }
 
     static int run(String[] args, PrintStream out, PrintStream err) {
@@ -91,6 +104,7 @@ public final class TrainMain {
         }
         try (TrainingListener listener = new TeeListener(listeners)) {
             List<RunOutcome> outcomes = new Trainer(listener).run(cfg);
+            out.flush();
             return outcomes.stream().allMatch(RunOutcome::succeeded) ? OK : RUN_FAILED;
         } catch (InvalidTrainingConfigException e) {
             err.println("entrenar: invalid configuration: " + e.getMessage());

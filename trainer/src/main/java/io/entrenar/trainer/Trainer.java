@@ -30,6 +30,7 @@ import io.entrenar.trainer.model.Failures;
 import io.entrenar.trainer.model.Rng;
 import io.entrenar.trainer.model.RunOutcome;
 import io.entrenar.trainer.model.StepTrainer;
+import io.entrenar.trainer.model.StopSignal;
 import io.entrenar.trainer.model.TribuoTrainer;
 
 /**
@@ -63,7 +64,7 @@ public final class Trainer {
         spec.space().forEach((k, v) -> space.put(k, v.stream().map(String::valueOf).toList()));
         listener.sweepStarted(new SweepStart(sweepId, base.name(), spec.method(), trials.size(), space));
         List<RunOutcome> outcomes = new ArrayList<>();
-        for (int i = 0; i < trials.size(); i++) {
+        for (int i = 0; i < trials.size() && !StopSignal.requested(); i++) {
             TrainingConfig trial = ConfigLoader.derive(base, trials.get(i), "sweep trial " + (i + 1));
             if (trial.distill() != null) {
                 throw new InvalidTrainingConfigException(List.of(new io.entrenar.trainer.config.ConfigError(
@@ -122,7 +123,7 @@ public final class Trainer {
         Prepared teacherData = prepare(teacherConfig);
         Teacher teacher = new Teacher();
         RunOutcome t = runOne(teacherConfig, null, 0, List.of(), teacher);
-        if (!t.succeeded()) {
+        if (!t.succeeded() || StopSignal.requested()) {
             return List.of(t);
         }
         Prepared studentData = prepare(student);

@@ -101,6 +101,50 @@ class TrainProcessTest {
         assertEquals(uninterrupted.artifact().sha256(), resumed.artifact().sha256(), "and the same final weights");
     }
 
+    /** Scenario 53: SIGTERM mid-epoch checkpoints where the loop stands; the rerun continues step for step. */
+    @Test
+    void gracefulStopCheckpointsMidEpochAndResumesIdentically() throws Exception {
+        Path reference = write("reference.yaml", JOB.formatted("ckpt-reference"));
+        Path referenceEvents = dir.resolve("reference.jsonl");
+        RunOutcome uninterrupted;
+        try (JsonLinesListener l = JsonLinesListener.toFile(referenceEvents)) {
+            uninterrupted = new Trainer(l).run(ConfigLoader.load(reference, Map.of())).get(0);
+        }
+
+        Path paced = write("paced.yaml", JOB.formatted("ckpt-stop").replace("  epochs: 4\n", "  epochs: 4\n  pace_ms: 15\n"));
+        Path events = dir.resolve("stopped.jsonl");
+        TrainingConfig config = ConfigLoader.load(paced, Map.of());
+        Process child = new ProcessBuilder(new TrainProcess(config, paced, events, false, List.of()).command())
+                .redirectErrorStream(true).redirectOutput(dir.resolve("stopped.out").toFile()).start();
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (!(Files.exists(events) && Files.readString(events).contains("\"event\":\"epoch\""))) {
+            assertTrue(System.nanoTime() < deadline && child.isAlive(), "the child never finished epoch 1");
+            Thread.sleep(20);
+        }
+        Thread.sleep(250);
+        child.destroy();
+        assertTrue(child.waitFor(60, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals(143, child.exitValue(), Files.readString(dir.resolve("stopped.out")));
+        List<JsonNode> stopped = Events.read(events);
+        JsonNode failed = Events.of(stopped, "run_failed").get(0);
+        assertEquals("E_STOPPED", failed.get("error_code").asText());
+        JsonNode checkpoint = Events.of(stopped, "checkpoint").get(Events.of(stopped, "checkpoint").size() - 1);
+        long stoppedAt = checkpoint.get("step").asLong();
+        assertTrue(stoppedAt > 40 && stoppedAt < 80, "stopped inside epoch 2, at step " + stoppedAt);
+
+        Path resumeEvents = dir.resolve("resumed.jsonl");
+        RunOutcome resumed;
+        try (JsonLinesListener l = JsonLinesListener.toFile(resumeEvents)) {
+            resumed = new Trainer(l).run(ConfigLoader.load(write("resume.yaml", JOB.formatted("ckpt-stop")), Map.of())).get(0);
+        }
+        List<JsonNode> after = Events.read(resumeEvents);
+        assertEquals(stoppedAt, Events.of(after, "run_started").get(0).get("resumed_from_step").asLong());
+        List<String> stitched = new java.util.ArrayList<>(Events.series(stopped));
+        stitched.addAll(Events.series(after));
+        assertEquals(Events.series(Events.read(referenceEvents)), stitched);
+        assertEquals(uninterrupted.artifact().sha256(), resumed.artifact().sha256());
+    }
+
     @Test
     void heapExhaustionIsCaughtAndReportedAsResourceFailure() throws Exception {
         Path oom = write("oom.yaml", """

@@ -56,7 +56,8 @@ public final class ConfigLoader {
         SECTIONS.put("optimizer", Set.of("name", "lr", "clip_norm", "clip_value", "momentum", "weight_decay", "beta1",
                 "beta2", "epsilon"));
         SECTIONS.put("scheduler", Set.of("type", "warmup_steps", "min_lr", "step_size", "gamma"));
-        SECTIONS.put("checkpoint", Set.of("dir", "path", "every_epochs", "keep_last", "resume", "atomic"));
+        SECTIONS.put("checkpoint", Set.of("dir", "path", "every_epochs", "every_steps", "save_every", "keep_last",
+                "resume", "atomic"));
         SECTIONS.put("monitoring", Set.of("log_every_steps", "events"));
         SECTIONS.put("lora", Set.of("rank", "alpha", "target_modules", "dropout"));
         SECTIONS.put("quantize", Set.of("bits", "double_quant"));
@@ -199,13 +200,17 @@ public final class ConfigLoader {
         }
         String ckDir = c.text(c.has("path") ? "path" : "dir", null);
         int everyEpochs = (int) c.integer("every_epochs", 1, 1, Integer.MAX_VALUE);
+        if (c.has("every_steps") && c.has("save_every")) {
+            c.error("save_every", "give either every_steps or save_every (they are the same setting)");
+        }
+        int everySteps = (int) c.integer(c.has("save_every") ? "save_every" : "every_steps", 0, 0, Integer.MAX_VALUE);
         int keepLast = (int) c.integer("keep_last", 3, 1, 1000);
         boolean resume = c.bool("resume", true);
         if (!c.bool("atomic", true)) {
             c.error("atomic", "checkpoints are always written atomically (temp file, fsync, rename); remove this or set true");
         }
         CheckpointSpec checkpoint = new CheckpointSpec(ckDir == null ? null : dir.resolve(ckDir), everyEpochs,
-                keepLast, resume);
+                everySteps, keepLast, resume);
 
         Section m = root.child("monitoring", SECTIONS.get("monitoring"));
         int logEvery = (int) m.integer("log_every_steps", 1, 1, Integer.MAX_VALUE);

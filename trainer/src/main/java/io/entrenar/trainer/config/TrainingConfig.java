@@ -77,8 +77,11 @@ public record TrainingConfig(Path source, String name, ModelSpec model, DataSpec
     public record SchedulerSpec(SchedulerType type, int warmupSteps, double minLr, int stepSize, double gamma) {
     }
 
-    /** @param dir null when checkpointing is off */
-    public record CheckpointSpec(Path dir, int everyEpochs, int keepLast, boolean resume) {
+    /**
+     * @param dir null when checkpointing is off
+     * @param everySteps also checkpoint inside epochs every N optimiser steps (0 = only at epoch ends)
+     */
+    public record CheckpointSpec(Path dir, int everyEpochs, int everySteps, int keepLast, boolean resume) {
         public boolean enabled() {
             return dir != null;
         }

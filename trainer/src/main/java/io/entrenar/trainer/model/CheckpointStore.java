@@ -16,14 +16,15 @@ import org.tribuo.math.la.Tensor;
 import io.entrenar.trainer.listen.Checkpoint;
 
 /**
- * Epoch-boundary checkpoints ({@code ckpt-e00003.bin}): model weights, optimiser state and step,
- * the random generator's state and the run id, tied to the config by a hash of its training
+ * Checkpoints ({@code ckpt-s0000000120.bin}, by optimiser step): model weights, optimiser state
+ * and step, the random generator's state, the run id and, when taken inside an epoch, that epoch's
+ * example order, position and running loss; tied to the config by a hash of its training
  * parameters. Written with {@link AtomicFiles}; the newest {@code keep_last} are kept. Restoring
  * one and running on gives exactly the series an uninterrupted run produces.
  */
 final class CheckpointStore {
     private static final int MAGIC = 0x454E434B; // "ENCK"
-    private static final int VERSION = 1;
+    private static final int VERSION = 2;
 
     private final Path dir;
     private final int keepLast;
@@ -35,7 +36,12 @@ final class CheckpointStore {
         this.configHash = configHash;
     }
 
-    record State(String runId, int epoch, long step, long rngState) {
+    /**
+     * @param epoch completed epochs
+     * @param order the current epoch's example order when taken mid-epoch, else null
+     */
+    record State(String runId, int epoch, long step, long rngState, int[] order, int position, double epochLoss,
+            int epochRows) {
     }
 
     Checkpoint write(State state, Tensor[] params, Tensor[][] optimiserState) throws IOException {
@@ -48,6 +54,15 @@ final class CheckpointStore {
             out.writeInt(state.epoch());
             out.writeLong(state.step());
             out.writeLong(state.rngState());
+            out.writeInt(state.order() == null ? -1 : state.order().length);
+            if (state.order() != null) {
+                for (int i : state.order()) {
+                    out.writeInt(i);
+                }
+            }
+            out.writeInt(state.position());
+            out.writeDouble(state.epochLoss());
+            out.writeInt(state.epochRows());
             out.writeInt(params.length);
             for (Tensor t : params) {
                 Tensors.write(out, t);
@@ -61,7 +76,7 @@ final class CheckpointStore {
             }
         }
         byte[] data = bytes.toByteArray();
-        Path file = dir.resolve(String.format("ckpt-e%05d.bin", state.epoch()));
+        Path file = dir.resolve(String.format("ckpt-s%010d.bin", state.step()));
         AtomicFiles.write(file, data);
         prune();
         return new Checkpoint(file, state.step(), state.epoch(), AtomicFiles.sha256(data), data.length);
@@ -74,7 +89,16 @@ final class CheckpointStore {
                 if (in.readInt() != MAGIC || in.readInt() != VERSION || !in.readUTF().equals(configHash)) {
                     continue;
                 }
-                State state = new State(in.readUTF(), in.readInt(), in.readLong(), in.readLong());
+                String runId = in.readUTF();
+                int epoch = in.readInt();
+                long step = in.readLong();
+                long rng = in.readLong();
+                int orderLength = in.readInt();
+                int[] order = orderLength < 0 ? null : new int[orderLength];
+                for (int i = 0; order != null && i < orderLength; i++) {
+                    order[i] = in.readInt();
+                }
+                State state = new State(runId, epoch, step, rng, order, in.readInt(), in.readDouble(), in.readInt());
                 int n = in.readInt();
                 if (n != params.length) {
                     throw new IOException(file + ": " + n + " parameter tensors, model has " + params.length);
@@ -105,7 +129,7 @@ final class CheckpointStore {
         }
         try (Stream<Path> files = Files.list(dir)) {
             List<Path> list = new ArrayList<>(files
-                    .filter(p -> p.getFileName().toString().matches("ckpt-e\\d{5}\\.bin")).sorted().toList());
+                    .filter(p -> p.getFileName().toString().matches("ckpt-s\\d{10}\\.bin")).sorted().toList());
             java.util.Collections.reverse(list);
             return list;
         }

@@ -42,6 +42,7 @@ public final class StepTrainer {
     private final TrainingOptimiser optimiser;
     private final long stepsPerEpoch;
     private final CheckpointStore checkpoints;
+    private CheckpointStore.State resumed;
 
     /**
      * @param soft teacher distributions for the train rows (distillation), or null
@@ -98,6 +99,7 @@ public final class StepTrainer {
         state.ifPresent(s -> {
             optimiser.restore(s.step());
             rng.restore(s.rngState());
+            resumed = s;
         });
         return state.map(s -> new Resumed(s.runId(), s.epoch(), s.step()));
     }
@@ -116,16 +118,39 @@ public final class StepTrainer {
         Tensor[] acc = params.getEmptyCopy();
         int[] order = new int[train.rows()];
         double[] row = new double[train.features()];
+        int everySteps = config.checkpoint().everySteps();
         try {
             for (epoch = startEpoch + 1; epoch <= config.training().epochs(); epoch++) {
-                for (int i = 0; i < order.length; i++) {
-                    order[i] = i;
-                }
-                rng.shuffle(order);
                 double epochLoss = 0;
                 int epochRows = 0;
                 int pos = 0;
+                if (resumed != null && resumed.order() != null && epoch == startEpoch + 1) {
+                    // Continue the interrupted epoch: same order, same position, same running loss.
+                    System.arraycopy(resumed.order(), 0, order, 0, order.length);
+                    pos = resumed.position();
+                    epochLoss = resumed.epochLoss();
+                    epochRows = resumed.epochRows();
+                } else {
+                    for (int i = 0; i < order.length; i++) {
+                        order[i] = i;
+                    }
+                    rng.shuffle(order);
+                }
+                resumed = null;
                 while (pos < order.length) {
+                    if (StopSignal.requested()) {
+                        String saved = "";
+                        if (checkpoints != null) {
+                            Checkpoint c = checkpoints.write(new CheckpointStore.State(runId, epoch - 1, step, rng.state(),
+                                    order.clone(), pos, epochLoss, epochRows), params.get(), optimiser.state());
+                            run.checkpointWritten(c);
+                            saved = "; checkpoint " + c.path() + " written, rerun the same config to resume";
+                        }
+                        throw new Failures.TrainingHalted(Failures.of("E_STOPPED", Category.INFRA,
+                                "stopped by a signal after step " + step + saved,
+                                checkpoints != null ? "rerun the same config: it resumes from the checkpoint"
+                                        : "set checkpoint.dir to be able to resume stopped runs", null, step, epoch));
+                    }
                     long next = step + 1;
                     inject(faults, next, epoch, run);
                     for (Tensor t : acc) {
@@ -176,6 +201,10 @@ public final class StepTrainer {
                     if (step % logEvery == 0) {
                         run.step(step, epoch, loss, optimiser.lastLearningRate(), gradNorm);
                     }
+                    if (checkpoints != null && everySteps > 0 && step % everySteps == 0 && pos < order.length) {
+                        run.checkpointWritten(checkpoints.write(new CheckpointStore.State(runId, epoch - 1, step,
+                                rng.state(), order.clone(), pos, epochLoss, epochRows), params.get(), optimiser.state()));
+                    }
                     if (pace > 0) {
                         Thread.sleep(pace);
                     }
@@ -183,8 +212,8 @@ public final class StepTrainer {
                 Evaluation val = evaluate(validation);
                 run.epoch(epoch, step, epochLoss / Math.max(1, epochRows), val.loss(), val.accuracy(), val.macroF1());
                 if (checkpoints != null && epoch % config.checkpoint().everyEpochs() == 0) {
-                    Checkpoint c = checkpoints.write(new CheckpointStore.State(runId, epoch, step, rng.state()),
-                            params.get(), optimiser.state());
+                    Checkpoint c = checkpoints.write(new CheckpointStore.State(runId, epoch, step, rng.state(), null, 0,
+                            0, 0), params.get(), optimiser.state());
                     run.checkpointWritten(c);
                 }
             }
