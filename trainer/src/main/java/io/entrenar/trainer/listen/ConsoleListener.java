@@ -21,7 +21,8 @@ public final class ConsoleListener implements TrainingListener {
         out.printf(Locale.ROOT, "run %s  %s  arch=%s  dataset=%s (sha256 %s)%s%s%s%n", s.runId(), s.name(), s.arch(),
                 s.datasetName(), s.datasetSha256().length() > 12 ? s.datasetSha256().substring(0, 12) : s.datasetSha256(),
                 s.trial() > 0 ? "  trial " + s.trial() : "",
-                s.parents().isEmpty() ? "" : "  parents " + s.parents(),
+                s.parents().isEmpty() ? "" : "  parents " + s.parents().stream()
+                        .map(p -> p.role().name().toLowerCase(Locale.ROOT) + " " + p.runId()).toList(),
                 s.resumedFromStep() > 0 ? "  resumed from step " + s.resumedFromStep() : "");
         out.flush();
         String runId = s.runId();
@@ -50,7 +51,10 @@ public final class ConsoleListener implements TrainingListener {
 
             @Override
             public void finished(RunSummary summary) {
-                out.printf(Locale.ROOT, "run %s finished in %d ms: %s%n", runId, summary.wallMillis(), summary.metrics());
+                StringBuilder metrics = new StringBuilder();
+                new java.util.TreeMap<>(summary.metrics()).forEach((k, v) ->
+                        metrics.append(metrics.isEmpty() ? "" : "  ").append(k).append(' ').append(String.format(Locale.ROOT, "%.4f", v)));
+                out.printf(Locale.ROOT, "run %s finished in %d ms: %s%n", runId, summary.wallMillis(), metrics);
                 out.flush();
             }
 
