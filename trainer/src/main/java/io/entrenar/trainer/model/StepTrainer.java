@@ -243,6 +243,10 @@ public final class StepTrainer {
         } catch (IOException e) {
             return failed(runId, run, Failures.of("E_IO", Category.INFRA, "I/O failed at step " + step + ": " + e.getMessage(),
                     "check free disk space and permissions of checkpoint.dir and the output directory", e, step, epoch));
+        } catch (RuntimeException e) {
+            // A bug (ours or a library's) still ends the run with a record, not a silent JVM exit.
+            return failed(runId, run, Failures.of("E_UNEXPECTED", Category.MODEL, "unexpected " + e + " at step " + step,
+                    "report it with the stack and the config; rerun resumes from the last checkpoint", e, step, epoch));
         }
     }
 

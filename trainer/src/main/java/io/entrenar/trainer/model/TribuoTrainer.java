@@ -116,6 +116,12 @@ public final class TribuoTrainer {
             run.failed(f);
             run.flush();
             return new RunOutcome(runId, Map.of(), null, f, null);
+        } catch (RuntimeException e) {
+            var f = Failures.of("E_UNEXPECTED", Category.MODEL, spec.arch() + " training failed: " + e,
+                    "report it with the stack and the config", e, 0, 0);
+            run.failed(f);
+            run.flush();
+            return new RunOutcome(runId, Map.of(), null, f, null);
         } catch (IOException | XGBoostError e) {
             var f = Failures.of("E_IO", Category.INFRA, spec.arch() + " training failed: " + e.getMessage(),
                     "check the output directory and, for XGBoost, that its native library loads", e, 0, 0);
