@@ -57,8 +57,13 @@ class PipelineTest {
             assertEquals(1, deliveries.size(), deliveries.toString());
             assertTrue(deliveries.get(0).get("signature_valid").asBoolean());
             assertEquals(incident, deliveries.get(0).get("body").get("incident_id").asText());
-            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            // Two channels deliver independently: the receiver's copy may arrive before the stderr one.
+            String scrape = "";
+            for (int i = 0; i < 100 && !scrape.contains("\nentrenar_alerting_delivered_total 2\n"); i++) {
+                Thread.sleep(50);
+                scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
             assertTrue(scrape.contains("\nentrenar_alerting_delivered_total 2\n"), "receiver and stderr: " + scrape);
             assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/health/ready")).build(),
                     HttpResponse.BodyHandlers.ofString()).statusCode());
