@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.MapperFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
@@ -58,8 +59,8 @@ record AndonRules(List<AndonRule> rules) {
     }
 
     static AndonRules load(Path file) {
-        try (Reader reader = Files.newBufferedReader(file)) {
-            return parse(file.toString(), reader);
+        try {
+            return parse(file.toString(), Files.readString(file));
         } catch (NoSuchFileException e) {
             throw new InvalidAndonRulesException(file + ": the Andon rules file does not exist");
         } catch (IOException e) {
@@ -69,13 +70,13 @@ record AndonRules(List<AndonRule> rules) {
 
     static AndonRules parse(String source, String yaml) {
         try {
-            return parse(source, new StringReader(yaml));
+            return parse(source, yaml, new StringReader(yaml));
         } catch (IOException e) {
             throw new InvalidAndonRulesException(source + ": " + e.getMessage());
         }
     }
 
-    private static AndonRules parse(String source, Reader reader) throws IOException {
+    private static AndonRules parse(String source, String text, Reader reader) throws IOException {
         try (JsonParser p = YAML.createParser(reader)) {
             JsonToken t = p.nextToken();
             if (t == null) {
@@ -95,7 +96,17 @@ record AndonRules(List<AndonRule> rules) {
                     AndonRule rule;
                     try {
                         rule = YAML.readValue(p, AndonRule.class);
+                    } catch (UnrecognizedPropertyException e) {
+                        // Jackson reports where it stopped reading, after the value: point at the key instead.
+                        int keyLine = lineOfKey(text, line, e.getPropertyName());
+                        throw new InvalidAndonRulesException(source + ":" + keyLine + ": unknown key '" + e.getPropertyName()
+                                + "' in rule; known keys: " + String.join(", ", knownKeys(e)));
                     } catch (JsonProcessingException e) {
+                        if (e.getCause() instanceof IllegalArgumentException invalid) {
+                            // Checked after the whole rule was read: point at the key the message names, else at the rule.
+                            String firstWord = invalid.getMessage().split(" ", 2)[0];
+                            throw new InvalidAndonRulesException(source + ":" + lineOfKey(text, line, firstWord) + ": " + invalid.getMessage());
+                        }
                         throw new InvalidAndonRulesException(at(source, e.getLocation()) + describe(e));
                     }
                     Integer previous = lines.putIfAbsent(rule.name(), line);
@@ -112,6 +123,30 @@ record AndonRules(List<AndonRule> rules) {
         } catch (JsonProcessingException e) {
             throw new InvalidAndonRulesException(at(source, e.getLocation()) + describe(e));
         }
+    }
+
+    private static int lineOfKey(String text, int fromLine, String key) {
+        if (!key.matches("[a-z_]+")) {
+            return fromLine;
+        }
+        String[] lines = text.split("\\R", -1);
+        java.util.regex.Pattern keyPattern = java.util.regex.Pattern.compile("(^|[\\s{,-])" + java.util.regex.Pattern.quote(key) + "\\s*:");
+        for (int i = Math.max(0, fromLine - 1); i < lines.length; i++) {
+            if (keyPattern.matcher(lines[i]).find()) {
+                return i + 1;
+            }
+        }
+        return fromLine;
+    }
+
+    private static List<String> knownKeys(UnrecognizedPropertyException e) {
+        List<String> keys = new ArrayList<>();
+        if (e.getKnownPropertyIds() != null) {
+            e.getKnownPropertyIds().forEach(k -> keys.add(String.valueOf(k)));
+        }
+        keys.add("type");
+        keys.sort(null);
+        return keys;
     }
 
     private static void expect(String source, JsonParser p, boolean ok, String message) {
