@@ -86,7 +86,8 @@ final class ProcessorsTopology {
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> serde) {
         // In memory, restored from the changelog: the state is small (per run and metric, not per point).
-        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde);
+        // The cache collapses the many writes per key between two commits into one changelog record.
+        return Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(name), Serdes.String(), serde).withCachingEnabled();
     }
 
     static String topicOf(SpecificRecord value) {
