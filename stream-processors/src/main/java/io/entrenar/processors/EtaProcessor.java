@@ -134,7 +134,7 @@ final class EtaProcessor implements Processor<String, SpecificRecord, String, Sp
             }
         }
         EtaState s = state(batch.getRunId());
-        if (s.finished || maxStep <= s.lastStep) {
+        if (s.finished || maxStep <= s.lastObservationStep) {
             return;
         }
         s.lamport = Math.max(s.lamport, batch.getLamport());
@@ -146,6 +146,7 @@ final class EtaProcessor implements Processor<String, SpecificRecord, String, Sp
         if (s.lastObservationStep < 0) {
             s.lastObservationStep = maxStep;
             s.lastObservationMicros = tsAtMax;
+            store.put(batch.getRunId(), s);
         } else {
             long dtMicros = tsAtMax - s.lastObservationMicros;
             if (dtMicros >= settings.minObservation().toNanos() / 1000) {
@@ -159,9 +160,10 @@ final class EtaProcessor implements Processor<String, SpecificRecord, String, Sp
                     s.firstConfidentTotalSecs = (tsAtMax - s.startMicros) / 1e6 + remaining;
                 }
                 emit(batch.getRunId(), s, tsAtMax, remaining, uncertainty, false, null, null);
+                // Only observations are stored: between them the stored step lags, which only delays the next one.
+                store.put(batch.getRunId(), s);
             }
         }
-        store.put(batch.getRunId(), s);
     }
 
     private static Double remaining(EtaState s) {
@@ -174,7 +176,7 @@ final class EtaProcessor implements Processor<String, SpecificRecord, String, Sp
     private void emit(String runId, EtaState s, long tsMicros, Double remaining, Double uncertainty, boolean finished,
                       Double actual, Double errorPct) {
         EtaEstimate eta = EtaEstimate.newBuilder()
-                .setEventId(StoreKeys.uuid("eta", runId, Long.toString(s.lastStep), Boolean.toString(finished)))
+                .setEventId(StoreKeys.fastId(runId, "eta", finished ? 1 : 0, s.lastStep, 0, 0))
                 .setRunId(runId)
                 .setTsMicros(Instant.EPOCH.plusNanos(tsMicros * 1000))
                 .setLamport(s.lamport)

@@ -118,8 +118,12 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
                 total.merge(fold.run, alpha);
             }
             total.windowEndMicros = total.lastTsMicros;
+            if (total.lastEmittedTsMicros == Long.MIN_VALUE || total.lastTsMicros - total.lastEmittedTsMicros >= settings.runEmitMicros()) {
+                // Throttled in event time: consumers get a fresh summary per interval, and the final one at the finish.
+                total.lastEmittedTsMicros = total.lastTsMicros;
+                forward(runId, metric, WindowKind.RUN, total, batch.getLamport());
+            }
             runStore.put(runKey, total);
-            forward(runId, metric, WindowKind.RUN, total, batch.getLamport());
             for (Map.Entry<String, Moments> w : fold.windows.entrySet()) {
                 String windowKey = StoreKeys.of(runId, w.getKey().substring(0, 1), metric, w.getKey().substring(1));
                 Moments stored = windowStore.get(windowKey);
@@ -160,6 +164,17 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
     }
 
     private void closeRun(String runId, long lamport) {
+        List<KeyValue<String, Moments>> totals = new ArrayList<>();
+        try (KeyValueIterator<String, Moments> it = runStore.prefixScan(StoreKeys.runPrefix(runId), new org.apache.kafka.common.serialization.StringSerializer())) {
+            it.forEachRemaining(totals::add);
+        }
+        for (KeyValue<String, Moments> kv : totals) {
+            if (kv.value.lastEmittedTsMicros != kv.value.lastTsMicros) {
+                kv.value.lastEmittedTsMicros = kv.value.lastTsMicros;
+                forward(runId, StoreKeys.split(kv.key)[1], WindowKind.RUN, kv.value, lamport);
+                runStore.put(kv.key, kv.value);
+            }
+        }
         List<KeyValue<String, Moments>> open = new ArrayList<>();
         try (KeyValueIterator<String, Moments> it = windowStore.prefixScan(StoreKeys.runPrefix(runId), new org.apache.kafka.common.serialization.StringSerializer())) {
             it.forEachRemaining(open::add);
@@ -177,8 +192,7 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
     private void forward(String runId, String metric, WindowKind kind, Moments m, long lamport) {
         double slope = m.trendSlope();
         MetricStats stats = MetricStats.newBuilder()
-                .setEventId(StoreKeys.uuid("stats", runId, metric, kind.name(), Long.toString(m.windowStartMicros),
-                        Long.toString(m.count), Long.toString(m.nonFinite), Long.toString(m.lastStep)))
+                .setEventId(StoreKeys.fastId(runId, metric, kind.ordinal(), m.windowStartMicros, m.count + 31 * m.nonFinite, m.lastStep))
                 .setRunId(runId)
                 .setTsMicros(Instant.EPOCH.plusNanos(m.lastTsMicros * 1000))
                 .setLamport(lamport)

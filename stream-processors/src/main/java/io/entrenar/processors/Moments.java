@@ -9,7 +9,7 @@ import java.nio.ByteBuffer;
  * not once per point.
  */
 final class Moments {
-    static final int BYTES = 8 * 16;
+    static final int BYTES = 8 * 17;
 
     long count;
     double mean;
@@ -30,6 +30,8 @@ final class Moments {
     long nonFinite;
     long windowStartMicros;
     long windowEndMicros;
+    /** Point time of the last emitted whole-run record; throttles RUN emission. Long.MIN_VALUE = never. */
+    long lastEmittedTsMicros = Long.MIN_VALUE;
 
     /** Adds one point; non-finite values only count and update last. */
     void add(double value, long step, long tsMicros, double alpha) {
@@ -116,7 +118,7 @@ final class Moments {
         ByteBuffer b = ByteBuffer.allocate(BYTES);
         b.putLong(count).putDouble(mean).putDouble(m2).putDouble(min).putDouble(max).putDouble(last)
                 .putLong(lastStep).putLong(lastTsMicros).putDouble(ewma).putDouble(first).putDouble(meanStep)
-                .putDouble(m2Step).putDouble(coMoment).putLong(nonFinite).putLong(windowStartMicros).putLong(windowEndMicros);
+                .putDouble(m2Step).putDouble(coMoment).putLong(nonFinite).putLong(windowStartMicros).putLong(windowEndMicros).putLong(lastEmittedTsMicros);
         return b.array();
     }
 
@@ -139,6 +141,7 @@ final class Moments {
         m.nonFinite = b.getLong();
         m.windowStartMicros = b.getLong();
         m.windowEndMicros = b.getLong();
+        m.lastEmittedTsMicros = b.getLong();
         return m;
     }
 }

@@ -49,6 +49,9 @@ public final class ProcessorsConfig extends AbstractConfig {
     private static final String STATS_HOPPING_ADVANCE_MS_DOC = "Advance of the hopping windows.";
     public static final String STATS_GRACE_MS_CONFIG = "stats.grace.ms";
     private static final String STATS_GRACE_MS_DOC = "How long after a window's end (in event time) late points are still counted before it is emitted.";
+    public static final String STATS_RUN_EMIT_INTERVAL_MS_CONFIG = "stats.run.emit.interval.ms";
+    private static final String STATS_RUN_EMIT_INTERVAL_MS_DOC = "Least event time between two whole-run (RUN) stats records of a metric; "
+            + "0 emits after every batch. The final ones are emitted when the run finishes.";
     public static final String STATS_EWMA_ALPHA_CONFIG = "stats.ewma.alpha";
     private static final String STATS_EWMA_ALPHA_DOC = "Weight of the newest point in the EWMA, in (0, 1].";
     public static final String STATS_HISTORY_SIZE_CONFIG = "stats.history.size";
@@ -86,6 +89,7 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(STATS_HOPPING_WINDOW_MS_CONFIG, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_WINDOW_MS_DOC)
             .define(STATS_HOPPING_ADVANCE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_ADVANCE_MS_DOC)
             .define(STATS_GRACE_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW, STATS_GRACE_MS_DOC)
+            .define(STATS_RUN_EMIT_INTERVAL_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(0), Importance.LOW, STATS_RUN_EMIT_INTERVAL_MS_DOC)
             .define(STATS_EWMA_ALPHA_CONFIG, Type.DOUBLE, 0.1, Importance.LOW, STATS_EWMA_ALPHA_DOC)
             .define(STATS_HISTORY_SIZE_CONFIG, Type.INT, 200, Range.between(1, 100_000), Importance.LOW, STATS_HISTORY_SIZE_DOC)
             .define(ETA_PROCESS_NOISE_CONFIG, Type.DOUBLE, 0.05, Importance.LOW, ETA_PROCESS_NOISE_DOC)
@@ -126,7 +130,8 @@ public final class ProcessorsConfig extends AbstractConfig {
         try {
             return new StatsSettings(Duration.ofMillis(getLong(STATS_TUMBLING_WINDOW_MS_CONFIG)), Duration.ofMillis(getLong(STATS_HOPPING_WINDOW_MS_CONFIG)),
                     Duration.ofMillis(getLong(STATS_HOPPING_ADVANCE_MS_CONFIG)), Duration.ofMillis(getLong(STATS_GRACE_MS_CONFIG)),
-                    getDouble(STATS_EWMA_ALPHA_CONFIG), getInt(STATS_HISTORY_SIZE_CONFIG), Duration.ofSeconds(1));
+                    getDouble(STATS_EWMA_ALPHA_CONFIG), getInt(STATS_HISTORY_SIZE_CONFIG), Duration.ofSeconds(1),
+                    Duration.ofMillis(getLong(STATS_RUN_EMIT_INTERVAL_MS_CONFIG)));
         } catch (IllegalArgumentException e) {
             String key = e.getMessage().contains("alpha") ? STATS_EWMA_ALPHA_CONFIG : STATS_HOPPING_WINDOW_MS_CONFIG;
             throw new ConfigException("Invalid value " + originals().get(key) + " for configuration " + key + ": " + e.getMessage());

@@ -4,7 +4,7 @@ import java.time.Duration;
 
 /** Window shapes and smoothing of the rolling statistics. */
 record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvance, Duration grace,
-                     double ewmaAlpha, int historySize, Duration closeCheckInterval) {
+                     double ewmaAlpha, int historySize, Duration closeCheckInterval, Duration runEmitInterval) {
     StatsSettings {
         if (tumbling.isNegative() || tumbling.isZero() || hopping.isNegative() || hopping.isZero()
                 || hoppingAdvance.isNegative() || hoppingAdvance.isZero()) {
@@ -19,6 +19,9 @@ record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvanc
         if (!(ewmaAlpha > 0 && ewmaAlpha <= 1)) {
             throw new IllegalArgumentException("the EWMA alpha must be in (0, 1], got " + ewmaAlpha);
         }
+        if (runEmitInterval.isNegative()) {
+            throw new IllegalArgumentException("the whole-run emit interval must not be negative, got " + runEmitInterval);
+        }
         if (historySize < 1) {
             throw new IllegalArgumentException("the history size must be at least 1, got " + historySize);
         }
@@ -26,7 +29,7 @@ record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvanc
 
     static StatsSettings defaults() {
         return new StatsSettings(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofSeconds(5),
-                0.1, 200, Duration.ofSeconds(1));
+                0.1, 200, Duration.ofSeconds(1), Duration.ofSeconds(1));
     }
 
     long tumblingMicros() {
@@ -39,6 +42,10 @@ record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvanc
 
     long advanceMicros() {
         return hoppingAdvance.toNanos() / 1000;
+    }
+
+    long runEmitMicros() {
+        return runEmitInterval.toNanos() / 1000;
     }
 
     long graceMicros() {

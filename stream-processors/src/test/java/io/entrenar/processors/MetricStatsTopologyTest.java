@@ -24,7 +24,7 @@ class MetricStatsTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
     private static final double ALPHA = 0.2;
     private static final StatsSettings STATS = new StatsSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1));
+            Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ZERO);
 
     record Point(String metric, long step, double value, long ts) {
     }
@@ -124,6 +124,25 @@ class MetricStatsTopologyTest {
                 assertEquals(2.0, s.getVariance(), 1e-12);
                 assertEquals(2.0, s.getTrendSlope(), 1e-12);
             });
+        }
+    }
+
+    @Test
+    void wholeRunStatsAreThrottledInEventTimeAndFinalAtTheFinish() {
+        ProcessorsTopology.Settings d = ProcessorsTopology.Settings.defaults();
+        StatsSettings throttled = new StatsSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ofSeconds(1));
+        try (Harness h = new Harness(new ProcessorsTopology.Settings(throttled, d.andon(), d.andonCheckInterval(), d.eta(), d.leaderboard()))) {
+            for (int i = 0; i < 10; i++) {
+                h.send(Topic.METRICS, "run-4", new Events.Batch("run-4").point("loss", i, i, T0 + i * 300_000L).build());
+            }
+            List<MetricStats> run = h.<MetricStats>read(Topic.METRIC_STATS).stream().filter(s -> s.getWindow() == WindowKind.RUN).toList();
+            assertEquals(List.of(1L, 5L, 9L), run.stream().map(MetricStats::getCount).toList(), "first batch, then once per second of event time");
+            h.send(Topic.RUNS, "run-4", Events.finished("run-4", T0 + 4_000_000L));
+            List<MetricStats> last = h.<MetricStats>read(Topic.METRIC_STATS).stream().filter(s -> s.getWindow() == WindowKind.RUN).toList();
+            assertEquals(1, last.size());
+            assertEquals(10, last.getFirst().getCount());
+            assertEquals(4.5, last.getFirst().getMean(), 1e-12);
         }
     }
 
