@@ -153,6 +153,10 @@ final class QueryServer implements AutoCloseable {
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("state", streams.state().name());
         out.put("instance", advertised());
+        List<String> tasks = new ArrayList<>();
+        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> tasks.add(task.taskId().toString())));
+        tasks.sort(null);
+        out.put("active_tasks", tasks);
         out.put("dead_letters", Map.of("deserialization", counts.deserialization.sum(), "processing", counts.processing.sum()));
         return out;
     }

@@ -194,6 +194,56 @@ class ProcessorsAppIntegrationTest {
         }
     }
 
+    @Test
+    void twoInstancesShareTheRunsAndEitherEndpointAnswersForEveryRun() throws Exception {
+        Path rules = rules(RULES);
+        Map<String, Object> a = config("it-scale", dir.resolve("scale-a"), rules);
+        Map<String, Object> b = config("it-scale", dir.resolve("scale-b"), rules);
+        try (ProcessorsApp first = ProcessorsApp.start(new ProcessorsConfig(a)); ProcessorsApp second = ProcessorsApp.start(new ProcessorsConfig(b))) {
+            long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+            while (System.nanoTime() < deadline && !(tasks(first) == 1 && tasks(second) == 1
+                    && first.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                    && second.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING)) {
+                Thread.sleep(200);
+            }
+            assertEquals(1, tasks(first), "each instance owns one of the two partitions of the training topics");
+            assertEquals(1, tasks(second));
+            long t0 = System.currentTimeMillis() * 1000;
+            int runs = 8;
+            for (int r = 0; r < runs; r++) {
+                Events.Batch batch = new Events.Batch("scale-run-" + r);
+                for (int i = 0; i <= r; i++) {
+                    batch.point("loss", i, i, t0 + i);
+                }
+                send(Topic.METRICS, "scale-run-" + r, batch.build());
+            }
+            producer.flush();
+            for (int r = 0; r < runs; r++) {
+                for (ProcessorsApp app : List.of(first, second)) {
+                    String url = app.httpUrl() + "/runs/scale-run-" + r + "/stats";
+                    long until = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+                    JsonNode stats = get(url);
+                    while (stats.at("/metrics/loss/count").asLong() == 0 && System.nanoTime() < until) {
+                        Thread.sleep(100);
+                        stats = get(url);
+                    }
+                    assertEquals(r + 1, stats.at("/metrics/loss/count").asLong(), url);
+                    assertEquals(r / 2.0, stats.at("/metrics/loss/mean").asDouble(), 1e-12, url);
+                }
+            }
+        }
+    }
+
+    private static int tasks(ProcessorsApp app) throws IOException, InterruptedException {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+        // Sub-topology 0 reads the training topics; 1 and 2 are the leaderboard and failure repartitions.
+        int n = 0;
+        for (JsonNode t : JSON.readTree(r.body()).get("active_tasks")) {
+            n += t.asText().startsWith("0_") ? 1 : 0;
+        }
+        return n;
+    }
+
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String key, int expected) {
         Map<String, Object> c = new HashMap<>();
         c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers());
