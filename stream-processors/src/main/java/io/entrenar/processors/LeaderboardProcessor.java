@@ -20,9 +20,10 @@ import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
 
 /**
- * Pareto leaderboards per benchmark (spec 24). {@link Contenders} (keyed by run) remembers what a
- * run competes on and, when it completes, sends its summary re-keyed by benchmark; this processor
- * (keyed by benchmark) keeps the board, recomputes the frontiers and emits every run's entry,
+ * Pareto leaderboards per benchmark key (spec 24): dataset, task and quality metric, so that runs
+ * compare like with like whatever their benchmark is called. {@link Contenders} (keyed by run)
+ * remembers what a run competes on and, when it completes, sends its summary re-keyed by board;
+ * this processor (keyed by board) keeps the board, recomputes the frontiers and emits every run's entry,
  * keyed by run id, to the compacted leaderboard topic.
  */
 final class LeaderboardProcessor implements Processor<String, LeaderboardProcessor.Contender, String, SpecificRecord> {
@@ -70,7 +71,8 @@ final class LeaderboardProcessor implements Processor<String, LeaderboardProcess
     @Override
     public void process(Record<String, Contender> record) {
         Contender c = record.value();
-        Board board = boards.get(c.benchmark);
+        String boardKey = boardKey(c);
+        Board board = boards.get(boardKey);
         if (board == null) {
             board = new Board();
         }
@@ -81,7 +83,7 @@ final class LeaderboardProcessor implements Processor<String, LeaderboardProcess
             board.runs.sort(Comparator.comparingDouble((Contender r) -> oriented(r, r.quality)).reversed());
             board.runs = new ArrayList<>(board.runs.subList(0, settings.maxEntries()));
         }
-        boards.put(c.benchmark, board);
+        boards.put(boardKey, board);
         Map<String, Contender> byRun = new HashMap<>();
         List<ParetoFrontier.Point> points = new ArrayList<>();
         for (Contender r : board.runs) {
@@ -119,6 +121,10 @@ final class LeaderboardProcessor implements Processor<String, LeaderboardProcess
                     .build();
             context.forward(new Record<>(r.runId, entry, record.timestamp()));
         }
+    }
+
+    static String boardKey(Contender c) {
+        return StoreKeys.of(c.dataset, c.task, c.qualityMetric);
     }
 
     private static double oriented(Contender r, double quality) {
@@ -169,7 +175,7 @@ final class LeaderboardProcessor implements Processor<String, LeaderboardProcess
                 c.lamport = run.getLamport();
                 Instant ts = run.getTsMicros();
                 c.finishedMicros = ts.getEpochSecond() * 1_000_000L + ts.getNano() / 1000;
-                context.forward(new Record<>(c.benchmark, c, record.timestamp()));
+                context.forward(new Record<>(boardKey(c), c, record.timestamp()));
             }
         }
 

@@ -116,7 +116,7 @@ final class Events {
                 .setEstimatedCostUsd(costUsd).build();
     }
 
-    static BenchmarkKey benchmark(String name) {
-        return BenchmarkKey.newBuilder().setName(name).setDataset("digits").setTask("classification").build();
+    static BenchmarkKey benchmark(String name, String dataset) {
+        return BenchmarkKey.newBuilder().setName(name).setDataset(dataset).setTask("classification").build();
     }
 }

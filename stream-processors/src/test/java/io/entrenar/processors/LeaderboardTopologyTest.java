@@ -19,21 +19,21 @@ import org.junit.jupiter.api.extension.ExtendWith;
 class LeaderboardTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
 
-    private static void run(Harness h, String runId, String benchmark, double accuracy, Double cost, Double energy, RunStatus status) {
-        h.send(Topic.RUNS, runId, Events.started(runId, T0, null, Events.benchmark(benchmark), Map.of("model", "model-" + runId)));
+    private static void run(Harness h, String runId, String dataset, double accuracy, Double cost, Double energy, RunStatus status) {
+        h.send(Topic.RUNS, runId, Events.started(runId, T0, null, Events.benchmark(dataset + "-cls", dataset), Map.of("model", "model-" + runId)));
         h.send(Topic.RUNS, runId, Events.finished(runId, T0 + 10, status, 10, 100, Map.of("accuracy", accuracy), cost, energy, 5.0));
     }
 
     @Test
-    void ranksFrontiersAndPicksPerBenchmark() {
+    void ranksFrontiersAndPicksPerDatasetAndTask() {
         ProcessorsTopology.Settings d = ProcessorsTopology.Settings.defaults();
         try (Harness h = new Harness(new ProcessorsTopology.Settings(d.stats(), d.andon(), d.andonCheckInterval(), d.eta(),
                 new LeaderboardSettings(10.0, 0.85, 100)))) {
-            run(h, "cheap", "digits-cls", 0.80, 1.0, 0.1, RunStatus.COMPLETED);
-            run(h, "mid", "digits-cls", 0.90, 5.0, 0.5, RunStatus.COMPLETED);
-            run(h, "pricey", "digits-cls", 0.85, 9.0, 0.05, RunStatus.COMPLETED);
-            run(h, "failed", "digits-cls", 0.99, 0.1, 0.1, RunStatus.FAILED);
-            run(h, "other", "iris-cls", 0.70, 1.0, 0.1, RunStatus.COMPLETED);
+            run(h, "cheap", "digits", 0.80, 1.0, 0.1, RunStatus.COMPLETED);
+            run(h, "mid", "digits", 0.90, 5.0, 0.5, RunStatus.COMPLETED);
+            run(h, "pricey", "digits", 0.85, 9.0, 0.05, RunStatus.COMPLETED);
+            run(h, "failed", "digits", 0.99, 0.1, 0.1, RunStatus.FAILED);
+            run(h, "other", "iris", 0.70, 1.0, 0.1, RunStatus.COMPLETED);
             List<LeaderboardEntry> entries = h.read(Topic.LEADERBOARD);
             assertEquals(1 + 2 + 3 + 1, entries.size(), "every completed run re-emits its whole board; failed runs do not compete");
             Map<String, LeaderboardEntry> latest = new HashMap<>();
