@@ -48,6 +48,7 @@ public final class ProcessorsApp implements AutoCloseable {
             http = QueryServer.bind(config.getString(ProcessorsConfig.HTTP_HOST_CONFIG), config.getInt(ProcessorsConfig.HTTP_PORT_CONFIG));
             Serde<SpecificRecord> events = AvroSerde.specific(registry, Map.of(), false);
             Topology topology = ProcessorsTopology.build(config.settings(), events);
+            LOG.debug("processors topology: {}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, counts, http.advertised()));
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; replacing it", e);
@@ -77,6 +78,8 @@ public final class ProcessorsApp implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
         p.put(DeadLetters.COUNTS_CONFIG, counts);
+        // No global stores here; opting in now is what Kafka 5.0 will do by default.
+        p.put("processing.exception.handler.global.enabled", true);
         if (applicationServer != null) {
             p.put(StreamsConfig.APPLICATION_SERVER_CONFIG, applicationServer);
         }

@@ -79,8 +79,9 @@ final class ProcessorsTopology {
 
         stats.merge(andon, Named.as("stats-and-alerts"))
                 .merge(eta, Named.as("with-eta"))
-                .merge(leaderboard, Named.as("with-leaderboard"))
                 .to((key, value, context) -> topicOf(value), Produced.with(Serdes.String(), events).withName("outputs"));
+        // Its own sink: merged into the one above, the board tasks would be fused with the per-run tasks.
+        leaderboard.to(Topic.LEADERBOARD.topicName(), Produced.with(Serdes.String(), events).withName("leaderboard-out"));
         return builder.build();
     }
 
