@@ -31,6 +31,8 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
     static final String RUN_STORE = "stats-run";
     static final String WINDOW_STORE = "stats-window";
     static final String HISTORY_STORE = "stats-history";
+    /** Finished runs and when (wall clock): their summaries are dropped after the retention. */
+    static final String FINISHED_STORE = "stats-finished";
     private static final String TUMBLING = "T";
     private static final String HOPPING = "H";
 
@@ -39,6 +41,7 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
     private KeyValueStore<String, Moments> runStore;
     private KeyValueStore<String, Moments> windowStore;
     private KeyValueStore<String, MetricHistory> historyStore;
+    private KeyValueStore<String, Long> finishedStore;
     /** Highest point timestamp seen by this task; windows close against it. Not persisted: after a restart windows close on the next data. */
     private long eventTimeMicros = Long.MIN_VALUE;
 
@@ -52,7 +55,11 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
         this.runStore = context.getStateStore(RUN_STORE);
         this.windowStore = context.getStateStore(WINDOW_STORE);
         this.historyStore = context.getStateStore(HISTORY_STORE);
-        context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> closeWindows());
+        this.finishedStore = context.getStateStore(FINISHED_STORE);
+        context.schedule(settings.closeCheckInterval(), PunctuationType.WALL_CLOCK_TIME, now -> {
+            closeWindows();
+            forgetFinishedRuns(now);
+        });
     }
 
     @Override
@@ -180,6 +187,29 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
             it.forEachRemaining(open::add);
         }
         open.forEach(kv -> emitWindow(kv.key, kv.value, lamport));
+        finishedStore.put(runId, context.currentSystemTimeMs());
+    }
+
+    /** Summaries of runs finished longer ago than the retention leave the stores (ClickHouse keeps them). */
+    private void forgetFinishedRuns(long now) {
+        List<String> expired = new ArrayList<>();
+        try (KeyValueIterator<String, Long> it = finishedStore.all()) {
+            it.forEachRemaining(kv -> {
+                if (now - kv.value >= settings.finishedRetention().toMillis()) {
+                    expired.add(kv.key);
+                }
+            });
+        }
+        for (String runId : expired) {
+            for (KeyValueStore<String, ?> store : List.of(runStore, historyStore)) {
+                List<String> keys = new ArrayList<>();
+                try (KeyValueIterator<String, ?> it = store.prefixScan(StoreKeys.runPrefix(runId), new org.apache.kafka.common.serialization.StringSerializer())) {
+                    it.forEachRemaining(kv -> keys.add(kv.key));
+                }
+                keys.forEach(store::delete);
+            }
+            finishedStore.delete(runId);
+        }
     }
 
     private void emitWindow(String key, Moments m, long lamport) {

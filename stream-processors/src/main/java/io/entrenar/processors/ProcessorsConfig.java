@@ -52,6 +52,9 @@ public final class ProcessorsConfig extends AbstractConfig {
     public static final String STATS_RUN_EMIT_INTERVAL_MS_CONFIG = "stats.run.emit.interval.ms";
     private static final String STATS_RUN_EMIT_INTERVAL_MS_DOC = "Least event time between two whole-run (RUN) stats records of a metric; "
             + "0 emits after every batch. The final ones are emitted when the run finishes.";
+    public static final String STATS_FINISHED_RETENTION_MS_CONFIG = "stats.finished.retention.ms";
+    private static final String STATS_FINISHED_RETENTION_MS_DOC = "How long the whole-run stats and history of a finished run stay queryable "
+            + "over HTTP (wall clock after its finish); ClickHouse keeps them for good.";
     public static final String STATS_EWMA_ALPHA_CONFIG = "stats.ewma.alpha";
     private static final String STATS_EWMA_ALPHA_DOC = "Weight of the newest point in the EWMA, in (0, 1].";
     public static final String STATS_HISTORY_SIZE_CONFIG = "stats.history.size";
@@ -90,6 +93,7 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(STATS_HOPPING_ADVANCE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_ADVANCE_MS_DOC)
             .define(STATS_GRACE_MS_CONFIG, Type.LONG, 5_000L, Range.atLeast(0), Importance.LOW, STATS_GRACE_MS_DOC)
             .define(STATS_RUN_EMIT_INTERVAL_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(0), Importance.LOW, STATS_RUN_EMIT_INTERVAL_MS_DOC)
+            .define(STATS_FINISHED_RETENTION_MS_CONFIG, Type.LONG, 3_600_000L, Range.atLeast(0), Importance.LOW, STATS_FINISHED_RETENTION_MS_DOC)
             .define(STATS_EWMA_ALPHA_CONFIG, Type.DOUBLE, 0.1, Importance.LOW, STATS_EWMA_ALPHA_DOC)
             .define(STATS_HISTORY_SIZE_CONFIG, Type.INT, 200, Range.between(1, 100_000), Importance.LOW, STATS_HISTORY_SIZE_DOC)
             .define(ETA_PROCESS_NOISE_CONFIG, Type.DOUBLE, 0.05, Importance.LOW, ETA_PROCESS_NOISE_DOC)
@@ -131,7 +135,7 @@ public final class ProcessorsConfig extends AbstractConfig {
             return new StatsSettings(Duration.ofMillis(getLong(STATS_TUMBLING_WINDOW_MS_CONFIG)), Duration.ofMillis(getLong(STATS_HOPPING_WINDOW_MS_CONFIG)),
                     Duration.ofMillis(getLong(STATS_HOPPING_ADVANCE_MS_CONFIG)), Duration.ofMillis(getLong(STATS_GRACE_MS_CONFIG)),
                     getDouble(STATS_EWMA_ALPHA_CONFIG), getInt(STATS_HISTORY_SIZE_CONFIG), Duration.ofSeconds(1),
-                    Duration.ofMillis(getLong(STATS_RUN_EMIT_INTERVAL_MS_CONFIG)));
+                    Duration.ofMillis(getLong(STATS_RUN_EMIT_INTERVAL_MS_CONFIG)), Duration.ofMillis(getLong(STATS_FINISHED_RETENTION_MS_CONFIG)));
         } catch (IllegalArgumentException e) {
             String key = e.getMessage().contains("alpha") ? STATS_EWMA_ALPHA_CONFIG : STATS_HOPPING_WINDOW_MS_CONFIG;
             throw new ConfigException("Invalid value " + originals().get(key) + " for configuration " + key + ": " + e.getMessage());

@@ -49,6 +49,7 @@ final class ProcessorsTopology {
         builder.addStateStore(store(MetricStatsProcessor.RUN_STORE, new MomentsSerde()));
         builder.addStateStore(store(MetricStatsProcessor.WINDOW_STORE, new MomentsSerde()));
         builder.addStateStore(store(MetricStatsProcessor.HISTORY_STORE, new MetricHistory.HistorySerde()));
+        builder.addStateStore(store(MetricStatsProcessor.FINISHED_STORE, Serdes.Long()));
         builder.addStateStore(store(AndonProcessor.STORE, new JsonSerde<>(RunWatch.class)));
         builder.addStateStore(store(EtaProcessor.STORE, new JsonSerde<>(EtaProcessor.EtaState.class)));
         builder.addStateStore(store(LeaderboardProcessor.RUNS_STORE, new JsonSerde<>(LeaderboardProcessor.Contender.class)));
@@ -60,7 +61,8 @@ final class ProcessorsTopology {
                 Consumed.with(Serdes.String(), events).withName("telemetry"));
 
         KStream<String, SpecificRecord> stats = telemetry.process(() -> new MetricStatsProcessor(settings.stats()),
-                Named.as("rolling-stats"), MetricStatsProcessor.RUN_STORE, MetricStatsProcessor.WINDOW_STORE, MetricStatsProcessor.HISTORY_STORE);
+                Named.as("rolling-stats"), MetricStatsProcessor.RUN_STORE, MetricStatsProcessor.WINDOW_STORE, MetricStatsProcessor.HISTORY_STORE,
+                MetricStatsProcessor.FINISHED_STORE);
         KStream<String, SpecificRecord> andon = telemetry.process(() -> new AndonProcessor(settings.andon(), settings.andonCheckInterval()),
                 Named.as("andon"), AndonProcessor.STORE);
         KStream<String, SpecificRecord> eta = telemetry.process(() -> new EtaProcessor(settings.eta()), Named.as("kalman-eta"), EtaProcessor.STORE);

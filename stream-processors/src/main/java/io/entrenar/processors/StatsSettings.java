@@ -4,7 +4,8 @@ import java.time.Duration;
 
 /** Window shapes and smoothing of the rolling statistics. */
 record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvance, Duration grace,
-                     double ewmaAlpha, int historySize, Duration closeCheckInterval, Duration runEmitInterval) {
+                     double ewmaAlpha, int historySize, Duration closeCheckInterval, Duration runEmitInterval,
+                     Duration finishedRetention) {
     StatsSettings {
         if (tumbling.isNegative() || tumbling.isZero() || hopping.isNegative() || hopping.isZero()
                 || hoppingAdvance.isNegative() || hoppingAdvance.isZero()) {
@@ -22,6 +23,9 @@ record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvanc
         if (runEmitInterval.isNegative()) {
             throw new IllegalArgumentException("the whole-run emit interval must not be negative, got " + runEmitInterval);
         }
+        if (finishedRetention.isNegative()) {
+            throw new IllegalArgumentException("the retention of finished runs must not be negative, got " + finishedRetention);
+        }
         if (historySize < 1) {
             throw new IllegalArgumentException("the history size must be at least 1, got " + historySize);
         }
@@ -29,7 +33,7 @@ record StatsSettings(Duration tumbling, Duration hopping, Duration hoppingAdvanc
 
     static StatsSettings defaults() {
         return new StatsSettings(Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofMinutes(1), Duration.ofSeconds(5),
-                0.1, 200, Duration.ofSeconds(1), Duration.ofSeconds(1));
+                0.1, 200, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofHours(1));
     }
 
     long tumblingMicros() {

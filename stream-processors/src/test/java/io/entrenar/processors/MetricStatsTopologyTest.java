@@ -24,7 +24,7 @@ class MetricStatsTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
     private static final double ALPHA = 0.2;
     private static final StatsSettings STATS = new StatsSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10),
-            Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ZERO);
+            Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ZERO, Duration.ofMinutes(10));
 
     record Point(String metric, long step, double value, long ts) {
     }
@@ -131,7 +131,7 @@ class MetricStatsTopologyTest {
     void wholeRunStatsAreThrottledInEventTimeAndFinalAtTheFinish() {
         ProcessorsTopology.Settings d = ProcessorsTopology.Settings.defaults();
         StatsSettings throttled = new StatsSettings(Duration.ofSeconds(10), Duration.ofSeconds(30), Duration.ofSeconds(10),
-                Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ofSeconds(1));
+                Duration.ofSeconds(1), ALPHA, 50, Duration.ofSeconds(1), Duration.ofSeconds(1), Duration.ofMinutes(10));
         try (Harness h = new Harness(new ProcessorsTopology.Settings(throttled, d.andon(), d.andonCheckInterval(), d.eta(), d.leaderboard()))) {
             for (int i = 0; i < 10; i++) {
                 h.send(Topic.METRICS, "run-4", new Events.Batch("run-4").point("loss", i, i, T0 + i * 300_000L).build());
@@ -143,6 +143,23 @@ class MetricStatsTopologyTest {
             assertEquals(1, last.size());
             assertEquals(10, last.getFirst().getCount());
             assertEquals(4.5, last.getFirst().getMean(), 1e-12);
+        }
+    }
+
+    @Test
+    void finishedRunsLeaveTheStoresAfterTheRetention() {
+        try (Harness h = new Harness(settings())) {
+            h.send(Topic.METRICS, "run-5", new Events.Batch("run-5").point("loss", 1, 2.0, T0 + 1).build());
+            h.send(Topic.METRICS, "run-6", new Events.Batch("run-6").point("loss", 1, 2.0, T0 + 1).build());
+            h.send(Topic.RUNS, "run-5", Events.finished("run-5", T0 + 2));
+            var runs = h.driver.<String, Moments>getKeyValueStore(MetricStatsProcessor.RUN_STORE);
+            var history = h.driver.<String, MetricHistory>getKeyValueStore(MetricStatsProcessor.HISTORY_STORE);
+            h.advanceWallClock(Duration.ofMinutes(9));
+            assertEquals(2.0, runs.get(StoreKeys.of("run-5", "loss")).mean, "still queryable within the retention");
+            h.advanceWallClock(Duration.ofMinutes(2));
+            assertNull(runs.get(StoreKeys.of("run-5", "loss")));
+            assertNull(history.get(StoreKeys.of("run-5", "loss")));
+            assertEquals(1, runs.get(StoreKeys.of("run-6", "loss")).count, "live runs stay");
         }
     }
 
