@@ -191,6 +191,10 @@ class ProcessorsAppIntegrationTest {
             assertTrue(header(dead.getFirst(), DeadLetters.REASON).startsWith("UNKNOWN_SCHEMA_ID"), header(dead.getFirst(), DeadLetters.REASON));
             assertEquals("deserialization", header(dead.getFirst(), DeadLetters.STAGE));
             assertEquals(1, get(app.httpUrl() + "/health").at("/dead_letters/deserialization").asLong());
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertTrue(metrics.contains("entrenar_processors_dead_letters_total{stage=\"deserialization\"} 1\n"), metrics);
+            assertTrue(metrics.contains("entrenar_processors_running 1\n"), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("kafka_streams_stream_thread_metrics_process_total{")), metrics);
         }
     }
 
