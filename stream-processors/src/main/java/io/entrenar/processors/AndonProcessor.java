@@ -367,7 +367,8 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
                 }
                 int before = watch.fired.values().stream().mapToInt(Integer::intValue).sum();
                 for (AndonRule rule : rules.rules()) {
-                    if (rule instanceof AndonRule.Stall stall && !watch.paused) {
+                    // Only runs that started or made progress can stall; a lone failure or resource sample cannot.
+                    if (rule instanceof AndonRule.Stall stall && !watch.paused && (watch.started || watch.lastStep >= 0)) {
                         long idleMs = now - watch.lastProgressWallMs;
                         if (idleMs > stall.maxSeconds() * 1000) {
                             Map<String, String> evidence = new TreeMap<>();

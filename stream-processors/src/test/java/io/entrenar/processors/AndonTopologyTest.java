@@ -109,10 +109,14 @@ class AndonTopologyTest {
             // Same step again is no progress.
             h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 10, 1.0, T0 + 2).build());
             assertTrue(h.read(Topic.ALERTS).isEmpty());
+            h.send(Topic.FAILURES, "crashed-at-start", Events.failure("crashed-at-start", T0, "CONFIG_NOT_FOUND", FailureCategory.CONFIG));
             h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 11, 1.0, T0 + 3).build());
             List<Alert> resolved = h.read(Topic.ALERTS);
             assertEquals(1, resolved.size());
             assertEquals(AlertState.RESOLVED, resolved.getFirst().getState());
+            h.advanceWallClock(Duration.ofSeconds(60));
+            assertTrue(h.<Alert>read(Topic.ALERTS).stream().noneMatch(a -> a.getRunId().equals("crashed-at-start")),
+                    "a run that never started or progressed does not stall");
         }
     }
 
