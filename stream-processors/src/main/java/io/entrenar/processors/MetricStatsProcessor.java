@@ -84,6 +84,8 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
         }
         int k = names.size();
         BatchFold[] folds = new BatchFold[k];
+        // Windows ending before this have been emitted: late points only count for the whole run.
+        long closed = eventTimeMicros == Long.MIN_VALUE ? Long.MIN_VALUE : eventTimeMicros - settings.graceMicros();
         double alpha = settings.ewmaAlpha();
         for (int i = 0; i < n; i++) {
             int id = nameIds.get(i);
@@ -99,10 +101,14 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
             double v = values.get(i);
             long step = steps.get(i);
             fold.run.add(v, step, ts, alpha);
-            fold.window(TUMBLING, Math.floorDiv(ts, settings.tumblingMicros()) * settings.tumblingMicros(), settings.tumblingMicros())
-                    .add(v, step, ts, alpha);
+            long tumblingStart = Math.floorDiv(ts, settings.tumblingMicros()) * settings.tumblingMicros();
+            if (tumblingStart + settings.tumblingMicros() > closed) {
+                fold.window(TUMBLING, tumblingStart, settings.tumblingMicros()).add(v, step, ts, alpha);
+            }
             for (Moments hop : fold.hopping(Math.floorDiv(ts, settings.advanceMicros()) * settings.advanceMicros(), settings)) {
-                hop.add(v, step, ts, alpha);
+                if (hop.windowEndMicros > closed) {
+                    hop.add(v, step, ts, alpha);
+                }
             }
             fold.history.add(step, v);
             if (ts > eventTimeMicros) {
@@ -125,13 +131,17 @@ final class MetricStatsProcessor implements Processor<String, SpecificRecord, St
                 total.merge(fold.run, alpha);
             }
             total.windowEndMicros = total.lastTsMicros;
-            if (total.lastEmittedTsMicros == Long.MIN_VALUE || total.lastTsMicros - total.lastEmittedTsMicros >= settings.runEmitMicros()) {
+            if (total.lastEmittedTsMicros == Long.MIN_VALUE || settings.runEmitMicros() == 0
+                    || total.lastTsMicros - total.lastEmittedTsMicros >= settings.runEmitMicros()) {
                 // Throttled in event time: consumers get a fresh summary per interval, and the final one at the finish.
-                total.lastEmittedTsMicros = total.lastTsMicros;
+                total.lastEmittedTsMicros = Math.max(total.lastEmittedTsMicros, total.lastTsMicros);
                 forward(runId, metric, WindowKind.RUN, total, batch.getLamport());
             }
             runStore.put(runKey, total);
             for (Map.Entry<String, Moments> w : fold.windows.entrySet()) {
+                if (w.getValue().count == 0 && w.getValue().nonFinite == 0) {
+                    continue;
+                }
                 String windowKey = StoreKeys.of(runId, w.getKey().substring(0, 1), metric, w.getKey().substring(1));
                 Moments stored = windowStore.get(windowKey);
                 if (stored == null) {

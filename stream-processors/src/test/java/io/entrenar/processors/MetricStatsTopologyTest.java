@@ -164,6 +164,23 @@ class MetricStatsTopologyTest {
     }
 
     @Test
+    void latePointsForAnEmittedWindowCountOnlyForTheWholeRun() {
+        try (Harness h = new Harness(settings())) {
+            h.send(Topic.METRICS, "run-7", new Events.Batch("run-7").point("loss", 1, 1.0, T0 + 1).build());
+            h.send(Topic.METRICS, "run-7", new Events.Batch("run-7").point("loss", 2, 2.0, T0 + 45_000_000L).build());
+            h.advanceWallClock(Duration.ofSeconds(2));
+            List<MetricStats> first = h.read(Topic.METRIC_STATS);
+            assertEquals(1, first.stream().filter(s -> s.getWindow() == WindowKind.TUMBLING && s.getWindowStartMicros() == T0).count());
+            // A point for the window [T0, T0+10 s) arrives after it was emitted.
+            h.send(Topic.METRICS, "run-7", new Events.Batch("run-7").point("loss", 3, 3.0, T0 + 2).build());
+            h.advanceWallClock(Duration.ofSeconds(2));
+            List<MetricStats> later = h.read(Topic.METRIC_STATS);
+            assertTrue(later.stream().noneMatch(s -> s.getWindow() != WindowKind.RUN && s.getWindowStartMicros() == T0), later.toString());
+            assertEquals(3, later.stream().filter(s -> s.getWindow() == WindowKind.RUN).reduce((a, b) -> b).orElseThrow().getCount());
+        }
+    }
+
+    @Test
     void aSinglePointHasNoTrendAndZeroVariance() {
         try (Harness h = new Harness(settings())) {
             h.send(Topic.METRICS, "run-3", new Events.Batch("run-3").point("loss", 7, 0.5, T0 + 1).build());
