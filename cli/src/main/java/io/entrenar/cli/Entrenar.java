@@ -8,8 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
-        subcommands = {StackCommand.class, TopicsCommand.class, AlertingCommand.class, RunsCommand.class,
-                TrainCommand.class, ValidateCommand.class,
+        subcommands = {StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, AlertingCommand.class, RunsCommand.class, TrainCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Entrenar {
 
