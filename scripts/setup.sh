@@ -11,7 +11,7 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JDK="${ENTRENAR_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client kcat)
+DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client kcat docker-compose)
 PY=/usr/bin/python3
 export DEBIAN_FRONTEND=noninteractive
 
