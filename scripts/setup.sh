@@ -5,13 +5,14 @@
 #   - Debian packages python3-confluent-kafka python3-avro python3-requests kcat (only if missing)
 #   - npm dependencies of interop/node (npm ci, only if node_modules is missing or stale)
 #   - libchdb.so (npm @chdb/lib-linux-x64-gnu) under ~/.cache/entrenar/chdb/VERSION, only if missing
+#   - sklearn's bundled datasets (digits, iris, wine, breast_cancer, diabetes) in ~/.cache/entrenar/datasets
 # Python peers must run with /usr/bin/python3 (Debian's): a pyenv python3 may come first on PATH
 # and cannot see Debian's dist-packages.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JDK="${ENTRENAR_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client kcat)
+DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client kcat docker-compose)
 PY=/usr/bin/python3
 export DEBIAN_FRONTEND=noninteractive
 
@@ -113,4 +114,28 @@ else
   rm -rf "$tmp"
   say "chDB $CHDB_VERSION installed ($CHDB_DIR/libchdb.so)"
 fi
+
+# 5. Real datasets for the trainer, from Debian's python3-sklearn package (extracted, not installed)
+DATASETS="${ENTRENAR_DATASETS:-$HOME/.cache/entrenar/datasets}"
+DATASET_FILES=(digits.csv.gz iris.csv wine_data.csv breast_cancer.csv diabetes_data_raw.csv.gz diabetes_target.csv.gz)
+need_datasets=
+for f in "${DATASET_FILES[@]}"; do [[ -s "$DATASETS/$f" ]] || need_datasets=1; done
+if [[ -n $need_datasets ]]; then
+  say "extracting datasets from python3-sklearn into $DATASETS"
+  tmp="$(mktemp -d)"
+  if ! (cd "$tmp" && apt-get download python3-sklearn) </dev/null >"$tmp/log" 2>&1; then
+    (apt-get update -qq && cd "$tmp" && apt-get download python3-sklearn) </dev/null >"$tmp/log" 2>&1 \
+      || { cat "$tmp/log" >&2; rm -rf "$tmp"; die "apt-get download python3-sklearn failed (output above)"; }
+  fi
+  dpkg -x "$tmp"/python3-sklearn_*.deb "$tmp/x"
+  mkdir -p "$DATASETS"
+  for f in "${DATASET_FILES[@]}"; do
+    src="$tmp/x/usr/lib/python3/dist-packages/sklearn/datasets/data/$f"
+    [[ -s "$src" ]] || { rm -rf "$tmp"; die "python3-sklearn has no $f"; }
+    if [[ ! -s "$DATASETS/$f" ]]; then cp "$src" "$DATASETS/$f.tmp" && mv -f "$DATASETS/$f.tmp" "$DATASETS/$f"; fi
+  done
+  rm -rf "$tmp"
+fi
+for f in "${DATASET_FILES[@]}"; do [[ -s "$DATASETS/$f" ]] || die "dataset $DATASETS/$f missing"; done
+say "datasets ok ($DATASETS)"
 say "done"

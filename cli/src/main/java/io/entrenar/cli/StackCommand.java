@@ -83,6 +83,9 @@ final class StackCommand implements Callable<Integer> {
         out.println("Entrenar embedded stack is up.");
         out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
         out.printf("  Schema registry         : %s%n", pipeline.stack().registryUrl());
+        if (pipeline.processorsUrl() != null) {
+            out.printf("  Processors queries      : %s  (/runs/RUN/stats, /failures/pareto)%n", pipeline.processorsUrl());
+        }
         if (pipeline.opsUrl() != null) {
             out.printf("  Metrics and health      : %s/metrics  %s/health/ready%n", pipeline.opsUrl(), pipeline.opsUrl());
         }

@@ -36,7 +36,8 @@ class PipelineTest {
     @Test
     void anAlertReachesTheLocalReceiverSigned(@TempDir Path dataDir) throws Exception {
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dataDir.toString(), "kafka.port", 0,
-                "registry.port", 0, "webhook.receiver.port", 0, "ops.port", 0, "topics.partitions", 1)));
+                "registry.port", 0, "webhook.receiver.port", 0, "ops.port", 0, "topics.partitions", 1,
+                "processors.http.port", 0)));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(
                      Map.of("schema.registry.url", pipeline.stack().registryUrl()));
              KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers()),
@@ -57,11 +58,22 @@ class PipelineTest {
             assertEquals(1, deliveries.size(), deliveries.toString());
             assertTrue(deliveries.get(0).get("signature_valid").asBoolean());
             assertEquals(incident, deliveries.get(0).get("body").get("incident_id").asText());
-            String scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
+            // Two channels deliver independently: the receiver's copy may arrive before the stderr one.
+            String scrape = "";
+            for (int i = 0; i < 100 && !scrape.contains("\nentrenar_alerting_delivered_total 2\n"); i++) {
+                Thread.sleep(50);
+                scrape = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/metrics")).build(),
+                        HttpResponse.BodyHandlers.ofString()).body();
+            }
             assertTrue(scrape.contains("\nentrenar_alerting_delivered_total 2\n"), "receiver and stderr: " + scrape);
-            assertEquals(200, HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/health/ready")).build(),
-                    HttpResponse.BodyHandlers.ofString()).statusCode());
+            // Ready once every app is: the processors reach RUNNING after their first rebalance.
+            int ready = 0;
+            for (int i = 0; i < 300 && ready != 200; i++) {
+                ready = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create(pipeline.opsUrl() + "/health/ready")).build(),
+                        HttpResponse.BodyHandlers.ofString()).statusCode();
+                Thread.sleep(ready == 200 ? 0 : 200);
+            }
+            assertEquals(200, ready);
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(dataDir.resolve("alerting/webhook-secret"))), "the secret is private");
         }

@@ -72,6 +72,7 @@ class StackCommandProcessTest {
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0");
             builder.environment().put("ENTRENAR_OPS_PORT", "0");
+            builder.environment().put("ENTRENAR_PROCESSORS_HTTP_PORT", "0");
             Process p = builder.start();
             Running r = new Running(p);
             r.readUntil("Press Ctrl+C to stop.");

@@ -16,6 +16,7 @@ import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
 import io.entrenar.ops.Metrics;
+import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
 import io.entrenar.stack.EmbeddedStack;
@@ -27,12 +28,15 @@ import io.entrenar.stack.EmbeddedStack;
  */
 public final class Pipeline implements AutoCloseable {
     private final EmbeddedStack stack;
+    private final ProcessorsApp processors;
     private final WebhookReceiver receiver;
     private final OpsServer ops;
     private final List<AutoCloseable> apps;
 
-    private Pipeline(EmbeddedStack stack, WebhookReceiver receiver, OpsServer ops, List<AutoCloseable> apps) {
+    private Pipeline(EmbeddedStack stack, ProcessorsApp processors, WebhookReceiver receiver, OpsServer ops,
+                     List<AutoCloseable> apps) {
         this.stack = stack;
+        this.processors = processors;
         this.receiver = receiver;
         this.ops = ops;
         this.apps = apps;
@@ -42,9 +46,17 @@ public final class Pipeline implements AutoCloseable {
         EmbeddedStack stack = EmbeddedStack.start(config.stack());
         List<AutoCloseable> apps = new ArrayList<>();
         WebhookReceiver receiver = null;
+        ProcessorsApp processors = null;
         Metrics metrics = new Metrics();
         Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
         try {
+            if (config.getBoolean(PipelineConfig.PROCESSORS_ENABLED_CONFIG)) {
+                processors = ProcessorsApp.start(config.processors(stack.bootstrapServers(), stack.registryUrl()));
+                apps.add(processors);
+                ProcessorsApp started = processors;
+                readiness.put("processors", () -> started.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
+                        ? null : "Kafka Streams is " + started.state());
+            }
             if (config.getBoolean(PipelineConfig.ALERTING_ENABLED_CONFIG)) {
                 Path dir = Files.createDirectories(config.stack().dataDir().resolve("alerting"));
                 String secret = secret(dir.resolve("webhook-secret"));
@@ -65,7 +77,7 @@ public final class Pipeline implements AutoCloseable {
             if (ops != null) {
                 apps.add(ops);
             }
-            return new Pipeline(stack, receiver, ops, apps);
+            return new Pipeline(stack, processors, receiver, ops, apps);
         } catch (IOException | RuntimeException e) {
             closeAll(apps);
             stack.close();
@@ -75,6 +87,21 @@ public final class Pipeline implements AutoCloseable {
 
     public EmbeddedStack stack() {
         return stack;
+    }
+
+    /** The processors' query endpoint (stats, history, failure Pareto), or null when they are off. */
+    public String processorsUrl() {
+        return processors == null ? null : processors.httpUrl();
+    }
+
+    /** The stream processors, or null when they are off. */
+    public ProcessorsApp processors() {
+        return processors;
+    }
+
+    /** The local webhook receiver, or null when alerting is off. */
+    public WebhookReceiver webhookReceiver() {
+        return receiver;
     }
 
     /** Base URL of /metrics and /health, or null when {@code ops.port=-1}. */

@@ -3,6 +3,7 @@ package io.entrenar.cli.pipeline;
 import java.util.Map;
 import java.util.Set;
 
+import io.entrenar.processors.ProcessorsConfig;
 import io.entrenar.stack.StackConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -21,12 +22,17 @@ public final class PipelineConfig extends AbstractConfig {
     private static final String ALERTING_ROUTES_FILE_DOC = "Routing YAML of the embedded alert router; empty = "
             + "<data.dir>/alerting/routes.yaml, created on first start to route every alert to the local webhook receiver.";
 
+    public static final String PROCESSORS_ENABLED_CONFIG = "processors.enabled";
+    private static final String PROCESSORS_ENABLED_DOC = "Run the stream processors (stats, Andon, ETA, leaderboards) in the stack. "
+            + "Any processors.<key> is passed to them (README, Stream processors); defaults here: state.dir <data.dir>/streams.";
+
     public static final String WEBHOOK_RECEIVER_PORT_CONFIG = "webhook.receiver.port";
     public static final int WEBHOOK_RECEIVER_PORT_DEFAULT = 8090;
     private static final String WEBHOOK_RECEIVER_PORT_DOC = "Port of the local webhook receiver that records deliveries "
             + "(GET /deliveries); 0 picks a free port.";
 
     private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
+            .define(PROCESSORS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PROCESSORS_ENABLED_DOC)
             .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
             .define(ALERTING_ROUTES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ALERTING_ROUTES_FILE_DOC)
             .define(WEBHOOK_RECEIVER_PORT_CONFIG, Type.INT, WEBHOOK_RECEIVER_PORT_DEFAULT, ConfigDef.Range.between(0, 65535),
@@ -37,14 +43,33 @@ public final class PipelineConfig extends AbstractConfig {
     public PipelineConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
         this.stack = new StackConfig(originals);
+        if (getBoolean(PROCESSORS_ENABLED_CONFIG)) {
+            processors("validation:0", "http://validation"); // the processors' own rules, before anything starts
+        }
     }
 
     public static ConfigDef configDef() {
         return new ConfigDef(CONFIG);
     }
 
+    public static final String PROCESSORS_PREFIX = "processors.";
+
     public static Set<String> dynamicPrefixes() {
-        return StackConfig.dynamicPrefixes();
+        Set<String> prefixes = new java.util.HashSet<>(StackConfig.dynamicPrefixes());
+        prefixes.add(PROCESSORS_PREFIX);
+        return prefixes;
+    }
+
+    /** The processors' settings: the pipeline's defaults, then {@code processors.*} overrides. */
+    public ProcessorsConfig processors(String bootstrapServers, String registryUrl) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(ProcessorsConfig.STATE_DIR_CONFIG, stack.dataDir().resolve("streams").toString());
+        settings.put(ProcessorsConfig.HTTP_HOST_CONFIG, stack.host());
+        settings.putAll(originalsWithPrefix(PROCESSORS_PREFIX));
+        settings.remove("enabled");
+        settings.put(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(ProcessorsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        return new ProcessorsConfig(settings);
     }
 
     public StackConfig stack() {

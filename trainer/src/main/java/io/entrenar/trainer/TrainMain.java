@@ -1,0 +1,117 @@
+package io.entrenar.trainer;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.entrenar.trainer.config.ConfigLoader;
+import io.entrenar.trainer.config.InvalidTrainingConfigException;
+import io.entrenar.trainer.config.Lockfile;
+import io.entrenar.trainer.config.TrainingConfig;
+import io.entrenar.trainer.data.DatasetLoader;
+import io.entrenar.trainer.listen.ConsoleListener;
+import io.entrenar.trainer.listen.JsonLinesListener;
+import io.entrenar.trainer.listen.TeeListener;
+import io.entrenar.trainer.listen.TrainingListener;
+import io.entrenar.trainer.model.RunOutcome;
+import io.entrenar.trainer.model.StopSignal;
+
+/**
+ * The training JVM's entry point ({@code entrenar train} starts it as a child process):
+ * {@code TrainMain CONFIG [--events FILE] [--lock]}. Exit status: 0 every run finished, 1 a run
+ * failed (its structured failure was reported), 2 the config is invalid, 3 the data is unusable.
+ */
+public final class TrainMain {
+    public static final int OK = 0;
+    public static final int RUN_FAILED = 1;
+    public static final int INVALID_CONFIG = 2;
+    public static final int BAD_DATA = 3;
+
+    /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
+    private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
+
+    private TrainMain() {
+    }
+
+    /** Tribuo logs every bagged tree and SGD interval at INFO; the listener reports progress instead. */
+    static void quietTribuo() {
+        TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
+    }
+
+    public static void main(String[] args) {
+        // SIGINT/SIGTERM: let the step loop checkpoint and report E_STOPPED before the JVM goes.
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            StopSignal.request();
+            try {
+                StopSignal.awaitDone(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }, "entrenar-train-graceful-stop"));
+        int status = run(args, System.out, System.err);
+        StopSignal.done();
+        System.exit(status);
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        quietTribuo();
+        Path config = null;
+        Path events = null;
+        boolean lock = false;
+        for (int i = 0; i < args.length; i++) {
+            switch (args[i]) {
+                case "--events" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("entrenar train: --events needs a FILE");
+                        return INVALID_CONFIG;
+                    }
+                    events = Path.of(args[++i]);
+                }
+                case "--lock" -> lock = true;
+                default -> {
+                    if (config != null || args[i].startsWith("--")) {
+                        err.println("entrenar train: unexpected argument " + args[i]);
+                        return INVALID_CONFIG;
+                    }
+                    config = Path.of(args[i]);
+                }
+            }
+        }
+        if (config == null) {
+            err.println("usage: TrainMain CONFIG [--events FILE] [--lock]");
+            return INVALID_CONFIG;
+        }
+        TrainingConfig cfg;
+        try {
+            cfg = ConfigLoader.load(config);
+            if (lock) {
+                Path lockfile = cfg.lockfile() != null ? cfg.lockfile() : Path.of(config + ".lock");
+                if (!java.nio.file.Files.exists(lockfile)) {
+                    out.println("locked " + cfg.params().size() + " parameters into " + Lockfile.write(cfg, lockfile));
+                }
+            }
+        } catch (InvalidTrainingConfigException e) {
+            err.println("entrenar: invalid configuration: " + e.getMessage());
+            return INVALID_CONFIG;
+        }
+        List<TrainingListener> listeners = new ArrayList<>();
+        listeners.add(new ConsoleListener(out));
+        Path eventsFile = events != null ? events : cfg.monitoring().events();
+        if (eventsFile != null) {
+            listeners.add(JsonLinesListener.toFile(eventsFile));
+        }
+        try (TrainingListener listener = new TeeListener(listeners)) {
+            List<RunOutcome> outcomes = new Trainer(listener).run(cfg);
+            out.flush();
+            return outcomes.stream().allMatch(RunOutcome::succeeded) ? OK : RUN_FAILED;
+        } catch (InvalidTrainingConfigException e) {
+            err.println("entrenar: invalid configuration: " + e.getMessage());
+            return INVALID_CONFIG;
+        } catch (DatasetLoader.DataException e) {
+            err.println("entrenar: bad data: " + e.getMessage());
+            return BAD_DATA;
+        }
+    }
+}
