@@ -40,12 +40,19 @@ final class SinkCommand implements Callable<Integer> {
     @Option(names = "--jdbc-url", paramLabel = "URL", description = "jdbc:clickhouse://HOST:PORT of a server (engine=jdbc).")
     String jdbcUrl;
 
+    @Option(names = "--check", description = "Validate the configuration, then exit without starting.")
+    boolean check;
+
     @Option(names = "--database", description = "Database of the tables (default entrenar).")
     String database;
 
     @Override
     public Integer call() throws InterruptedException {
         SinkConfig config = config(System.getenv());
+        if (check) {
+            spec.commandLine().getOut().println("sink configuration OK (engine " + config.getString(SinkConfig.ENGINE_CONFIG) + ")");
+            return 0;
+        }
         PrintWriter out = spec.commandLine().getOut();
         SinkApp app = SinkApp.start(config);
         out.println("Entrenar sink is running: " + config.getList(SinkConfig.TOPICS_CONFIG).size() + " topics from "

@@ -83,6 +83,10 @@ final class StackCommand implements Callable<Integer> {
         out.println("Entrenar embedded stack is up.");
         out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
         out.printf("  Schema registry         : %s%n", pipeline.stack().registryUrl());
+        if (pipeline.clickHouseUrl() != null) {
+            out.printf("  ClickHouse HTTP         : %s  (curl '%s/?query=SELECT+count()+FROM+entrenar.metric_points')%n",
+                    pipeline.clickHouseUrl(), pipeline.clickHouseUrl());
+        }
         if (pipeline.processorsUrl() != null) {
             out.printf("  Processors queries      : %s  (/runs/RUN/stats, /failures/pareto)%n", pipeline.processorsUrl());
         }

@@ -66,13 +66,14 @@ class StackCommandProcessTest {
 
         static Running start(Path dataDir) throws IOException {
             String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow",
+            ProcessBuilder builder = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                     "-cp", System.getProperty("java.class.path"), Entrenar.class.getName(),
                     "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0")
                     .redirectError(ProcessBuilder.Redirect.DISCARD);
             builder.environment().put("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0");
             builder.environment().put("ENTRENAR_OPS_PORT", "0");
             builder.environment().put("ENTRENAR_PROCESSORS_HTTP_PORT", "0");
+            builder.environment().put("ENTRENAR_SINK_HTTP_PORT", "0");
             Process p = builder.start();
             Running r = new Running(p);
             r.readUntil("Press Ctrl+C to stop.");

@@ -17,6 +17,7 @@ import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
 import io.entrenar.ops.Metrics;
 import io.entrenar.processors.ProcessorsApp;
+import io.entrenar.sink.SinkApp;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
 import io.entrenar.stack.EmbeddedStack;
@@ -28,14 +29,16 @@ import io.entrenar.stack.EmbeddedStack;
  */
 public final class Pipeline implements AutoCloseable {
     private final EmbeddedStack stack;
+    private final SinkApp sink;
     private final ProcessorsApp processors;
     private final WebhookReceiver receiver;
     private final OpsServer ops;
     private final List<AutoCloseable> apps;
 
-    private Pipeline(EmbeddedStack stack, ProcessorsApp processors, WebhookReceiver receiver, OpsServer ops,
+    private Pipeline(EmbeddedStack stack, SinkApp sink, ProcessorsApp processors, WebhookReceiver receiver, OpsServer ops,
                      List<AutoCloseable> apps) {
         this.stack = stack;
+        this.sink = sink;
         this.processors = processors;
         this.receiver = receiver;
         this.ops = ops;
@@ -47,9 +50,17 @@ public final class Pipeline implements AutoCloseable {
         List<AutoCloseable> apps = new ArrayList<>();
         WebhookReceiver receiver = null;
         ProcessorsApp processors = null;
+        SinkApp sink = null;
         Metrics metrics = new Metrics();
         Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
         try {
+            // The sink first: it owns the chDB store (one path per process) and so closes after the others.
+            if (config.getBoolean(PipelineConfig.SINK_ENABLED_CONFIG)) {
+                sink = SinkApp.start(config.sink(stack.bootstrapServers(), stack.registryUrl()));
+                apps.add(sink);
+                SinkApp started = sink;
+                readiness.put("sink", () -> started.isRunning() ? null : "the sink stopped: " + started.failure());
+            }
             if (config.getBoolean(PipelineConfig.PROCESSORS_ENABLED_CONFIG)) {
                 processors = ProcessorsApp.start(config.processors(stack.bootstrapServers(), stack.registryUrl()));
                 apps.add(processors);
@@ -77,7 +88,7 @@ public final class Pipeline implements AutoCloseable {
             if (ops != null) {
                 apps.add(ops);
             }
-            return new Pipeline(stack, processors, receiver, ops, apps);
+            return new Pipeline(stack, sink, processors, receiver, ops, apps);
         } catch (IOException | RuntimeException e) {
             closeAll(apps);
             stack.close();
@@ -87,6 +98,11 @@ public final class Pipeline implements AutoCloseable {
 
     public EmbeddedStack stack() {
         return stack;
+    }
+
+    /** The ClickHouse HTTP endpoint over the embedded store, or null when the sink is off. */
+    public String clickHouseUrl() {
+        return sink == null ? null : sink.httpUrl().orElse(null);
     }
 
     /** The processors' query endpoint (stats, history, failure Pareto), or null when they are off. */

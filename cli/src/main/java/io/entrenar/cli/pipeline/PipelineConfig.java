@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.entrenar.processors.ProcessorsConfig;
+import io.entrenar.sink.SinkConfig;
 import io.entrenar.stack.StackConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -26,12 +27,18 @@ public final class PipelineConfig extends AbstractConfig {
     private static final String PROCESSORS_ENABLED_DOC = "Run the stream processors (stats, Andon, ETA, leaderboards) in the stack. "
             + "Any processors.<key> is passed to them (README, Stream processors); defaults here: state.dir <data.dir>/streams.";
 
+    public static final String SINK_ENABLED_CONFIG = "sink.enabled";
+    private static final String SINK_ENABLED_DOC = "Run the ClickHouse sink on the embedded chDB engine, with its ClickHouse HTTP "
+            + "endpoint. Any sink.<key> is passed to it (README, ClickHouse sink); defaults here: engine chdb, chdb.path "
+            + "<data.dir>/chdb.";
+
     public static final String WEBHOOK_RECEIVER_PORT_CONFIG = "webhook.receiver.port";
     public static final int WEBHOOK_RECEIVER_PORT_DEFAULT = 8090;
     private static final String WEBHOOK_RECEIVER_PORT_DOC = "Port of the local webhook receiver that records deliveries "
             + "(GET /deliveries); 0 picks a free port.";
 
     private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
+            .define(SINK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, SINK_ENABLED_DOC)
             .define(PROCESSORS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PROCESSORS_ENABLED_DOC)
             .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
             .define(ALERTING_ROUTES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ALERTING_ROUTES_FILE_DOC)
@@ -43,8 +50,12 @@ public final class PipelineConfig extends AbstractConfig {
     public PipelineConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
         this.stack = new StackConfig(originals);
+        // The apps' own rules, checked before anything starts.
         if (getBoolean(PROCESSORS_ENABLED_CONFIG)) {
-            processors("validation:0", "http://validation"); // the processors' own rules, before anything starts
+            processors("validation:0", "http://validation");
+        }
+        if (getBoolean(SINK_ENABLED_CONFIG)) {
+            sink("validation:0", "http://validation");
         }
     }
 
@@ -53,11 +64,29 @@ public final class PipelineConfig extends AbstractConfig {
     }
 
     public static final String PROCESSORS_PREFIX = "processors.";
+    public static final String SINK_PREFIX = "sink.";
 
     public static Set<String> dynamicPrefixes() {
         Set<String> prefixes = new java.util.HashSet<>(StackConfig.dynamicPrefixes());
         prefixes.add(PROCESSORS_PREFIX);
+        prefixes.add(SINK_PREFIX);
         return prefixes;
+    }
+
+    /** The sink's settings: chDB under the data directory with its HTTP endpoint, then {@code sink.*} overrides. */
+    public SinkConfig sink(String bootstrapServers, String registryUrl) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(SinkConfig.ENGINE_CONFIG, "chdb");
+        settings.put(SinkConfig.CHDB_PATH_CONFIG, stack.dataDir().resolve("chdb").toString());
+        settings.put(SinkConfig.HTTP_ENABLED_CONFIG, true);
+        settings.put("http.host", stack.host());
+        settings.putAll(originalsWithPrefix(SINK_PREFIX));
+        settings.remove("enabled");
+        // One /metrics and /health for the whole pipeline: the sink's own endpoint stays off.
+        settings.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, -1);
+        settings.put(SinkConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(SinkConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        return new SinkConfig(settings);
     }
 
     /** The processors' settings: the pipeline's defaults, then {@code processors.*} overrides. */
