@@ -124,29 +124,33 @@ final class DrainLoop implements Runnable {
         }
     }
 
-    /** Asks for metadata of every topic we write, so first sends need not wait (max.block.ms is 0). */
-    private void warmUp() {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
-        List<io.entrenar.schemas.Topic> pending = new ArrayList<>(List.of(io.entrenar.schemas.Topic.RUNS,
-                io.entrenar.schemas.Topic.METRICS, io.entrenar.schemas.Topic.SPANS, io.entrenar.schemas.Topic.SYSCALLS,
-                io.entrenar.schemas.Topic.RESOURCES, io.entrenar.schemas.Topic.FAILURES, io.entrenar.schemas.Topic.ARTIFACTS));
-        while (!pending.isEmpty() && System.nanoTime() < deadline && !stopping) {
-            pending.removeIf(t -> {
-                try {
-                    return !producer.partitionsFor(t.topicName()).isEmpty();
-                } catch (RuntimeException e) {
-                    return false;
-                }
-            });
-            if (!pending.isEmpty()) {
-                LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+    private static final io.entrenar.schemas.Topic[] OUR_TOPICS = {io.entrenar.schemas.Topic.RUNS,
+            io.entrenar.schemas.Topic.METRICS, io.entrenar.schemas.Topic.SPANS, io.entrenar.schemas.Topic.SYSCALLS,
+            io.entrenar.schemas.Topic.RESOURCES, io.entrenar.schemas.Topic.FAILURES, io.entrenar.schemas.Topic.ARTIFACTS};
+    private final long warmUpDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    private boolean warm;
+
+    /**
+     * Asks for metadata of every topic we write, without waiting (max.block.ms is 0), so first sends
+     * do not fail; meanwhile the shipper only spools. Gives up after 3 s: the outage logic takes over.
+     */
+    private void warmUpStep() {
+        boolean all = true;
+        for (io.entrenar.schemas.Topic t : OUR_TOPICS) {
+            try {
+                all &= !producer.partitionsFor(t.topicName()).isEmpty();
+            } catch (RuntimeException e) {
+                all = false;
             }
+        }
+        if (all || System.nanoTime() > warmUpDeadline) {
+            warm = true;
+            own.release();
         }
     }
 
     @Override
     public void run() {
-        warmUp();
         while (true) {
             boolean finalPass = stopping;
             try {
@@ -158,6 +162,9 @@ final class DrainLoop implements Runnable {
                     work++;
                 }
                 long now = System.nanoTime();
+                if (!warm) {
+                    warmUpStep();
+                }
                 batcher.flushDue(now, finalPass);
                 pumpAll();
                 if (finalPass) {

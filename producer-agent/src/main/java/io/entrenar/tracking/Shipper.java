@@ -41,6 +41,7 @@ final class Shipper implements AutoCloseable {
     private volatile Exception lastFailure;
     private long nextProbeNanos;
     private long probeSeq = -1;
+    private volatile boolean held;
 
     Shipper(Spool spool, Producer<byte[], byte[]> producer, SchemaIds schemaIds, TrackerStats.Counters counters,
             long outageAfterMs, long fsyncIntervalMs) {
@@ -53,6 +54,17 @@ final class Shipper implements AutoCloseable {
         this.cursor = spool.firstSeq();
         // A spool with records from an earlier life starts by probing: the broker may be gone.
         this.state = spool.endSeq() > cursor ? State.OUTAGE : State.DIRECT;
+    }
+
+    /** A shipper that only spools until {@link #release()}: used while producer metadata is fetched. */
+    Shipper held() {
+        held = true;
+        state = State.BACKLOG;
+        return this;
+    }
+
+    void release() {
+        held = false;
     }
 
     /** Spools {@code out} and sends it when the broker is healthy; refuses it loudly when the spool is full. */
@@ -75,6 +87,10 @@ final class Shipper implements AutoCloseable {
     /** Advances replay, detects outages and recoveries, frees acknowledged segments, fsyncs. */
     void pump() {
         long now = System.nanoTime();
+        if (held) {
+            housekeep();
+            return;
+        }
         if (state != State.OUTAGE && (failed || (inFlight.get() > 0 && now - lastProgressNanos.get() > outageAfterNanos))) {
             enterOutage(now);
         }
@@ -84,6 +100,10 @@ final class Shipper implements AutoCloseable {
         if (state == State.BACKLOG) {
             replay();
         }
+        housekeep();
+    }
+
+    private void housekeep() {
         try {
             spool.housekeep(Math.min(cursor, spool.lowestUnacked()), ROLL_AFTER_NANOS);
             spool.maybeFsync(fsyncIntervalNanos);

@@ -61,7 +61,7 @@ public final class Tracker implements AutoCloseable {
         this.registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
         this.producer = new KafkaProducer<>(config.producerProperties());
         SchemaIds ids = new SchemaIds(registry);
-        this.own = new Shipper(spool, producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs());
+        this.own = new Shipper(spool, producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs()).held();
         List<Shipper> orphans = new ArrayList<>();
         for (Path dir : Spool.orphans(root, ownDir)) {
             Optional<Spool> orphan = Spool.open(dir, config.fsyncPolicy(), config.segmentBytes(), Long.MAX_VALUE);
