@@ -41,7 +41,7 @@ final class MetricRing {
     private volatile long tail;
     @SuppressWarnings("unused")
     private long q01, q02, q03, q04, q05, q06, q07;
-    private long head;
+    private volatile long head;
 
     MetricRing(int capacity) {
         if (Integer.bitCount(capacity) != 1) {

@@ -186,6 +186,34 @@ public final class Run implements AutoCloseable {
         return sha;
     }
 
+    /**
+     * Emits a complete event of this run (ResourceSample, SyscallAggregate, Span, Failure, Artifact)
+     * on its topic: for instrumentation such as the agent. Its run_id must be this run's.
+     */
+    public void emit(org.apache.avro.specific.SpecificRecord event) {
+        checkLive();
+        Topic topic = null;
+        for (Topic t : Topic.values()) {
+            if (t.valueClass().filter(c -> c == event.getClass()).isPresent()) {
+                topic = t;
+            }
+        }
+        if (topic == null || topic == Topic.RUNS || topic == Topic.METRICS) {
+            throw new IllegalArgumentException("cannot emit a " + event.getClass().getSimpleName()
+                    + " directly; use the run's lifecycle methods and logMetric");
+        }
+        Object eventRun = event.get(event.getSchema().getField("run_id").pos());
+        if (!runId.equals(eventRun)) {
+            throw new IllegalArgumentException("event belongs to run " + eventRun + ", not " + runId);
+        }
+        tracker.ship(runIndex, EventEncoder.encode(topic, runId, event));
+    }
+
+    /** The highest step logged so far, or -1. */
+    public long lastStep() {
+        return maxStep;
+    }
+
     /** Ends the run as COMPLETED with its final metrics. */
     public void finish(Map<String, Double> summary) {
         end(RunStatus.COMPLETED, summary, null);

@@ -76,7 +76,9 @@ public final class Tracker implements AutoCloseable {
         this.drain = new DrainLoop(ring, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
         drain.start("entrenar-drain");
         this.shutdownHook = new Thread(this::closeQuietly, "entrenar-shutdown");
-        Runtime.getRuntime().addShutdownHook(shutdownHook);
+        if (config.shutdownHook()) {
+            Runtime.getRuntime().addShutdownHook(shutdownHook);
+        }
     }
 
     /** Starts a tracker: opens the spool (replaying those of dead processes), the producer and the drain thread. */
@@ -109,7 +111,7 @@ public final class Tracker implements AutoCloseable {
 
     public TrackerStats stats() {
         long overflowed = counters.pointsOverflowed.get();
-        return new TrackerStats(ring.published() + overflowed, overflowed, counters.batchesFlushed.get(), counters.sent.get(),
+        return new TrackerStats(ring.published() + overflowed, Math.max(0, ring.size()), overflowed, counters.batchesFlushed.get(), counters.sent.get(),
                 counters.acked.get(), counters.spooledWhileDown.get(), counters.replayed.get(), counters.sentUnspooled.get(),
                 counters.rejected.get(), counters.sendFailures.get(), counters.spoolErrors.get(), counters.outages.get(),
                 drain.backlog(), own.spool().bytes());
@@ -143,7 +145,9 @@ public final class Tracker implements AutoCloseable {
     public void close() {
         closeQuietly();
         try {
-            Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            if (config.shutdownHook()) {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            }
         } catch (IllegalStateException e) {
             // already shutting down: the hook is running or ran
         }

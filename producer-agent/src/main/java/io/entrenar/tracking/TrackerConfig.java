@@ -69,6 +69,10 @@ public final class TrackerConfig extends AbstractConfig {
     public static final String PRODUCER_ID_CONFIG = "producer.id";
     private static final String PRODUCER_ID_DOC = "Identity of this process in MetricBatch.producer_id; default host:pid.";
 
+    public static final String SHUTDOWN_HOOK_CONFIG = "shutdown.hook";
+    private static final String SHUTDOWN_HOOK_DOC = "Close the tracker (flush, or spool what the broker does not take) "
+            + "when the JVM exits. The agent turns this off: it finishes its run first, then closes the tracker.";
+
     public static final String PRODUCER_PREFIX = "producer.";
 
     private static final ConfigDef CONFIG = new ConfigDef()
@@ -83,7 +87,8 @@ public final class TrackerConfig extends AbstractConfig {
             .define(FLUSH_INTERVAL_MS_CONFIG, Type.LONG, FLUSH_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM, FLUSH_INTERVAL_MS_DOC)
             .define(FLUSH_MAX_POINTS_CONFIG, Type.INT, FLUSH_MAX_POINTS_DEFAULT, ConfigDef.Range.between(1, 1 << 20), Importance.MEDIUM, FLUSH_MAX_POINTS_DOC)
             .define(OUTAGE_AFTER_MS_CONFIG, Type.LONG, OUTAGE_AFTER_MS_DEFAULT, ConfigDef.Range.between(10, 600_000), Importance.LOW, OUTAGE_AFTER_MS_DOC)
-            .define(PRODUCER_ID_CONFIG, Type.STRING, "", Importance.LOW, PRODUCER_ID_DOC);
+            .define(PRODUCER_ID_CONFIG, Type.STRING, "", Importance.LOW, PRODUCER_ID_DOC)
+            .define(SHUTDOWN_HOOK_CONFIG, Type.BOOLEAN, true, Importance.LOW, SHUTDOWN_HOOK_DOC);
 
     public TrackerConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
@@ -155,6 +160,10 @@ public final class TrackerConfig extends AbstractConfig {
     String producerId() {
         String id = getString(PRODUCER_ID_CONFIG);
         return id.isEmpty() ? ProcessIdentity.hostAndPid() : id;
+    }
+
+    boolean shutdownHook() {
+        return getBoolean(SHUTDOWN_HOOK_CONFIG);
     }
 
     /** Producer settings: ours, then the user's {@code producer.*} overrides of the tunable ones. */

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * nothing is dropped silently.
  *
  * @param pointsLogged metric points accepted by logMetric
+ * @param pointsInRing points in the ring not yet taken by the drain thread
  * @param pointsOverflowed points that found the ring full and took the slower overflow path
  * @param batchesFlushed MetricBatch records built
  * @param eventsSent records handed to the Kafka producer
@@ -21,7 +22,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param backlog records in the spool not yet acknowledged
  * @param spoolBytes bytes in this process's spool
  */
-public record TrackerStats(long pointsLogged, long pointsOverflowed, long batchesFlushed, long eventsSent, long eventsAcked,
+public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOverflowed, long batchesFlushed, long eventsSent, long eventsAcked,
                            long eventsSpooledWhileDown, long eventsReplayed, long eventsSentUnspooled, long eventsRejected,
                            long sendFailures, long spoolErrors, long outages, long backlog, long spoolBytes) {
 
