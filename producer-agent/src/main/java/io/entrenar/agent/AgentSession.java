@@ -86,7 +86,7 @@ final class AgentSession implements AutoCloseable {
             }
         } catch (RuntimeException e) {
             // a run that ended or a closed tracker: nothing more to sample; never disturb the program
-            LOG.debug("entrenar agent sample skipped: {}", e.toString());
+            LOG.warn("entrenar agent: sample skipped: {}", e.toString());
         }
     }
 
@@ -98,6 +98,9 @@ final class AgentSession implements AutoCloseable {
         closed = true;
         scheduler.shutdownNow();
         try {
+            if (jfr != null) {
+                jfr.stopAndFlush();
+            }
             tick();
             if (jfr != null) {
                 jfr.close();

@@ -70,7 +70,10 @@ final class JfrAggregator implements AutoCloseable {
         stream.onEvent("jdk.JavaMonitorEnter", e -> add(SyscallCategory.MONITOR, "monitor_enter", className(e), 0, e));
         stream.onEvent("jdk.CPULoad", e -> resources.cpuLoad(e.getFloat("jvmUser") + e.getFloat("jvmSystem"), e.getFloat("machineTotal")));
         stream.setReuse(true);
-        stream.startAsync();
+        // startAsync's thread is not a daemon and would keep the program alive after main returns
+        Thread t = new Thread(stream::start, "entrenar-agent-jfr");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** The counters of the interval that just ended, or null when nothing happened. */
@@ -98,8 +101,22 @@ final class JfrAggregator implements AutoCloseable {
         return SyscallAggregate.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(run.id())
                 .setTsMicros(Instant.ofEpochSecond(0, end * 1000)).setLamport(lamport.tick())
                 .setIntervalStartMicros(start).setIntervalEndMicros(end)
-                .setFirstStep(first >= 0 ? first : last >= 0 ? last : null).setLastStep(last >= 0 ? last : null)
+                .setFirstStep(first >= 0 ? Long.valueOf(first) : last >= 0 ? Long.valueOf(last) : null)
+                .setLastStep(last >= 0 ? Long.valueOf(last) : null)
                 .setEntries(entries).build();
+    }
+
+    /**
+     * Stops recording and waits until the events recorded so far reach the handlers (JFR hands
+     * them over about once a second). RecordingStream.stop() exists from JDK 20; on 17 the last
+     * second of events is lost.
+     */
+    void stopAndFlush() {
+        try {
+            RecordingStream.class.getMethod("stop").invoke(stream);
+        } catch (ReflectiveOperationException | RuntimeException e) {
+            // JDK 17-19
+        }
     }
 
     @Override

@@ -124,7 +124,7 @@ public final class Run implements AutoCloseable {
         checkLive();
         RunStatus previous = status;
         status = next;
-        emit(RunStatusChanged.newBuilder().setStatus(next).setPreviousStatus(previous)
+        emitRunEvent(RunStatusChanged.newBuilder().setStatus(next).setPreviousStatus(previous)
                 .setReason(reason == null ? null : Validation.value("reason", reason)).setCommandId(commandId).build());
     }
 
@@ -140,7 +140,7 @@ public final class Run implements AutoCloseable {
             params.forEach((k, v) -> p.put(Validation.key("param name", k), Validation.paramValue(k, v)));
         }
         List<String> w = warnings == null ? List.of() : warnings.stream().map(s -> Validation.value("warning", s)).toList();
-        emit(RunAnnotated.newBuilder().setTags(t).setParams(p).setWarnings(w).build());
+        emitRunEvent(RunAnnotated.newBuilder().setTags(t).setParams(p).setWarnings(w).build());
     }
 
     /**
@@ -257,7 +257,7 @@ public final class Run implements AutoCloseable {
                 .setLamport(lamport).setPayload(started).build());
         RunStatus previous = status;
         status = RunStatus.RUNNING;
-        emit(RunStatusChanged.newBuilder().setStatus(RunStatus.RUNNING).setPreviousStatus(previous).build());
+        emitRunEvent(RunStatusChanged.newBuilder().setStatus(RunStatus.RUNNING).setPreviousStatus(previous).build());
     }
 
     private synchronized void end(RunStatus finalStatus, Map<String, Double> summary, String reasonOrCode) {
@@ -270,7 +270,7 @@ public final class Run implements AutoCloseable {
         if (summary != null) {
             summary.forEach((k, v) -> s.put(Validation.key("summary metric", k), Objects.requireNonNull(v, "summary value of " + k)));
         }
-        emit(RunFinished.newBuilder().setStatus(finalStatus).setDurationMicros(now - startMicros)
+        emitRunEvent(RunFinished.newBuilder().setStatus(finalStatus).setDurationMicros(now - startMicros)
                 .setTotalSteps(Math.max(0, maxStep + 1)).setSummary(s)
                 .setErrorCode(finalStatus == RunStatus.FAILED ? reasonOrCode : null).build());
         Span root = Span.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))
@@ -283,7 +283,7 @@ public final class Run implements AutoCloseable {
         tracker.ship(runIndex, EventEncoder.encode(Topic.SPANS, runId, root));
     }
 
-    private void emit(Object payload) {
+    private void emitRunEvent(Object payload) {
         long now = tracker.nowMicros();
         ship(RunEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))
                 .setLamport(tracker.lamport().tick()).setPayload(payload).build());
