@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
-        subcommands = {StackCommand.class, TopicsCommand.class, SpoolCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {StackCommand.class, TopicsCommand.class, SpoolCommand.class, AttachCommand.class, CommandLine.HelpCommand.class})
 public final class Entrenar {
 
     public static void main(String[] args) {

@@ -48,4 +48,13 @@ class SpoolCommandTest {
         assertEquals(1, cli.execute("spool", "replay", dir.resolve("nope").toString()));
         assertTrue(err.toString().contains("no such spool directory"), err.toString());
     }
+
+    @Test
+    void attachWithAMissingAgentJarSaysWhereItLooked() {
+        StringWriter err = new StringWriter();
+        CommandLine cli = Entrenar.commandLine();
+        cli.setErr(new PrintWriter(err));
+        assertEquals(1, cli.execute("attach", "1", "--agent-jar", dir.resolve("none.jar").toString()));
+        assertTrue(err.toString().contains("agent jar not found") && err.toString().contains("none.jar"), err.toString());
+    }
 }

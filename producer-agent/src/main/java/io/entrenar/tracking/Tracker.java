@@ -126,7 +126,8 @@ public final class Tracker implements AutoCloseable {
         try {
             drain.flush().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
             while (!drain.drained()) {
-                if (System.nanoTime() > deadline) {
+                // at close, an unreachable broker is not waited for: the spool keeps everything
+                if (System.nanoTime() > deadline || (closed && drain.state() == Shipper.State.OUTAGE)) {
                     return false;
                 }
                 Thread.sleep(2);
