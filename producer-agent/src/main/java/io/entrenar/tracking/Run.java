@@ -48,6 +48,12 @@ public final class Run implements AutoCloseable {
     private volatile RunStatus status = RunStatus.PENDING;
     private volatile boolean ended;
     private long maxStep = -1;
+    private volatile boolean stopRequested;
+    private volatile boolean paused;
+    private int approvals;
+    private int rejections;
+    private final java.util.List<java.util.function.Consumer<io.entrenar.events.ControlCommand>> controlCallbacks =
+            new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Run(Tracker tracker, String runId, String name, long startMicros, long unusedUptime) {
         this.tracker = tracker;
@@ -58,6 +64,7 @@ public final class Run implements AutoCloseable {
         ThreadLocalRandom r = ThreadLocalRandom.current();
         this.traceId = HexFormat.of().toHexDigits(r.nextLong()) + HexFormat.of().toHexDigits(r.nextLong());
         this.spanId = HexFormat.of().toHexDigits(r.nextLong() | 1L);
+        tracker.listenForControl(this);
     }
 
     public String id() {
@@ -207,6 +214,91 @@ public final class Run implements AutoCloseable {
             throw new IllegalArgumentException("event belongs to run " + eventRun + ", not " + runId);
         }
         tracker.ship(runIndex, EventEncoder.encode(topic, runId, event));
+    }
+
+    /** True once a STOP command arrived: the training loop should end and call {@link #stop}. */
+    public boolean stopRequested() {
+        return stopRequested;
+    }
+
+    /** True between PAUSE and RESUME commands. */
+    public boolean paused() {
+        return paused;
+    }
+
+    /** Waits while the run is paused; false when still paused after {@code timeout}. */
+    public synchronized boolean awaitResume(java.time.Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (paused && !stopRequested) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return false;
+            }
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        }
+        return true;
+    }
+
+    /**
+     * A human-in-the-loop gate: marks the run AWAITING_APPROVAL and waits for an APPROVE (true) or
+     * REJECT (false) command on entrenar.control.v1; false on timeout. The run is RUNNING again after.
+     */
+    public boolean awaitApproval(String reason, java.time.Duration timeout) throws InterruptedException {
+        int seenApprovals;
+        int seenRejections;
+        synchronized (this) {
+            seenApprovals = approvals;
+            seenRejections = rejections;
+        }
+        status(RunStatus.AWAITING_APPROVAL, reason);
+        boolean approved = false;
+        synchronized (this) {
+            long deadline = System.nanoTime() + timeout.toNanos();
+            while (approvals == seenApprovals && rejections == seenRejections && !stopRequested) {
+                long left = deadline - System.nanoTime();
+                if (left <= 0) {
+                    break;
+                }
+                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+            }
+            approved = approvals > seenApprovals;
+        }
+        if (!ended) {
+            status(RunStatus.RUNNING, approved ? "approved" : "not approved");
+        }
+        return approved;
+    }
+
+    /** Called on the control thread for every command addressed to this run. */
+    public void onControl(java.util.function.Consumer<io.entrenar.events.ControlCommand> callback) {
+        controlCallbacks.add(java.util.Objects.requireNonNull(callback));
+    }
+
+    void control(io.entrenar.events.ControlCommand c) {
+        synchronized (this) {
+            switch (c.getAction()) {
+                case STOP -> stopRequested = true;
+                case PAUSE -> paused = true;
+                case RESUME -> paused = false;
+                case APPROVE -> approvals++;
+                case REJECT -> rejections++;
+            }
+            notifyAll();
+        }
+        if (!ended) {
+            if (c.getAction() == io.entrenar.events.ControlAction.PAUSE) {
+                status(RunStatus.PAUSED, c.getReason(), c.getCommandId());
+            } else if (c.getAction() == io.entrenar.events.ControlAction.RESUME) {
+                status(RunStatus.RUNNING, c.getReason(), c.getCommandId());
+            }
+        }
+        for (var cb : controlCallbacks) {
+            try {
+                cb.accept(c);
+            } catch (RuntimeException e) {
+                org.slf4j.LoggerFactory.getLogger(Run.class).warn("entrenar: control callback of run {} failed: {}", runId, e.toString());
+            }
+        }
     }
 
     /** The highest step logged so far, or -1. */

@@ -48,6 +48,7 @@ public final class Tracker implements AutoCloseable {
     private final Shipper own;
     private final DrainLoop drain;
     private final Thread shutdownHook;
+    private final ControlListener control;
     private volatile boolean closed;
 
     private Tracker(TrackerConfig config) throws IOException {
@@ -71,6 +72,7 @@ public final class Tracker implements AutoCloseable {
                 orphans.add(new Shipper(orphan.get(), producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs()));
             }
         }
+        this.control = new ControlListener(config, registry, lamport);
         MetricBatcher batcher = new MetricBatcher(runs, names, lamport, wallClock, producerId, config.flushMaxPoints(),
                 TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), own::ship, counters);
         this.drain = new DrainLoop(ring, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
@@ -167,6 +169,7 @@ public final class Tracker implements AutoCloseable {
             Thread.currentThread().interrupt();
         }
         long left = Math.max(0, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime()));
+        control.close();
         producer.close(Duration.ofMillis(Math.min(left, 2000)));
         try {
             own.close();
@@ -185,6 +188,15 @@ public final class Tracker implements AutoCloseable {
 
     int registerRun(String runId) {
         return runs.add(runId);
+    }
+
+    void listenForControl(Run run) {
+        control.register(run);
+    }
+
+    /** True once control commands issued from now on will reach this tracker's runs. */
+    public boolean controlReady() {
+        return control.ready();
     }
 
     int metricId(String name) {
