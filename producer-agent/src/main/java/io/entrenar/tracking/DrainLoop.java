@@ -68,8 +68,8 @@ final class DrainLoop implements Runnable {
 
     void overflow(OverflowPoint p) {
         overflowing = true;
+        // no unpark: a full ring means the drain thread is already busy, and it parks at most 1 ms
         overflow.add(p);
-        LockSupport.unpark(thread);
     }
 
     /** Ships an event after every metric point of its run logged before it. */

@@ -81,7 +81,7 @@ class ControlTest {
             assertTrue(tracker.flush(Duration.ofSeconds(30)));
 
             List<ConsumerRecord<String, RunEvent>> events = TopicReader.read(bootstrap, registryUrl, Topic.RUNS, Set.of(run.id()),
-                    got -> got.size() >= 8, Duration.ofSeconds(30));
+                    got -> got.stream().anyMatch(e -> e.value().getPayload() instanceof io.entrenar.events.RunFinished), Duration.ofSeconds(30));
             List<RunStatus> statuses = events.stream().map(e -> e.value().getPayload()).filter(p -> p instanceof RunStatusChanged)
                     .map(p -> ((RunStatusChanged) p).getStatus()).toList();
             assertEquals(List.of(RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.RUNNING, RunStatus.AWAITING_APPROVAL, RunStatus.RUNNING),
