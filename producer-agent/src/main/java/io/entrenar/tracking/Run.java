@@ -243,26 +243,20 @@ public final class Run implements AutoCloseable {
      * A human-in-the-loop gate: marks the run AWAITING_APPROVAL and waits for an APPROVE (true) or
      * REJECT (false) command on entrenar.control.v1; false on timeout. The run is RUNNING again after.
      */
-    public boolean awaitApproval(String reason, java.time.Duration timeout) throws InterruptedException {
-        int seenApprovals;
-        int seenRejections;
-        synchronized (this) {
-            seenApprovals = approvals;
-            seenRejections = rejections;
-        }
+    public synchronized boolean awaitApproval(String reason, java.time.Duration timeout) throws InterruptedException {
+        // status changes are emitted under the run's monitor, so they reach the topic in the order they happen
+        int seenApprovals = approvals;
+        int seenRejections = rejections;
         status(RunStatus.AWAITING_APPROVAL, reason);
-        boolean approved = false;
-        synchronized (this) {
-            long deadline = System.nanoTime() + timeout.toNanos();
-            while (approvals == seenApprovals && rejections == seenRejections && !stopRequested) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    break;
-                }
-                java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (approvals == seenApprovals && rejections == seenRejections && !stopRequested) {
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                break;
             }
-            approved = approvals > seenApprovals;
+            java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
         }
+        boolean approved = approvals > seenApprovals;
         if (!ended) {
             status(RunStatus.RUNNING, approved ? "approved" : "not approved");
         }
@@ -283,14 +277,14 @@ public final class Run implements AutoCloseable {
                 case APPROVE -> approvals++;
                 case REJECT -> rejections++;
             }
-            notifyAll();
-        }
-        if (!ended) {
-            if (c.getAction() == io.entrenar.events.ControlAction.PAUSE) {
-                status(RunStatus.PAUSED, c.getReason(), c.getCommandId());
-            } else if (c.getAction() == io.entrenar.events.ControlAction.RESUME) {
-                status(RunStatus.RUNNING, c.getReason(), c.getCommandId());
+            if (!ended) {
+                if (c.getAction() == io.entrenar.events.ControlAction.PAUSE) {
+                    status(RunStatus.PAUSED, c.getReason(), c.getCommandId());
+                } else if (c.getAction() == io.entrenar.events.ControlAction.RESUME) {
+                    status(RunStatus.RUNNING, c.getReason(), c.getCommandId());
+                }
             }
+            notifyAll();
         }
         for (var cb : controlCallbacks) {
             try {
