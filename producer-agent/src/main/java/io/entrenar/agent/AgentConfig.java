@@ -1,0 +1,142 @@
+package io.entrenar.agent;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+
+import io.entrenar.tracking.TrackerConfig;
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of the {@code -javaagent}: the tracker's keys plus the agent's own. Sources, later ones
+ * winning: the file named by {@code config=} (or {@code ENTRENAR_AGENT_CONFIG}), {@code ENTRENAR_*}
+ * environment variables, then the agent argument {@code key=value,key=value}.
+ */
+public final class AgentConfig extends AbstractConfig {
+    public static final String EXPERIMENT_CONFIG = "agent.experiment";
+    private static final String EXPERIMENT_DOC = "Experiment of the automatic run; empty = the main class's simple name.";
+
+    public static final String RUN_NAME_CONFIG = "agent.run.name";
+    private static final String RUN_NAME_DOC = "Name of the automatic run; empty = main class simple name and arguments.";
+
+    public static final String INTERVAL_MS_CONFIG = "agent.interval.ms";
+    private static final String INTERVAL_MS_DOC = "Period of resource samples and of the JFR syscall/IO aggregates.";
+
+    public static final String JFR_CONFIG = "agent.jfr";
+    private static final String JFR_DOC = "Stream JFR events (file/socket IO, GC, allocation samples, thread park, monitors, CPU load).";
+
+    public static final String JFR_IO_THRESHOLD_MS_CONFIG = "agent.jfr.io.threshold.ms";
+    private static final String JFR_IO_THRESHOLD_MS_DOC = "Shortest file/socket read or write JFR records; 0 records every call (more overhead).";
+
+    public static final String JFR_WAIT_THRESHOLD_MS_CONFIG = "agent.jfr.wait.threshold.ms";
+    private static final String JFR_WAIT_THRESHOLD_MS_DOC = "Shortest thread park or monitor wait/enter JFR records.";
+
+    public static final String CONFIG_FILE = "config";
+
+    private static final ConfigDef CONFIG = TrackerConfig.configDef()
+            .define(EXPERIMENT_CONFIG, Type.STRING, "", Importance.MEDIUM, EXPERIMENT_DOC)
+            .define(RUN_NAME_CONFIG, Type.STRING, "", Importance.MEDIUM, RUN_NAME_DOC)
+            .define(INTERVAL_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(50, 3_600_000), Importance.MEDIUM, INTERVAL_MS_DOC)
+            .define(JFR_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JFR_DOC)
+            .define(JFR_IO_THRESHOLD_MS_CONFIG, Type.LONG, 1L, ConfigDef.Range.atLeast(0), Importance.LOW, JFR_IO_THRESHOLD_MS_DOC)
+            .define(JFR_WAIT_THRESHOLD_MS_CONFIG, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.LOW, JFR_WAIT_THRESHOLD_MS_DOC);
+
+    public AgentConfig(Map<String, ?> originals) {
+        super(CONFIG, originals, false);
+        for (String key : originals.keySet()) {
+            if (!CONFIG.names().contains(key) && !key.startsWith(TrackerConfig.PRODUCER_PREFIX)
+                    && !key.startsWith("basic.auth.") && !key.startsWith("schema.registry.")) {
+                throw new ConfigException(key, originals.get(key), "unknown entrenar agent setting");
+            }
+        }
+    }
+
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    /** Merges the file, the environment and the agent argument. */
+    static AgentConfig resolve(String agentArgs, Map<String, String> env) {
+        Map<String, String> args = parseArgs(agentArgs);
+        Map<String, Object> merged = new LinkedHashMap<>();
+        String file = args.getOrDefault(CONFIG_FILE, env.get("ENTRENAR_AGENT_CONFIG"));
+        if (file != null && !file.isEmpty()) {
+            Properties p = new Properties();
+            try (Reader r = Files.newBufferedReader(Path.of(file))) {
+                p.load(r);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read the entrenar agent config file " + file + ": " + e.getMessage());
+            }
+            p.forEach((k, v) -> merged.put(k.toString(), v.toString().strip()));
+        }
+        for (String key : CONFIG.names()) {
+            String v = env.get("ENTRENAR_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
+            if (v != null) {
+                merged.put(key, v);
+            }
+        }
+        args.remove(CONFIG_FILE);
+        merged.putAll(args);
+        // the agent finishes its run before the tracker closes
+        merged.put(TrackerConfig.SHUTDOWN_HOOK_CONFIG, "false");
+        return new AgentConfig(merged);
+    }
+
+    static Map<String, String> parseArgs(String agentArgs) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (agentArgs == null || agentArgs.isBlank()) {
+            return out;
+        }
+        for (String part : agentArgs.split("[,;]")) {
+            if (part.isBlank()) {
+                continue;
+            }
+            int eq = part.indexOf('=');
+            if (eq <= 0) {
+                throw new ConfigException("entrenar agent argument '" + part + "' is not key=value (in '" + agentArgs + "')");
+            }
+            out.put(part.substring(0, eq).strip(), part.substring(eq + 1).strip());
+        }
+        return out;
+    }
+
+    /** The tracker's share of the settings. */
+    TrackerConfig trackerConfig() {
+        Map<String, Object> t = new LinkedHashMap<>(originals());
+        t.keySet().removeIf(k -> k.startsWith("agent."));
+        return new TrackerConfig(t);
+    }
+
+    String experiment() {
+        return getString(EXPERIMENT_CONFIG);
+    }
+
+    String runName() {
+        return getString(RUN_NAME_CONFIG);
+    }
+
+    long intervalMs() {
+        return getLong(INTERVAL_MS_CONFIG);
+    }
+
+    boolean jfr() {
+        return getBoolean(JFR_CONFIG);
+    }
+
+    long ioThresholdMs() {
+        return getLong(JFR_IO_THRESHOLD_MS_CONFIG);
+    }
+
+    long waitThresholdMs() {
+        return getLong(JFR_WAIT_THRESHOLD_MS_CONFIG);
+    }
+}

@@ -1,0 +1,52 @@
+package io.entrenar.agent;
+
+import java.lang.instrument.Instrumentation;
+
+/**
+ * The {@code -javaagent} entry points: {@code premain} at JVM start, {@code agentmain} when attached
+ * to a running JVM ({@code entrenar attach PID}). The session starts on its own thread so the
+ * program's start is not delayed; a shutdown hook finishes the run and flushes at exit. Nothing here
+ * throws into the program: a bad configuration is reported on stderr and the program runs untracked.
+ */
+public final class EntrenarAgent {
+    private static AgentSession session;
+
+    private EntrenarAgent() {
+    }
+
+    public static void premain(String args, Instrumentation instrumentation) {
+        start(args, false);
+    }
+
+    public static void agentmain(String args, Instrumentation instrumentation) {
+        start(args, true);
+    }
+
+    private static synchronized void start(String args, boolean attached) {
+        if (session != null) {
+            System.err.println("entrenar agent: already running in this JVM (run " + session.run().id() + "); ignoring");
+            return;
+        }
+        AgentConfig config;
+        try {
+            config = AgentConfig.resolve(args, System.getenv());
+        } catch (RuntimeException e) {
+            System.err.println("entrenar agent: invalid configuration, the program runs untracked: " + e.getMessage());
+            return;
+        }
+        Thread starter = new Thread(() -> {
+            try {
+                AgentSession s = AgentSession.start(config, attached);
+                synchronized (EntrenarAgent.class) {
+                    session = s;
+                }
+                Runtime.getRuntime().addShutdownHook(new Thread(s::close, "entrenar-agent-shutdown"));
+                System.err.println("entrenar agent: tracking run " + s.run().id() + " (" + s.run().name() + ")");
+            } catch (RuntimeException e) {
+                System.err.println("entrenar agent: cannot start, the program runs untracked: " + e);
+            }
+        }, "entrenar-agent-start");
+        starter.setDaemon(true);
+        starter.start();
+    }
+}

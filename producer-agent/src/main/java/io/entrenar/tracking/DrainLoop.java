@@ -1,0 +1,244 @@
+package io.entrenar.tracking;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The tracker's one background thread: drains the metric ring into batches, ships lifecycle
+ * events after the metrics logged before them, and pumps the shippers (replay, outage detection,
+ * spool housekeeping). Nothing it does can throw into training code: failures are counted and logged.
+ */
+final class DrainLoop implements Runnable {
+    private static final Logger LOG = LoggerFactory.getLogger(DrainLoop.class);
+    private static final int DRAIN_LIMIT = 8192;
+
+    /** A point that found the ring full. Allocated only under overload. */
+    record OverflowPoint(int runIndex, int nameId, long step, double value, long nanoTime) {
+    }
+
+    private final MetricRing ring;
+    private final MetricBatcher batcher;
+    private final Shipper own;
+    private final List<Shipper> orphans;
+    private final ConcurrentLinkedQueue<Object> commands = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<OverflowPoint> overflow = new ConcurrentLinkedQueue<>();
+    private final long idleNanos;
+    private final TrackerStats.Counters counters;
+    private volatile boolean stopping;
+    private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer;
+    private volatile Thread thread;
+
+    private record Ship(int runIndex, Outbound out) {
+    }
+
+    private record Flush(CompletableFuture<Void> done) {
+    }
+
+    DrainLoop(MetricRing ring, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
+              TrackerStats.Counters counters, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
+        this.producer = producer;
+        this.ring = ring;
+        this.batcher = batcher;
+        this.own = own;
+        this.orphans = new ArrayList<>(orphans);
+        this.idleNanos = Math.max(50_000L, Math.min(flushIntervalNanos / 4, 1_000_000L));
+        this.counters = counters;
+    }
+
+    void start(String name) {
+        Thread t = new Thread(this, name);
+        t.setDaemon(true);
+        thread = t;
+        t.start();
+    }
+
+    /**
+     * Set while overflow points wait: producers then keep using the overflow queue, so a thread's
+     * points stay in order across the ring-full episode.
+     */
+    volatile boolean overflowing;
+
+    void overflow(OverflowPoint p) {
+        overflowing = true;
+        // no unpark: a full ring means the drain thread is already busy, and it parks at most 1 ms
+        overflow.add(p);
+    }
+
+    /** Ships an event after every metric point of its run logged before it. */
+    void ship(int runIndex, Outbound out) {
+        commands.add(new Ship(runIndex, out));
+        LockSupport.unpark(thread);
+    }
+
+    /** Completes when everything logged before the call has been batched and handed to the shipper. */
+    CompletableFuture<Void> flush() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
+        commands.add(new Flush(done));
+        LockSupport.unpark(thread);
+        return done;
+    }
+
+    boolean drained() {
+        if (!own.drained()) {
+            return false;
+        }
+        synchronized (orphans) {
+            for (Shipper s : orphans) {
+                if (!s.drained()) {
+                    return false;
+                }
+            }
+        }
+        return true;
+    }
+
+    long backlog() {
+        long b = own.backlog();
+        synchronized (orphans) {
+            for (Shipper s : orphans) {
+                b += s.backlog();
+            }
+        }
+        return b;
+    }
+
+    Shipper.State state() {
+        return own.state();
+    }
+
+    /** Stops the thread after a final drain; waits at most {@code timeoutMs}. */
+    void stop(long timeoutMs) throws InterruptedException {
+        stopping = true;
+        Thread t = thread;
+        if (t != null) {
+            LockSupport.unpark(t);
+            t.join(timeoutMs);
+        }
+    }
+
+    private static final io.entrenar.schemas.Topic[] OUR_TOPICS = {io.entrenar.schemas.Topic.RUNS,
+            io.entrenar.schemas.Topic.METRICS, io.entrenar.schemas.Topic.SPANS, io.entrenar.schemas.Topic.SYSCALLS,
+            io.entrenar.schemas.Topic.RESOURCES, io.entrenar.schemas.Topic.FAILURES, io.entrenar.schemas.Topic.ARTIFACTS};
+    private final long warmUpDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
+    private boolean warm;
+
+    /**
+     * Asks for metadata of every topic we write, without waiting (max.block.ms is 0), so first sends
+     * do not fail; meanwhile the shipper only spools. Gives up after 3 s: the outage logic takes over.
+     */
+    private void warmUpStep() {
+        boolean all = true;
+        for (io.entrenar.schemas.Topic t : OUR_TOPICS) {
+            try {
+                all &= !producer.partitionsFor(t.topicName()).isEmpty();
+            } catch (RuntimeException e) {
+                all = false;
+            }
+        }
+        if (all || System.nanoTime() > warmUpDeadline) {
+            warm = true;
+            own.release();
+        }
+    }
+
+    @Override
+    public void run() {
+        while (true) {
+            boolean finalPass = stopping;
+            try {
+                int work = drainPoints();
+                Object c;
+                while ((c = commands.poll()) != null) {
+                    drainPoints();
+                    handle(c);
+                    work++;
+                }
+                long now = System.nanoTime();
+                if (!warm) {
+                    warmUpStep();
+                }
+                batcher.flushDue(now, finalPass);
+                pumpAll();
+                if (finalPass) {
+                    return;
+                }
+                if (work == 0) {
+                    LockSupport.parkNanos(this, idleNanos);
+                }
+            } catch (Throwable t) {
+                counters.spoolErrors.incrementAndGet();
+                LOG.error("entrenar drain thread: unexpected error, continuing", t);
+                if (finalPass) {
+                    return;
+                }
+            }
+        }
+    }
+
+    private int drainPoints() {
+        int total = 0;
+        int n;
+        while ((n = ring.drain(batcher, DRAIN_LIMIT)) > 0) {
+            total += n;
+        }
+        if (overflowing) {
+            total += drainOverflow();
+            overflowing = false;
+            total += drainOverflow();
+        }
+        return total;
+    }
+
+    private int drainOverflow() {
+        int total = 0;
+        OverflowPoint p;
+        while ((p = overflow.poll()) != null) {
+            batcher.point(p.runIndex(), p.nameId(), p.step(), p.value(), p.nanoTime());
+            total++;
+        }
+        return total;
+    }
+
+    private void handle(Object c) {
+        if (c instanceof Ship ship) {
+            if (ship.runIndex() >= 0) {
+                batcher.flushRun(ship.runIndex());
+            }
+            own.ship(ship.out());
+        } else if (c instanceof Flush flush) {
+            batcher.flushDue(System.nanoTime(), true);
+            flush.done().complete(null);
+        }
+    }
+
+    private void pumpAll() {
+        own.pump();
+        synchronized (orphans) {
+            for (int i = orphans.size() - 1; i >= 0; i--) {
+                Shipper s = orphans.get(i);
+                s.pump();
+                if (s.drained()) {
+                    try {
+                        s.close();
+                        LOG.info("entrenar: replayed the spool of a previous process, {}", s.spool().dir());
+                    } catch (IOException e) {
+                        LOG.warn("entrenar: cannot remove replayed spool {}: {}", s.spool().dir(), e.toString());
+                    }
+                    orphans.remove(i);
+                }
+            }
+        }
+    }
+
+    static long millisToNanos(long ms) {
+        return TimeUnit.MILLISECONDS.toNanos(ms);
+    }
+}

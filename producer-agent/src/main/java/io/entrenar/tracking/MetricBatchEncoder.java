@@ -1,0 +1,78 @@
+package io.entrenar.tracking;
+
+import java.util.Arrays;
+
+/**
+ * Encodes a MetricBatch in Avro binary straight from the drain thread's primitive columns, field by
+ * field in schema order. The generated class would box every value into a List; the bytes are the
+ * same (checked by a test against the generated class and Avro's own writer).
+ */
+final class MetricBatchEncoder {
+    private final AvroBuffer out = new AvroBuffer(64 * 1024);
+    private int[] localIdOf = new int[64];
+    private int[] usedGlobal = new int[64];
+
+    MetricBatchEncoder() {
+        Arrays.fill(localIdOf, -1);
+    }
+
+    /** The encoded body of one batch of {@code count} points. */
+    byte[] encode(String eventId, String runId, long tsMicros, long lamport, String producerId, long sequence,
+                  MetricNames names, int[] nameIds, long[] steps, double[] values, long[] timestampsMicros, int count) {
+        out.reset();
+        out.writeString(eventId);
+        out.writeString(runId);
+        out.writeLong(tsMicros);
+        out.writeLong(lamport);
+        out.writeString(producerId);
+        out.writeLong(sequence);
+
+        int distinct = 0;
+        for (int i = 0; i < count; i++) {
+            int g = nameIds[i];
+            if (g >= localIdOf.length) {
+                int old = localIdOf.length;
+                localIdOf = Arrays.copyOf(localIdOf, Math.max(old * 2, g + 1));
+                Arrays.fill(localIdOf, old, localIdOf.length, -1);
+            }
+            if (localIdOf[g] < 0) {
+                if (distinct == usedGlobal.length) {
+                    usedGlobal = Arrays.copyOf(usedGlobal, distinct * 2);
+                }
+                localIdOf[g] = distinct;
+                usedGlobal[distinct++] = g;
+            }
+        }
+        out.writeBlockCount(distinct);
+        for (int i = 0; i < distinct; i++) {
+            out.writeString(names.name(usedGlobal[i]));
+        }
+        out.writeArrayEnd();
+
+        out.writeBlockCount(count);
+        for (int i = 0; i < count; i++) {
+            out.writeInt(localIdOf[nameIds[i]]);
+        }
+        out.writeArrayEnd();
+        out.writeBlockCount(count);
+        for (int i = 0; i < count; i++) {
+            out.writeLong(steps[i]);
+        }
+        out.writeArrayEnd();
+        out.writeBlockCount(count);
+        for (int i = 0; i < count; i++) {
+            out.writeDouble(values[i]);
+        }
+        out.writeArrayEnd();
+        out.writeBlockCount(count);
+        for (int i = 0; i < count; i++) {
+            out.writeLong(timestampsMicros[i]);
+        }
+        out.writeArrayEnd();
+
+        for (int i = 0; i < distinct; i++) {
+            localIdOf[usedGlobal[i]] = -1;
+        }
+        return out.toByteArray();
+    }
+}

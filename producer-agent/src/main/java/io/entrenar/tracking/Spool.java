@@ -1,0 +1,286 @@
+package io.entrenar.tracking;
+
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import io.entrenar.schemas.Topic;
+
+/**
+ * The write-ahead spool of one process: a directory of {@link SpoolSegment}s holding every event
+ * until the broker acknowledges it. A lock file marks the directory as owned by a live process;
+ * directories whose lock is free belong to dead processes and are replayed by the next one.
+ */
+final class Spool implements AutoCloseable {
+    static final String LOCK_FILE = ".lock";
+
+    private final Path dir;
+    private final FileChannel lockChannel;
+    private final FileLock lock;
+    private final FsyncPolicy fsync;
+    private final int segmentBytes;
+    private final long maxBytes;
+    private final List<SpoolSegment> segments = new ArrayList<>();
+    private long totalBytes;
+    private long nextSeq;
+    private long lastFsyncNanos = System.nanoTime();
+
+    private Spool(Path dir, FileChannel lockChannel, FileLock lock, FsyncPolicy fsync, int segmentBytes, long maxBytes) {
+        this.dir = dir;
+        this.lockChannel = lockChannel;
+        this.lock = lock;
+        this.fsync = fsync;
+        this.segmentBytes = segmentBytes;
+        this.maxBytes = maxBytes;
+    }
+
+    /** Creates (or takes over) {@code dir}; empty when another live process holds it. */
+    static Optional<Spool> open(Path dir, FsyncPolicy fsync, int segmentBytes, long maxBytes) throws IOException {
+        Files.createDirectories(dir);
+        FileChannel ch = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+        FileLock lock;
+        try {
+            lock = ch.tryLock();
+        } catch (OverlappingFileLockException e) {
+            lock = null;
+        }
+        if (lock == null) {
+            ch.close();
+            return Optional.empty();
+        }
+        Spool spool = new Spool(dir, ch, lock, fsync, segmentBytes, maxBytes);
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(SpoolSegment::isSegment).sorted().toList()) {
+                SpoolSegment s = SpoolSegment.open(f);
+                if (s.endSeq() == s.firstSeq()) {
+                    s.delete();
+                    continue;
+                }
+                spool.segments.add(s);
+                spool.totalBytes += s.size();
+                spool.nextSeq = s.endSeq();
+            }
+        }
+        return Optional.of(spool);
+    }
+
+    /** Process subdirectories of {@code root} not locked by a live process. */
+    static List<Path> orphans(Path root, Path except) throws IOException {
+        if (!Files.isDirectory(root)) {
+            return List.of();
+        }
+        List<Path> out = new ArrayList<>();
+        try (Stream<Path> dirs = Files.list(root)) {
+            for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
+                if (!d.equals(except) && Files.exists(d.resolve(LOCK_FILE))) {
+                    out.add(d);
+                }
+            }
+        }
+        return out;
+    }
+
+    long append(Outbound out) throws IOException {
+        byte[] topic = out.topic().topicName().getBytes(StandardCharsets.UTF_8);
+        int len = 2 + topic.length + 4 + out.key().length + 4 + out.body().length;
+        if (totalBytes + len + SpoolSegment.FRAME_HEADER > maxBytes) {
+            throw new SpoolFullException("spool " + dir + " reached spool.max.bytes=" + maxBytes, null);
+        }
+        ByteBuffer b = ByteBuffer.allocate(len);
+        b.putShort((short) topic.length).put(topic).putInt(out.key().length).put(out.key()).putInt(out.body().length).put(out.body());
+        SpoolSegment active = active(len);
+        long seq;
+        try {
+            seq = active.append(b.array(), len);
+        } catch (IOException e) {
+            throw new SpoolFullException("cannot write to spool " + dir + ": " + e.getMessage(), e);
+        }
+        totalBytes += SpoolSegment.FRAME_HEADER + len;
+        nextSeq = seq + 1;
+        if (fsync == FsyncPolicy.ALWAYS) {
+            active.force();
+        }
+        return seq;
+    }
+
+    Outbound read(long seq) throws IOException {
+        ByteBuffer b = ByteBuffer.wrap(segmentOf(seq).read(seq));
+        byte[] topic = new byte[b.getShort()];
+        b.get(topic);
+        byte[] key = new byte[b.getInt()];
+        b.get(key);
+        byte[] body = new byte[b.getInt()];
+        b.get(body);
+        String name = new String(topic, StandardCharsets.UTF_8);
+        Topic t = Topic.byName(name).orElseThrow(() -> new IOException("spool record " + seq + " names unknown topic " + name));
+        return new Outbound(t, key, body);
+    }
+
+    void ack(long seq) {
+        SpoolSegment s = segmentOfOrNull(seq);
+        if (s != null) {
+            s.ack(seq);
+        }
+    }
+
+    boolean isAcked(long seq) {
+        SpoolSegment s = segmentOfOrNull(seq);
+        return s == null || s.isAcked(seq);
+    }
+
+    /** Lowest sequence number the broker has not acknowledged, or {@link #endSeq()}. */
+    long lowestUnacked() {
+        for (SpoolSegment s : segments) {
+            long l = s.lowestUnacked();
+            if (l < s.endSeq()) {
+                return l;
+            }
+        }
+        return nextSeq;
+    }
+
+    long firstSeq() {
+        return segments.isEmpty() ? nextSeq : segments.get(0).firstSeq();
+    }
+
+    long endSeq() {
+        return nextSeq;
+    }
+
+    /**
+     * Deletes fully acknowledged segments below {@code cursor}; rolls the active one first when it is
+     * fully acknowledged and older than {@code rollAfterNanos}, which bounds what a crash replays twice.
+     */
+    void housekeep(long cursor, long rollAfterNanos) throws IOException {
+        if (!segments.isEmpty()) {
+            SpoolSegment last = segments.get(segments.size() - 1);
+            if (last.endSeq() > last.firstSeq() && last.endSeq() <= cursor && last.fullyAcked() && last.ageNanos() > rollAfterNanos) {
+                SpoolSegment next = SpoolSegment.create(dir, nextSeq);
+                synchronized (segments) {
+                    segments.add(next);
+                }
+            }
+        }
+        while (segments.size() > 1) {
+            SpoolSegment first = segments.get(0);
+            if (first.endSeq() <= cursor && first.fullyAcked()) {
+                totalBytes -= first.size();
+                first.delete();
+                synchronized (segments) {
+                    segments.remove(0);
+                }
+            } else {
+                break;
+            }
+        }
+    }
+
+    void maybeFsync(long intervalNanos) throws IOException {
+        if (fsync == FsyncPolicy.INTERVAL && System.nanoTime() - lastFsyncNanos >= intervalNanos) {
+            force();
+        }
+    }
+
+    void force() throws IOException {
+        for (SpoolSegment s : segments) {
+            s.force();
+        }
+        lastFsyncNanos = System.nanoTime();
+    }
+
+    long bytes() {
+        return totalBytes;
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    int truncatedBytes() {
+        int t = 0;
+        for (SpoolSegment s : segments) {
+            t += s.truncatedBytes();
+        }
+        return t;
+    }
+
+    boolean fullyAcked() {
+        return lowestUnacked() >= nextSeq;
+    }
+
+    /** Closes files and releases the lock; a fully acknowledged spool also removes its directory. */
+    @Override
+    public void close() throws IOException {
+        boolean done = fullyAcked();
+        if (fsync != FsyncPolicy.NEVER) {
+            force();
+        }
+        for (SpoolSegment s : segments) {
+            if (done) {
+                s.delete();
+            } else {
+                s.close();
+            }
+        }
+        segments.clear();
+        if (done) {
+            Files.deleteIfExists(dir.resolve(LOCK_FILE));
+        }
+        lock.release();
+        lockChannel.close();
+        if (done) {
+            try {
+                Files.deleteIfExists(dir);
+            } catch (IOException e) {
+                // a stray file left by someone else: keep the directory
+            }
+        }
+    }
+
+    private SpoolSegment active(int len) throws IOException {
+        SpoolSegment last = segments.isEmpty() ? null : segments.get(segments.size() - 1);
+        if (last == null || (last.size() > 0 && last.size() + len + SpoolSegment.FRAME_HEADER > segmentBytes)) {
+            if (last != null && fsync != FsyncPolicy.NEVER) {
+                last.force();
+            }
+            last = SpoolSegment.create(dir, nextSeq);
+            synchronized (segments) {
+                segments.add(last);
+            }
+        }
+        return last;
+    }
+
+    private SpoolSegment segmentOf(long seq) throws IOException {
+        SpoolSegment s = segmentOfOrNull(seq);
+        if (s == null) {
+            throw new IOException("no spool segment holds record " + seq + " in " + dir);
+        }
+        return s;
+    }
+
+    private SpoolSegment segmentOfOrNull(long seq) {
+        // Called from the producer's IO thread too; segments only change on the drain thread, so
+        // iterate over a snapshot.
+        SpoolSegment[] snapshot;
+        synchronized (segments) {
+            snapshot = segments.toArray(new SpoolSegment[0]);
+        }
+        for (int i = snapshot.length - 1; i >= 0; i--) {
+            if (snapshot[i].contains(seq)) {
+                return snapshot[i];
+            }
+        }
+        return null;
+    }
+}

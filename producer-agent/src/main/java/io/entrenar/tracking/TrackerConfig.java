@@ -1,0 +1,208 @@
+package io.entrenar.tracking;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.apache.kafka.common.config.AbstractConfig;
+import org.apache.kafka.common.config.ConfigDef;
+import org.apache.kafka.common.config.ConfigDef.Importance;
+import org.apache.kafka.common.config.ConfigDef.Type;
+import org.apache.kafka.common.config.ConfigException;
+
+/**
+ * Settings of a {@link Tracker} (and of the agent, which owns one). Keys prefixed {@code producer.}
+ * pass through to the Kafka producer, except the ones that the delivery guarantees depend on.
+ */
+public final class TrackerConfig extends AbstractConfig {
+    public static final String BOOTSTRAP_SERVERS_CONFIG = "bootstrap.servers";
+    private static final String BOOTSTRAP_SERVERS_DOC = "Kafka brokers, host:port[,host:port...].";
+    public static final String BOOTSTRAP_SERVERS_DEFAULT = "localhost:9092";
+
+    public static final String SCHEMA_REGISTRY_URL_CONFIG = "schema.registry.url";
+    private static final String SCHEMA_REGISTRY_URL_DOC = "Confluent-API schema registry base URL.";
+    public static final String SCHEMA_REGISTRY_URL_DEFAULT = "http://localhost:8081";
+
+    public static final String SPOOL_DIR_CONFIG = "spool.dir";
+    private static final String SPOOL_DIR_DOC = "Directory of the on-disk spool (write-ahead segments); each process "
+            + "writes its own subdirectory and replays those of dead processes at start. Default ~/.entrenar/spool.";
+    public static final String SPOOL_DIR_DEFAULT = Path.of(System.getProperty("user.home"), ".entrenar", "spool").toString();
+
+    public static final String SPOOL_FSYNC_CONFIG = "spool.fsync";
+    private static final String SPOOL_FSYNC_DOC = "When spool appends reach the disk: always (every record; survives "
+            + "power loss), interval (every spool.fsync.interval.ms), never (left to the OS; survives kill -9 only).";
+    public static final String SPOOL_FSYNC_DEFAULT = "interval";
+
+    public static final String SPOOL_FSYNC_INTERVAL_MS_CONFIG = "spool.fsync.interval.ms";
+    private static final String SPOOL_FSYNC_INTERVAL_MS_DOC = "fsync period for spool.fsync=interval.";
+    public static final long SPOOL_FSYNC_INTERVAL_MS_DEFAULT = 1000L;
+
+    public static final String SPOOL_SEGMENT_BYTES_CONFIG = "spool.segment.bytes";
+    private static final String SPOOL_SEGMENT_BYTES_DOC = "Size at which a spool segment is rolled; a segment is "
+            + "deleted once every record in it is acknowledged by the broker.";
+    public static final int SPOOL_SEGMENT_BYTES_DEFAULT = 8 * 1024 * 1024;
+
+    public static final String SPOOL_MAX_BYTES_CONFIG = "spool.max.bytes";
+    private static final String SPOOL_MAX_BYTES_DOC = "Disk budget of this process's spool. Beyond it (or when the "
+            + "disk is full) new events are refused with a loud counted error; training continues.";
+    public static final long SPOOL_MAX_BYTES_DEFAULT = 1024L * 1024 * 1024;
+
+    public static final String RING_CAPACITY_CONFIG = "ring.capacity";
+    private static final String RING_CAPACITY_DOC = "Metric points the in-memory ring holds between the training "
+            + "threads and the drain thread; a power of two.";
+    public static final int RING_CAPACITY_DEFAULT = 1 << 16;
+
+    public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
+    private static final String FLUSH_INTERVAL_MS_DOC = "Longest time a metric point waits in a batch.";
+    public static final long FLUSH_INTERVAL_MS_DEFAULT = 5L;
+
+    public static final String FLUSH_MAX_POINTS_CONFIG = "flush.max.points";
+    private static final String FLUSH_MAX_POINTS_DOC = "Points per MetricBatch record; a full batch is flushed at once.";
+    public static final int FLUSH_MAX_POINTS_DEFAULT = 2048;
+
+    public static final String OUTAGE_AFTER_MS_CONFIG = "outage.after.ms";
+    private static final String OUTAGE_AFTER_MS_DOC = "An unacknowledged send older than this marks the broker "
+            + "unreachable: new events stay in the spool until it answers again.";
+    public static final long OUTAGE_AFTER_MS_DEFAULT = 2000L;
+
+    public static final String PRODUCER_ID_CONFIG = "producer.id";
+    private static final String PRODUCER_ID_DOC = "Identity of this process in MetricBatch.producer_id; default host:pid.";
+
+    public static final String SHUTDOWN_HOOK_CONFIG = "shutdown.hook";
+    private static final String SHUTDOWN_HOOK_DOC = "Close the tracker (flush, or spool what the broker does not take) "
+            + "when the JVM exits. The agent turns this off: it finishes its run first, then closes the tracker.";
+
+    public static final String PRODUCER_PREFIX = "producer.";
+
+    private static final ConfigDef CONFIG = new ConfigDef()
+            .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
+            .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SCHEMA_REGISTRY_URL_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
+            .define(SPOOL_DIR_CONFIG, Type.STRING, SPOOL_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, SPOOL_DIR_DOC)
+            .define(SPOOL_FSYNC_CONFIG, Type.STRING, SPOOL_FSYNC_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("always", "interval", "never"), Importance.MEDIUM, SPOOL_FSYNC_DOC)
+            .define(SPOOL_FSYNC_INTERVAL_MS_CONFIG, Type.LONG, SPOOL_FSYNC_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 3_600_000), Importance.LOW, SPOOL_FSYNC_INTERVAL_MS_DOC)
+            .define(SPOOL_SEGMENT_BYTES_CONFIG, Type.INT, SPOOL_SEGMENT_BYTES_DEFAULT, ConfigDef.Range.between(64 * 1024, 1 << 30), Importance.LOW, SPOOL_SEGMENT_BYTES_DOC)
+            .define(SPOOL_MAX_BYTES_CONFIG, Type.LONG, SPOOL_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.MEDIUM, SPOOL_MAX_BYTES_DOC)
+            .define(RING_CAPACITY_CONFIG, Type.INT, RING_CAPACITY_DEFAULT, ConfigDef.Range.between(64, 1 << 26), Importance.MEDIUM, RING_CAPACITY_DOC)
+            .define(FLUSH_INTERVAL_MS_CONFIG, Type.LONG, FLUSH_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM, FLUSH_INTERVAL_MS_DOC)
+            .define(FLUSH_MAX_POINTS_CONFIG, Type.INT, FLUSH_MAX_POINTS_DEFAULT, ConfigDef.Range.between(1, 1 << 20), Importance.MEDIUM, FLUSH_MAX_POINTS_DOC)
+            .define(OUTAGE_AFTER_MS_CONFIG, Type.LONG, OUTAGE_AFTER_MS_DEFAULT, ConfigDef.Range.between(10, 600_000), Importance.LOW, OUTAGE_AFTER_MS_DOC)
+            .define(PRODUCER_ID_CONFIG, Type.STRING, "", Importance.LOW, PRODUCER_ID_DOC)
+            .define(SHUTDOWN_HOOK_CONFIG, Type.BOOLEAN, true, Importance.LOW, SHUTDOWN_HOOK_DOC);
+
+    public TrackerConfig(Map<String, ?> originals) {
+        super(CONFIG, originals, false);
+        int ring = getInt(RING_CAPACITY_CONFIG);
+        if (Integer.bitCount(ring) != 1) {
+            throw new ConfigException(RING_CAPACITY_CONFIG, ring, "must be a power of two");
+        }
+        if (getLong(SPOOL_MAX_BYTES_CONFIG) < getInt(SPOOL_SEGMENT_BYTES_CONFIG)) {
+            throw new ConfigException(SPOOL_MAX_BYTES_CONFIG, getLong(SPOOL_MAX_BYTES_CONFIG),
+                    "must be at least " + SPOOL_SEGMENT_BYTES_CONFIG + " (" + getInt(SPOOL_SEGMENT_BYTES_CONFIG) + ")");
+        }
+        for (String reserved : new String[] {"enable.idempotence", "acks", "key.serializer", "value.serializer", "bootstrap.servers"}) {
+            if (originals.containsKey(PRODUCER_PREFIX + reserved)) {
+                throw new ConfigException(PRODUCER_PREFIX + reserved, originals.get(PRODUCER_PREFIX + reserved),
+                        "is fixed by the tracker (idempotent acks=all delivery); remove it");
+            }
+        }
+    }
+
+    public static ConfigDef configDef() {
+        return new ConfigDef(CONFIG);
+    }
+
+    public String bootstrapServers() {
+        return getString(BOOTSTRAP_SERVERS_CONFIG);
+    }
+
+    public String registryUrl() {
+        return getString(SCHEMA_REGISTRY_URL_CONFIG);
+    }
+
+    public Path spoolDir() {
+        String dir = getString(SPOOL_DIR_CONFIG);
+        return dir.startsWith("~/") ? Path.of(System.getProperty("user.home"), dir.substring(2)) : Path.of(dir);
+    }
+
+    FsyncPolicy fsyncPolicy() {
+        return FsyncPolicy.valueOf(getString(SPOOL_FSYNC_CONFIG).toUpperCase(Locale.ROOT));
+    }
+
+    long fsyncIntervalMs() {
+        return getLong(SPOOL_FSYNC_INTERVAL_MS_CONFIG);
+    }
+
+    int segmentBytes() {
+        return getInt(SPOOL_SEGMENT_BYTES_CONFIG);
+    }
+
+    long spoolMaxBytes() {
+        return getLong(SPOOL_MAX_BYTES_CONFIG);
+    }
+
+    int ringCapacity() {
+        return getInt(RING_CAPACITY_CONFIG);
+    }
+
+    long flushIntervalMs() {
+        return getLong(FLUSH_INTERVAL_MS_CONFIG);
+    }
+
+    int flushMaxPoints() {
+        return getInt(FLUSH_MAX_POINTS_CONFIG);
+    }
+
+    long outageAfterMs() {
+        return getLong(OUTAGE_AFTER_MS_CONFIG);
+    }
+
+    String producerId() {
+        String id = getString(PRODUCER_ID_CONFIG);
+        return id.isEmpty() ? ProcessIdentity.hostAndPid() : id;
+    }
+
+    boolean shutdownHook() {
+        return getBoolean(SHUTDOWN_HOOK_CONFIG);
+    }
+
+    /** Producer settings: ours, then the user's {@code producer.*} overrides of the tunable ones. */
+    Map<String, Object> producerProperties() {
+        Map<String, Object> p = new HashMap<>();
+        p.put("bootstrap.servers", bootstrapServers());
+        p.put("enable.idempotence", true);
+        p.put("acks", "all");
+        p.put("compression.type", "lz4");
+        p.put("linger.ms", 5);
+        p.put("batch.size", 256 * 1024);
+        // The drain thread must never wait on Kafka: metadata or buffer trouble surfaces at once and the
+        // event stays in the spool for a later replay.
+        p.put("max.block.ms", 0);
+        p.put("delivery.timeout.ms", 120_000);
+        // Topics we write rarely (failures, artifacts) must not fall out of the metadata cache:
+        // with max.block.ms=0 a send to an unknown topic fails at once.
+        p.put("metadata.max.idle.ms", 86_400_000);
+        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
+        p.putAll(originalsWithPrefix(PRODUCER_PREFIX));
+        p.remove("id");
+        return p;
+    }
+
+    /** Registry client settings ({@code schema.registry.url}, {@code basic.auth.*}). */
+    Map<String, Object> registryProperties() {
+        Map<String, Object> r = new HashMap<>();
+        for (Map.Entry<String, Object> e : originals().entrySet()) {
+            if (e.getKey().startsWith("basic.auth.") || e.getKey().startsWith("schema.registry.")) {
+                r.put(e.getKey(), e.getValue());
+            }
+        }
+        r.put(SCHEMA_REGISTRY_URL_CONFIG, registryUrl());
+        return r;
+    }
+
+    /** Keys accepted beyond the ConfigDef: producer pass-through and registry auth. */
+    static boolean isPassThrough(String key) {
+        return key.startsWith(PRODUCER_PREFIX) || key.startsWith("basic.auth.") || key.startsWith("schema.registry.");
+    }
+}

@@ -1,0 +1,204 @@
+package io.entrenar.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.entrenar.events.ArtifactFormat;
+import io.entrenar.events.ArtifactKind;
+import io.entrenar.events.FailureCategory;
+import io.entrenar.events.LineageRole;
+import io.entrenar.events.MetricBatch;
+import io.entrenar.events.ResourcePlan;
+import io.entrenar.events.RunEvent;
+import io.entrenar.events.RunFinished;
+import io.entrenar.events.RunStarted;
+import io.entrenar.events.RunStatus;
+import io.entrenar.events.Span;
+import io.entrenar.events.SpanStatus;
+import io.entrenar.schemas.Topic;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tracking API against a real broker and registry: what a downstream consumer sees. */
+@ExtendWith(TestStack.class)
+class TrackerIntegrationTest {
+    @TempDir
+    Path spool;
+
+    private Map<String, Object> config() {
+        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.stack().bootstrapServers(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, TestStack.stack().registryUrl(),
+                TrackerConfig.SPOOL_DIR_CONFIG, spool.toString(),
+                TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 500);
+    }
+
+    @Test
+    void pointsArriveOnceInOrderWithEveryFieldAndNaNKept() {
+        int n = 5_000;
+        String a;
+        String b;
+        try (Tracker tracker = Tracker.start(config())) {
+            Experiment exp = tracker.experiment("integration");
+            Run runA = exp.run("a").param("lr", 0.1).param("epochs", 3).tag("team", "ml").parent("parent-run", LineageRole.TEACHER)
+                    .resourcePlan(ResourcePlan.newBuilder().setTotalSteps((long) n).setEstimatedHeapMb(512.0).build()).start();
+            Run runB = exp.run("b").start();
+            a = runA.id();
+            b = runB.id();
+            Metric acc = runB.metric("acc");
+            for (int i = 0; i < n; i++) {
+                double loss = i == 100 ? Double.NaN : i == 200 ? Double.POSITIVE_INFINITY : i == 300 ? Double.NEGATIVE_INFINITY : 1.0 / (i + 1);
+                runA.logMetric("loss", loss, i);
+                runA.logMetric("lr", 0.1, i);
+                acc.log(i / (double) n, i);
+            }
+            runA.finish(Map.of("accuracy", 0.97));
+            runB.fail(FailureContext.of("NAN_LOSS", FailureCategory.MODEL, "loss became NaN", "lower the learning rate"));
+            assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
+            TrackerStats stats = tracker.stats();
+            assertEquals(3L * n, stats.pointsLogged());
+            assertEquals(0, stats.eventsRejected());
+            assertEquals(stats.eventsSent(), stats.eventsAcked() + stats.sendFailures(), stats.toString());
+            assertEquals(0, stats.backlog());
+        }
+        String bootstrap = TestStack.stack().bootstrapServers();
+        String registry = TestStack.stack().registryUrl();
+        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(bootstrap, registry, Topic.METRICS, Set.of(a, b),
+                got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= 3 * n, Duration.ofSeconds(30));
+
+        Map<String, List<Long>> stepsByRunAndName = new HashMap<>();
+        Map<String, Double> lossByStep = new HashMap<>();
+        Set<String> eventIds = new HashSet<>();
+        Map<String, Long> lastSeq = new HashMap<>();
+        for (ConsumerRecord<String, MetricBatch> r : batches) {
+            MetricBatch mb = r.value();
+            assertEquals(r.key(), mb.getRunId());
+            assertTrue(eventIds.add(mb.getEventId()), "each batch once");
+            long expectedSeq = lastSeq.getOrDefault(mb.getRunId(), -1L) + 1;
+            assertEquals(expectedSeq, mb.getSequence(), "batches of a run arrive in sequence order");
+            lastSeq.put(mb.getRunId(), mb.getSequence());
+            assertTrue(mb.getProducerId().contains(":"));
+            assertTrue(mb.getLamport() > 0);
+            for (int i = 0; i < mb.getSteps().size(); i++) {
+                String name = mb.getNames().get(mb.getNameIds().get(i));
+                stepsByRunAndName.computeIfAbsent(mb.getRunId() + "/" + name, k -> new ArrayList<>()).add(mb.getSteps().get(i));
+                long micros = mb.getTimestampsMicros().get(i);
+                assertTrue(Math.abs(micros / 1000 - System.currentTimeMillis()) < 120_000, "timestamp is wall-clock micros");
+                if (mb.getRunId().equals(a) && name.equals("loss")) {
+                    lossByStep.put(String.valueOf(mb.getSteps().get(i)), mb.getValues().get(i));
+                }
+            }
+        }
+        for (String key : List.of(a + "/loss", a + "/lr", b + "/acc")) {
+            List<Long> steps = stepsByRunAndName.get(key);
+            assertEquals(n, steps.size(), key + ": every point exactly once");
+            for (int i = 0; i < n; i++) {
+                assertEquals(i, steps.get(i), key + ": in order");
+            }
+        }
+        assertTrue(Double.isNaN(lossByStep.get("100")), "NaN preserved");
+        assertEquals(Double.POSITIVE_INFINITY, lossByStep.get("200"));
+        assertEquals(Double.NEGATIVE_INFINITY, lossByStep.get("300"));
+        assertEquals(1.0 / 6, lossByStep.get("5"));
+
+        List<ConsumerRecord<String, RunEvent>> runs = TopicReader.read(bootstrap, registry, Topic.RUNS, Set.of(a, b),
+                got -> got.stream().filter(r -> r.value().getPayload() instanceof RunFinished).count() >= 2, Duration.ofSeconds(30));
+        RunStarted started = runs.stream().map(r -> r.value().getPayload()).filter(p -> p instanceof RunStarted)
+                .map(p -> (RunStarted) p).filter(s -> s.getRunName().equals("a")).findFirst().orElseThrow();
+        assertEquals("0.1", started.getParams().get("lr"));
+        assertEquals("3", started.getParams().get("epochs"));
+        assertEquals("ml", started.getTags().get("team"));
+        assertEquals(LineageRole.TEACHER, started.getLineage().getParents().get(0).getRole());
+        assertEquals(n, started.getResourcePlan().getTotalSteps());
+        assertEquals("integration", started.getExperimentName());
+        RunFinished finishedA = runs.stream().filter(r -> r.key().equals(a)).map(r -> r.value().getPayload())
+                .filter(p -> p instanceof RunFinished).map(p -> (RunFinished) p).findFirst().orElseThrow();
+        assertEquals(RunStatus.COMPLETED, finishedA.getStatus());
+        assertEquals(n, finishedA.getTotalSteps());
+        assertEquals(0.97, finishedA.getSummary().get("accuracy"));
+        RunFinished finishedB = runs.stream().filter(r -> r.key().equals(b)).map(r -> r.value().getPayload())
+                .filter(p -> p instanceof RunFinished).map(p -> (RunFinished) p).findFirst().orElseThrow();
+        assertEquals(RunStatus.FAILED, finishedB.getStatus());
+        assertEquals("NAN_LOSS", finishedB.getErrorCode());
+        long lamportMax = runs.stream().filter(r -> r.key().equals(a)).mapToLong(r -> r.value().getLamport()).max().orElseThrow();
+        assertEquals(lamportMax, runs.stream().filter(r -> r.key().equals(a)).reduce((x, y) -> y).orElseThrow().value().getLamport(),
+                "Lamport order matches the order of a run's lifecycle events");
+
+        List<ConsumerRecord<String, Span>> spans = TopicReader.read(bootstrap, registry, Topic.SPANS, Set.of(a, b),
+                got -> got.size() >= 2, Duration.ofSeconds(30));
+        assertEquals(2, spans.size());
+        Span spanB = spans.stream().filter(r -> r.key().equals(b)).findFirst().orElseThrow().value();
+        assertEquals(SpanStatus.ERROR, spanB.getStatus());
+        assertNull(spanB.getParentSpanId());
+        assertEquals(32, spanB.getTraceId().length());
+        assertTrue(spanB.getEndMicros() >= spanB.getStartMicros());
+        assertFalse(Files.exists(spool.resolve("x")));
+    }
+
+    @Test
+    void artifactsCarryShaAndSizeAndUnsafeFormatsAreRefused() throws Exception {
+        Path model = Files.writeString(spool.resolve("model.onnx"), "not really onnx");
+        try (Tracker tracker = Tracker.start(config())) {
+            Run run = tracker.experiment("artifacts").run("r").start();
+            String sha = run.logArtifact("model", model, ArtifactKind.MODEL, ArtifactFormat.ONNX, null);
+            assertEquals(64, sha.length());
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> run.logArtifact("weights", model, ArtifactKind.MODEL, ArtifactFormat.PICKLE, null));
+            assertTrue(e.getMessage().contains("PICKLE"), e.getMessage());
+            run.finish();
+            assertTrue(tracker.flush(Duration.ofSeconds(30)));
+            List<ConsumerRecord<String, io.entrenar.events.Artifact>> arts = TopicReader.read(TestStack.stack().bootstrapServers(),
+                    TestStack.stack().registryUrl(), Topic.ARTIFACTS, Set.of(run.id()), got -> !got.isEmpty(), Duration.ofSeconds(30));
+            assertEquals(sha, arts.get(0).value().getSha256());
+            assertEquals(Files.size(model), arts.get(0).value().getSizeBytes());
+        }
+    }
+
+    @Test
+    void badInputFailsAtTheCallWithAClearMessage() {
+        try (Tracker tracker = Tracker.start(config())) {
+            Run run = tracker.experiment("bad-input").run("r").start();
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> run.logMetric("bad name!", 1, 0)).getMessage().contains("bad name!"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> run.logMetric("x".repeat(300), 1, 0)).getMessage().contains("300"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> run.logMetric(null, 1, 0)).getMessage().contains("null"));
+            RunBuilder builder = tracker.experiment("bad-input").run("p");
+            IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> builder.param("layers", List.of(1, 2)));
+            assertTrue(wrongType.getMessage().contains("layers") && wrongType.getMessage().contains("java.util"), wrongType.getMessage());
+            assertThrows(IllegalArgumentException.class, () -> builder.tag("note", "y".repeat(10_000)));
+            assertThrows(IllegalArgumentException.class, () -> builder.tag("white space", "v"));
+            run.logMetric("ok", 1, 0);
+            run.finish();
+            IllegalStateException ended = assertThrows(IllegalStateException.class, () -> run.logMetric("ok", 2, 1));
+            assertTrue(ended.getMessage().contains("ended"));
+            assertTrue(tracker.flush(Duration.ofSeconds(30)));
+            assertEquals(0, tracker.stats().eventsRejected());
+        }
+    }
+
+    @Test
+    void configErrorsNameTheKey() {
+        var e = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new TrackerConfig(Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 1000)));
+        assertTrue(e.getMessage().contains("ring.capacity"), e.getMessage());
+        var f = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new TrackerConfig(Map.of("producer.acks", "1")));
+        assertTrue(f.getMessage().contains("producer.acks"), f.getMessage());
+        var g = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new TrackerConfig(Map.of(TrackerConfig.SPOOL_FSYNC_CONFIG, "sometimes")));
+        assertTrue(g.getMessage().contains("spool.fsync"), g.getMessage());
+    }
+}
