@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Andon incidents through the whole topology: each fires once and resolves once. */
-@ExtendWith(RealStack.class)
+@ExtendWith(SharedStack.class)
 class AndonTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
 

@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,7 +28,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
  * actual 12 s → error = |12 − 10.5293| / 10.5293 = 13.968 % (spec 17: error over predicted).
  * </pre>
  */
-@ExtendWith(RealStack.class)
+@ExtendWith(SharedStack.class)
 class EtaTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
     private static final long SECOND = 1_000_000L;

@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -29,7 +30,7 @@ final class Harness implements AutoCloseable {
     private final Serde<SpecificRecord> events;
 
     Harness(ProcessorsTopology.Settings settings) {
-        events = AvroSerde.specific(RealStack.registry(), Map.of(), false);
+        events = AvroSerde.specific(SharedStack.registry(), Map.of(), false);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "processors-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");

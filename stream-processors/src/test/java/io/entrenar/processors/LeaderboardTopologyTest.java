@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -15,7 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Leaderboards through the repartition by benchmark: each completed run updates every entry of its board. */
-@ExtendWith(RealStack.class)
+@ExtendWith(SharedStack.class)
 class LeaderboardTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
 

@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -19,7 +20,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 /** Rolling statistics against independent references: two-pass mean/variance, direct least squares, sequential EWMA. */
-@ExtendWith(RealStack.class)
+@ExtendWith(SharedStack.class)
 class MetricStatsTopologyTest {
     private static final long T0 = Harness.START.toEpochMilli() * 1000;
     private static final double ALPHA = 0.2;

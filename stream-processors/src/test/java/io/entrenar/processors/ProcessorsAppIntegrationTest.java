@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -50,7 +51,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The app on the real embedded broker and registry: Andon end to end, the query endpoint, dead letters, and EOS across a SIGKILL. */
-@ExtendWith(RealStack.class)
+@ExtendWith(SharedStack.class)
 class ProcessorsAppIntegrationTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final HttpClient HTTP = HttpClient.newHttpClient();
@@ -62,11 +63,11 @@ class ProcessorsAppIntegrationTest {
     @BeforeAll
     static void producer() {
         Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers());
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers());
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new AvroSerializer<>(RealStack.registry(), Map.of(), false));
+        producer = new KafkaProducer<>(p, new StringSerializer(), new AvroSerializer<>(SharedStack.registry(), Map.of(), false));
     }
 
     @AfterAll
@@ -76,8 +77,8 @@ class ProcessorsAppIntegrationTest {
 
     private static Map<String, Object> config(String appId, Path stateDir, Path rules) {
         Map<String, Object> m = new HashMap<>();
-        m.put(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers());
-        m.put(ProcessorsConfig.SCHEMA_REGISTRY_URL_CONFIG, RealStack.stack().registryUrl());
+        m.put(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers());
+        m.put(ProcessorsConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl());
         m.put(ProcessorsConfig.APPLICATION_ID_CONFIG, appId);
         m.put(ProcessorsConfig.STATE_DIR_CONFIG, stateDir.toString());
         m.put(ProcessorsConfig.HTTP_PORT_CONFIG, 0);
@@ -109,14 +110,16 @@ class ProcessorsAppIntegrationTest {
     /** Committed records of {@code topic} matching {@code filter}, polled until {@code done} holds or the timeout passes. */
     private static <T extends SpecificRecord> List<T> consume(Topic topic, Predicate<T> filter, Predicate<List<T>> done, Duration timeout) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers());
-        c.put(ConsumerConfig.GROUP_ID_CONFIG, "check-" + UUID.randomUUID());
-        c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers());
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         List<T> out = new ArrayList<>();
         Map<String, Object> serde = Map.of("specific.avro.reader", true);
-        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new AvroDeserializer<>(RealStack.registry(), serde, false))) {
-            consumer.subscribe(List.of(topic.topicName()));
+        try (KafkaConsumer<String, T> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new AvroDeserializer<>(SharedStack.registry(), serde, false))) {
+            // Assigned, not subscribed: no group join, which can take seconds on a loaded machine.
+            List<org.apache.kafka.common.TopicPartition> partitions = consumer.partitionsFor(topic.topicName()).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline && !done.test(out)) {
                 for (ConsumerRecord<String, T> r : consumer.poll(Duration.ofMillis(200))) {
@@ -152,7 +155,7 @@ class ProcessorsAppIntegrationTest {
             send(Topic.FAILURES, "f2", Events.failure("f2", t0, "OOM_HEAP", FailureCategory.RESOURCE));
             send(Topic.FAILURES, "f3", Events.failure("f3", t0, "CONFIG_NOT_FOUND", FailureCategory.CONFIG));
             producer.send(new ProducerRecord<>(Topic.METRICS.topicName(), "bad-run", null)).get();
-            new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers()),
+            new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers()),
                     new ByteArraySerializer(), new ByteArraySerializer()).send(new ProducerRecord<>(Topic.METRICS.topicName(),
                     "bad-run".getBytes(StandardCharsets.UTF_8), new byte[] {0, 0, 0, 0x7f, 0x7f, 1})).get();
             producer.flush();
@@ -250,7 +253,7 @@ class ProcessorsAppIntegrationTest {
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String key, int expected) {
         Map<String, Object> c = new HashMap<>();
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, RealStack.stack().bootstrapServers());
+        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers());
         c.put(ConsumerConfig.GROUP_ID_CONFIG, "dlq-" + UUID.randomUUID());
         c.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
