@@ -33,6 +33,18 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--jvm-arg", paramLabel = "ARG", description = "Extra argument for the training JVM (repeatable), e.g. -javaagent:agent.jar.")
     List<String> jvmArgs = new ArrayList<>();
 
+    @Option(names = "--track", description = "Stream the job into the pipeline through the tracking API "
+            + "(runs, metrics, artifacts, failures, lineage).")
+    boolean track;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:ENTRENAR_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "Kafka brokers for --track (default ${DEFAULT-VALUE}: the embedded stack).")
+    String bootstrapServers;
+
+    @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:ENTRENAR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
+            description = "Schema registry for --track (default ${DEFAULT-VALUE}).")
+    String registryUrl;
+
     @Option(names = "--lock", description = "Pin every resolved parameter into the config's lockfile (or FILE.lock) if it does not exist yet.")
     boolean lock;
 
@@ -45,7 +57,8 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("entrenar: invalid configuration: " + e.getMessage());
             return 2;
         }
-        return new TrainProcess(config, file, events, lock, jvmArgs)
+        List<String> trainArgs = track ? List.of("--track", bootstrapServers, registryUrl) : List.of();
+        return new TrainProcess(config, file, events, lock, jvmArgs, trainArgs)
                 .run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

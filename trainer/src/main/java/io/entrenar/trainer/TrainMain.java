@@ -14,7 +14,9 @@ import io.entrenar.trainer.data.DatasetLoader;
 import io.entrenar.trainer.listen.ConsoleListener;
 import io.entrenar.trainer.listen.JsonLinesListener;
 import io.entrenar.trainer.listen.TeeListener;
+import io.entrenar.trainer.listen.TrackingListener;
 import io.entrenar.trainer.listen.TrainingListener;
+import io.entrenar.tracking.Tracker;
 import io.entrenar.trainer.model.RunOutcome;
 import io.entrenar.trainer.model.StopSignal;
 
@@ -60,6 +62,8 @@ public final class TrainMain {
         Path config = null;
         Path events = null;
         boolean lock = false;
+        String trackBootstrap = null;
+        String trackRegistry = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> {
@@ -70,6 +74,14 @@ public final class TrainMain {
                     events = Path.of(args[++i]);
                 }
                 case "--lock" -> lock = true;
+                case "--track" -> {
+                    if (i + 2 >= args.length) {
+                        err.println("entrenar train: --track needs BOOTSTRAP_SERVERS and REGISTRY_URL");
+                        return INVALID_CONFIG;
+                    }
+                    trackBootstrap = args[++i];
+                    trackRegistry = args[++i];
+                }
                 default -> {
                     if (config != null || args[i].startsWith("--")) {
                         err.println("entrenar train: unexpected argument " + args[i]);
@@ -80,7 +92,7 @@ public final class TrainMain {
             }
         }
         if (config == null) {
-            err.println("usage: TrainMain CONFIG [--events FILE] [--lock]");
+            err.println("usage: TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP_SERVERS REGISTRY_URL]");
             return INVALID_CONFIG;
         }
         TrainingConfig cfg;
@@ -99,6 +111,11 @@ public final class TrainMain {
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new ConsoleListener(out));
         Path eventsFile = events != null ? events : cfg.monitoring().events();
+        if (trackBootstrap != null) {
+            // Streams the job into the pipeline; the tracker spools to disk if the broker is away.
+            listeners.add(TrackingListener.owning(Tracker.start(java.util.Map.of("bootstrap.servers", trackBootstrap,
+                    "schema.registry.url", trackRegistry)), "trainer"));
+        }
         if (eventsFile != null) {
             listeners.add(JsonLinesListener.toFile(eventsFile));
         }

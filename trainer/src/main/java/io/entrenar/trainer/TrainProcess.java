@@ -24,13 +24,21 @@ public final class TrainProcess {
     private final Path events;
     private final boolean lock;
     private final List<String> jvmArgs;
+    private final List<String> trainArgs;
 
     public TrainProcess(TrainingConfig config, Path configFile, Path events, boolean lock, List<String> jvmArgs) {
+        this(config, configFile, events, lock, jvmArgs, List.of());
+    }
+
+    /** @param trainArgs further arguments of {@link TrainMain}, e.g. {@code --track BOOTSTRAP REGISTRY} */
+    public TrainProcess(TrainingConfig config, Path configFile, Path events, boolean lock, List<String> jvmArgs,
+                        List<String> trainArgs) {
         this.config = config;
         this.configFile = configFile;
         this.events = events;
         this.lock = lock;
         this.jvmArgs = List.copyOf(jvmArgs);
+        this.trainArgs = List.copyOf(trainArgs);
     }
 
     /** The child's command line: {@code compute.heap_plan_mb} becomes {@code -Xmx}; extra JVM arguments come next. */
@@ -54,6 +62,7 @@ public final class TrainProcess {
         if (lock) {
             cmd.add("--lock");
         }
+        cmd.addAll(trainArgs);
         return cmd;
     }
 

@@ -1,0 +1,159 @@
+package io.entrenar.trainer.listen;
+
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import io.entrenar.events.ArtifactFormat;
+import io.entrenar.events.ArtifactKind;
+import io.entrenar.events.FailureCategory;
+import io.entrenar.events.LineageRole;
+import io.entrenar.tracking.FailureContext;
+import io.entrenar.tracking.Metric;
+import io.entrenar.tracking.Run;
+import io.entrenar.tracking.RunBuilder;
+import io.entrenar.tracking.Tracker;
+
+/**
+ * Streams a training job into the pipeline through the tracking API: each trainer run becomes a
+ * tracked {@link Run} (params, tags, dataset, lineage), per-step and per-epoch values become metric
+ * points, the model an artifact, and the end a finish or a structured failure.
+ *
+ * <p>The tracker names its runs itself; trainer run ids are mapped to tracker ids here, so a
+ * distillation student's TEACHER parent points at the teacher's tracked run.
+ */
+public final class TrackingListener implements TrainingListener {
+    private final Tracker tracker;
+    private final String experiment;
+    private final boolean ownsTracker;
+    private final Map<String, String> trackedIds = new ConcurrentHashMap<>();
+
+    /** Reports through {@code tracker}, which the caller closes. */
+    public TrackingListener(Tracker tracker, String experiment) {
+        this(tracker, experiment, false);
+    }
+
+    private TrackingListener(Tracker tracker, String experiment, boolean ownsTracker) {
+        this.tracker = tracker;
+        this.experiment = experiment;
+        this.ownsTracker = ownsTracker;
+    }
+
+    /** Reports through {@code tracker} and closes it with the listener (a training JVM's own tracker). */
+    public static TrackingListener owning(Tracker tracker, String experiment) {
+        return new TrackingListener(tracker, experiment, true);
+    }
+
+    /** The tracked run id of a trainer run id, once that run has started. */
+    public String trackedId(String trainerRunId) {
+        return trackedIds.get(trainerRunId);
+    }
+
+    @Override
+    public RunListener runStarted(RunStart start) {
+        RunBuilder builder = tracker.experiment(experiment).run(start.name())
+                .params(start.params())
+                .param("seed", start.seed())
+                .param("arch", start.arch())
+                .tag("trainer.run_id", start.runId())
+                .dependsOn("dataset", start.datasetName(), start.datasetSha256());
+        start.tags().forEach(builder::tag);
+        if (start.sweepId() != null) {
+            builder.tag("sweep_id", start.sweepId()).param("trial", start.trial());
+        }
+        for (LineageParent parent : start.parents()) {
+            String tracked = trackedIds.getOrDefault(parent.runId(), parent.runId());
+            builder.parent(tracked, switch (parent.role()) {
+                case TEACHER -> LineageRole.TEACHER;
+                case RESUMED_FROM -> LineageRole.INITIALIZATION;
+                case SWEEP_BASE -> LineageRole.HYPERPARAMETER_SEARCH;
+            });
+        }
+        Run run = builder.start();
+        trackedIds.put(start.runId(), run.id());
+        return new Tracked(run);
+    }
+
+    /** Flushes what the runs logged, and closes the tracker when this listener owns it. */
+    @Override
+    public void close() {
+        tracker.flush(java.time.Duration.ofSeconds(30));
+        if (ownsTracker) {
+            tracker.close();
+        }
+    }
+
+    /** One tracked run; metric handles are looked up once so that steps only write into the ring. */
+    private static final class Tracked implements RunListener {
+        private final Run run;
+        private final Metric loss;
+        private final Metric learningRate;
+        private final Metric gradientNorm;
+        private final Metric trainLoss;
+        private final Metric validationLoss;
+        private final Metric validationAccuracy;
+        private final Metric validationMacroF1;
+        private final Metric epochs;
+
+        Tracked(Run run) {
+            this.run = run;
+            this.loss = run.metric("loss");
+            this.learningRate = run.metric("lr");
+            this.gradientNorm = run.metric("grad_norm");
+            this.trainLoss = run.metric("train_loss");
+            this.validationLoss = run.metric("val_loss");
+            this.validationAccuracy = run.metric("val_accuracy");
+            this.validationMacroF1 = run.metric("val_macro_f1");
+            this.epochs = run.metric("epoch");
+        }
+
+        @Override
+        public void step(long step, int epoch, double lossValue, double lr, double gradNorm) {
+            loss.log(lossValue, step);
+            learningRate.log(lr, step);
+            gradientNorm.log(gradNorm, step);
+        }
+
+        @Override
+        public void epoch(int epoch, long step, double trainLossValue, double valLoss, double valAccuracy, double valMacroF1) {
+            epochs.log(epoch, step);
+            trainLoss.log(trainLossValue, step);
+            validationLoss.log(valLoss, step);
+            validationAccuracy.log(valAccuracy, step);
+            validationMacroF1.log(valMacroF1, step);
+        }
+
+        @Override
+        public void checkpointWritten(Checkpoint checkpoint) {
+            run.logArtifact(checkpoint.path().getFileName().toString(), checkpoint.path(), ArtifactKind.CHECKPOINT,
+                    ArtifactFormat.OTHER, null);
+        }
+
+        @Override
+        public void artifactWritten(ModelArtifact artifact) {
+            // tribuo-model-proto for Tribuo's models; our own weights format otherwise.
+            ArtifactFormat format = artifact.format().startsWith("tribuo") ? ArtifactFormat.TRIBUO : ArtifactFormat.OTHER;
+            run.logArtifact(artifact.name(), artifact.path(), ArtifactKind.MODEL, format, null);
+        }
+
+        @Override
+        public void finished(RunSummary summary) {
+            Map<String, Double> metrics = new HashMap<>(summary.metrics());
+            metrics.put("steps", (double) summary.steps());
+            metrics.put("epochs", (double) summary.epochs());
+            run.finish(metrics);
+        }
+
+        @Override
+        public void failed(TrainingFailure failure) {
+            FailureCategory category = switch (failure.category()) {
+                case RESOURCE -> FailureCategory.RESOURCE;
+                case CONFIG -> FailureCategory.CONFIG;
+                case DATA -> FailureCategory.DATA;
+                case MODEL -> FailureCategory.MODEL;
+                case INFRA -> FailureCategory.INFRA;
+            };
+            run.fail(FailureContext.of(failure.errorCode(), category, failure.diagnostic(), failure.remediation()));
+        }
+    }
+}
