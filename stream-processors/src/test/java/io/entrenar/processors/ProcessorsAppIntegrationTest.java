@@ -148,6 +148,10 @@ class ProcessorsAppIntegrationTest {
                 double v = i == 4 || i == 5 ? Double.NaN : 1.0 / (i + 1);
                 send(Topic.METRICS, "nan-run", new Events.Batch("nan-run").point("loss", i, v, t0 + i).point("acc", i, 0.1 * i, t0 + i).build());
             }
+            producer.flush();
+            // Topics are not ordered with each other: finish the run only once its points were seen,
+            // or the finish may be processed first and the NaN would belong to a finished run.
+            consume(Topic.ALERTS, (Alert a) -> a.getRunId().equals("nan-run"), l -> !l.isEmpty(), Duration.ofSeconds(30));
             send(Topic.RUNS, "nan-run", Events.finished("nan-run", t0 + 100));
             send(Topic.RUNS, "stall-run", Events.started("stall-run", t0));
             send(Topic.METRICS, "stall-run", new Events.Batch("stall-run").point("loss", 1, 1.0, t0).build());
