@@ -7,9 +7,7 @@ import io.entrenar.events.MetricBatch;
 import io.entrenar.serde.AvroSerializer;
 import io.entrenar.stack.EmbeddedStack;
 import io.entrenar.stack.StackConfig;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -24,7 +22,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -127,54 +124,28 @@ class SinkCommandProcessTest {
     }
 
     private static final class Running implements AutoCloseable {
+        final CliProcess cli;
         final Process process;
-        final BufferedReader stdout;
-        final List<String> output = new ArrayList<>();
-        String httpUrl;
+        final String httpUrl;
 
-        private Running(Process process) {
-            this.process = process;
-            this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        private Running(CliProcess cli) {
+            this.cli = cli;
+            this.process = cli.process;
+            this.httpUrl = cli.find(HTTP_URL);
+            assertTrue(httpUrl != null, cli.output.toString());
         }
 
         static Running start(Path config) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            Process p = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Entrenar.class.getName(), "sink", "--config", config.toString())
-                    .redirectError(ProcessBuilder.Redirect.DISCARD)
-                    .start();
-            Running r = new Running(p);
-            r.readUntil("Press Ctrl+C to stop.");
-            assertTrue(r.httpUrl != null, r.output.toString());
-            return r;
+            return new Running(CliProcess.start(Map.of(), "Press Ctrl+C to stop.", "sink", "--config", config.toString()));
         }
 
         List<String> stop() throws IOException, InterruptedException {
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            int from = output.size();
-            readUntil("Stopped.");
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the sink stops within 30 s of Ctrl+C");
-            return output.subList(from, output.size());
-        }
-
-        private void readUntil(String marker) throws IOException {
-            String line;
-            while ((line = stdout.readLine()) != null) {
-                output.add(line);
-                Matcher m = HTTP_URL.matcher(line);
-                if (m.find()) {
-                    httpUrl = m.group(1);
-                }
-                if (line.equals(marker)) {
-                    return;
-                }
-            }
-            throw new AssertionError("the process ended before printing '" + marker + "': " + output);
+            return cli.stop("Stopped.");
         }
 
         @Override
         public void close() {
-            process.destroyForcibly();
+            cli.close();
         }
     }
 }

@@ -3,19 +3,14 @@ package io.entrenar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
+import java.util.Map;
 import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
@@ -54,58 +49,31 @@ class StackCommandProcessTest {
     }
 
     private static final class Running implements AutoCloseable {
+        final CliProcess cli;
+        final List<String> output;
         final Process process;
-        final BufferedReader stdout;
-        final List<String> output = new ArrayList<>();
-        String registryUrl;
+        final String registryUrl;
 
-        private Running(Process process) {
-            this.process = process;
-            this.stdout = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        private Running(CliProcess cli) {
+            this.cli = cli;
+            this.output = cli.output;
+            this.process = cli.process;
+            this.registryUrl = cli.find(REGISTRY);
         }
 
         static Running start(Path dataDir) throws IOException {
-            String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-            ProcessBuilder builder = new ProcessBuilder(java, "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
-                    "-cp", System.getProperty("java.class.path"), Entrenar.class.getName(),
-                    "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0")
-                    .redirectError(ProcessBuilder.Redirect.DISCARD);
-            builder.environment().put("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0");
-            builder.environment().put("ENTRENAR_OPS_PORT", "0");
-            builder.environment().put("ENTRENAR_PROCESSORS_HTTP_PORT", "0");
-            builder.environment().put("ENTRENAR_SINK_HTTP_PORT", "0");
-            Process p = builder.start();
-            Running r = new Running(p);
-            r.readUntil("Press Ctrl+C to stop.");
-            return r;
+            return new Running(CliProcess.start(Map.of("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0", "ENTRENAR_OPS_PORT", "0",
+                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0"), "Press Ctrl+C to stop.",
+                    "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
         }
 
         List<String> stop() throws IOException, InterruptedException {
-            new ProcessBuilder("kill", "-INT", Long.toString(process.pid())).start().waitFor();
-            int from = output.size();
-            readUntil("Stopped.");
-            assertTrue(process.waitFor(30, TimeUnit.SECONDS), "the stack stops within 30 s of Ctrl+C");
-            return output.subList(from, output.size());
-        }
-
-        private void readUntil(String marker) throws IOException {
-            String line;
-            while ((line = stdout.readLine()) != null) {
-                output.add(line);
-                Matcher m = REGISTRY.matcher(line);
-                if (m.find()) {
-                    registryUrl = m.group(1);
-                }
-                if (line.equals(marker)) {
-                    return;
-                }
-            }
-            throw new AssertionError("the process ended before printing '" + marker + "': " + output);
+            return cli.stop("Stopped.");
         }
 
         @Override
         public void close() {
-            process.destroyForcibly();
+            cli.close();
         }
     }
 }
