@@ -69,45 +69,11 @@ public final class Batch {
     /** Inserts every table's rows into {@code database} via files in {@code spoolDir}, then clears. */
     public void insert(Engine engine, String database, Path spoolDir) {
         if (points.rows() > 0) {
-            SinkTable table = SinkTable.METRIC_POINTS;
-            Path file = spoolDir.resolve(table.tableName() + "-" + Thread.currentThread().threadId() + ".native");
-            try {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    points.writeTo(ch);
-                }
-                engine.insertFile(database + "." + table.tableName(), table.columns(), file, "Native");
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot write " + file, ex);
-            } finally {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // Overwritten by the next flush anyway.
-                }
-            }
+            insertViaFile(engine, database, SinkTable.METRIC_POINTS, spoolDir, "Native", points::writeTo);
         }
         for (Map.Entry<SinkTable, RowBinary> e : buffers.entrySet()) {
-            SinkTable table = e.getKey();
-            RowBinary data = e.getValue();
-            if (data.size() == 0) {
-                continue;
-            }
-            Path file = spoolDir.resolve(table.tableName() + "-" + Thread.currentThread().threadId() + ".rowbinary");
-            try {
-                try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
-                        StandardOpenOption.TRUNCATE_EXISTING)) {
-                    data.writeTo(ch);
-                }
-                engine.insertFile(database + "." + table.tableName(), table.columns(), file, "RowBinary");
-            } catch (IOException ex) {
-                throw new UncheckedIOException("cannot write " + file, ex);
-            } finally {
-                try {
-                    Files.deleteIfExists(file);
-                } catch (IOException ignored) {
-                    // Overwritten by the next flush anyway.
-                }
+            if (e.getValue().size() > 0) {
+                insertViaFile(engine, database, e.getKey(), spoolDir, "RowBinary", e.getValue()::writeTo);
             }
         }
         clear();
@@ -143,5 +109,31 @@ public final class Batch {
             b.clear();
         }
         rows.clear();
+    }
+
+    /** What writes a table's rows into a file. */
+    private interface RowsWriter {
+        void writeTo(FileChannel channel) throws IOException;
+    }
+
+    /** Bulk rows go through a file, never inline in SQL (chDB trap 2): write, insert, delete. */
+    private static void insertViaFile(Engine engine, String database, SinkTable table, Path spoolDir, String format,
+                                      RowsWriter rows) {
+        Path file = spoolDir.resolve(table.tableName() + "-" + Thread.currentThread().threadId() + "." + format.toLowerCase(java.util.Locale.ROOT));
+        try {
+            try (FileChannel ch = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
+                    StandardOpenOption.TRUNCATE_EXISTING)) {
+                rows.writeTo(ch);
+            }
+            engine.insertFile(database + "." + table.tableName(), table.columns(), file, format);
+        } catch (IOException ex) {
+            throw new UncheckedIOException("cannot write " + file, ex);
+        } finally {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException ignored) {
+                // Overwritten by the next flush anyway.
+            }
+        }
     }
 }
