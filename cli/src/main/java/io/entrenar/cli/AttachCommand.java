@@ -1,8 +1,6 @@
 package io.entrenar.cli;
 
 import java.io.PrintWriter;
-import java.net.URISyntaxException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
@@ -34,11 +32,7 @@ final class AttachCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        Path jar = agentJar != null ? agentJar : defaultJar();
-        if (!Files.isRegularFile(jar)) {
-            throw new IllegalArgumentException("agent jar not found: " + jar + " (build it with mvn -pl producer-agent -am package, "
-                    + "or pass --agent-jar)");
-        }
+        Path jar = AgentJar.locate(agentJar);
         if (!pid.matches("\\d+")) {
             throw new IllegalArgumentException("PID must be a number, got '" + pid + "'");
         }
@@ -51,15 +45,5 @@ final class AttachCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.printf("attached the entrenar agent to %s; its run id is printed on that process's stderr%n", pid);
         return 0;
-    }
-
-    private static Path defaultJar() throws URISyntaxException {
-        String env = System.getenv("ENTRENAR_AGENT_JAR");
-        if (env != null && !env.isBlank()) {
-            return Path.of(env);
-        }
-        Path cliJar = Path.of(AttachCommand.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-        // cli/target/entrenar-cli.jar (or cli/target/classes) -> <root>/producer-agent/target/producer-agent.jar
-        return cliJar.getParent().getParent().getParent().resolve("producer-agent").resolve("target").resolve("producer-agent.jar");
     }
 }

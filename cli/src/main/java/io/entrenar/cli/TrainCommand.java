@@ -34,7 +34,7 @@ final class TrainCommand implements Callable<Integer> {
     List<String> jvmArgs = new ArrayList<>();
 
     @Option(names = "--track", description = "Stream the job into the pipeline through the tracking API "
-            + "(runs, metrics, artifacts, failures, lineage).")
+            + "(runs, metrics, artifacts, failures, lineage); runs left open by a JVM that dies are recorded as FAILED E_PROCESS_DIED.")
     boolean track;
 
     @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT", defaultValue = "${env:ENTRENAR_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
@@ -44,6 +44,10 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:ENTRENAR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
             description = "Schema registry for --track (default ${DEFAULT-VALUE}).")
     String registryUrl;
+
+    @Option(names = "--experiment", paramLabel = "NAME", defaultValue = "trainer",
+            description = "Experiment the tracked runs belong to (default ${DEFAULT-VALUE}).")
+    String experiment;
 
     @Option(names = "--lock", description = "Pin every resolved parameter into the config's lockfile (or FILE.lock) if it does not exist yet.")
     boolean lock;
@@ -57,8 +61,8 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("entrenar: invalid configuration: " + e.getMessage());
             return 2;
         }
-        List<String> trainArgs = track ? List.of("--track", bootstrapServers, registryUrl) : List.of();
-        return new TrainProcess(config, file, events, lock, jvmArgs, trainArgs)
+        TrainProcess.Tracking tracking = track ? new TrainProcess.Tracking(bootstrapServers, registryUrl, experiment) : null;
+        return new TrainProcess(config, file, events, lock, jvmArgs, tracking)
                 .run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }
 }

@@ -3,12 +3,12 @@ package io.entrenar.tracking;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 
-/** Host and pid of this JVM, the default producer identity. */
-final class ProcessIdentity {
+/** Host and pid of this JVM: the producer identity, and what a run's RunSource records (a supervisor matches on it). */
+public final class ProcessIdentity {
     private ProcessIdentity() {
     }
 
-    static String host() {
+    public static String host() {
         try {
             return InetAddress.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
@@ -17,7 +17,7 @@ final class ProcessIdentity {
         }
     }
 
-    static long pid() {
+    public static long pid() {
         return ProcessHandle.current().pid();
     }
 

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
+import io.entrenar.events.BenchmarkKey;
 import io.entrenar.events.CausalDependency;
 import io.entrenar.events.CodeComplexity;
 import io.entrenar.events.CodeQuality;
@@ -46,6 +47,7 @@ public final class RunBuilder {
     private DependencyAudit dependencyAudit;
     private SupplyChain supplyChain;
     private Platform platform;
+    private BenchmarkKey benchmark;
     private String mainClass;
     private String commandLine;
 
@@ -157,6 +159,19 @@ public final class RunBuilder {
         return this;
     }
 
+    /**
+     * The leaderboard this run competes on (spec 24): when it finishes COMPLETED with
+     * {@code qualityMetric} in its summary, the processors rank it on {@code name}'s Pareto frontier
+     * (quality against the summary's {@code cost_usd}, {@code energy_kwh}, {@code latency_p50_ms}).
+     */
+    public RunBuilder benchmark(String name, String dataset, String task, String qualityMetric, boolean higherIsBetter) {
+        benchmark = BenchmarkKey.newBuilder().setName(Validation.name("benchmark name", name))
+                .setDataset(Validation.name("benchmark dataset", dataset)).setTask(Validation.name("benchmark task", task))
+                .setQualityMetric(Validation.key("benchmark quality metric", qualityMetric))
+                .setHigherIsBetter(higherIsBetter).build();
+        return this;
+    }
+
     /** Main class and command line of the process (the agent fills these in). */
     public RunBuilder source(String mainClassName, String command) {
         mainClass = mainClassName;
@@ -208,6 +223,7 @@ public final class RunBuilder {
                 .setDependencyAudit(dependencyAudit)
                 .setSupplyChain(supplyChain)
                 .setPlatform(platform)
+                .setBenchmark(benchmark)
                 .build();
         Run run = new Run(tracker, runId, name, now, ManagementFactory.getRuntimeMXBean().getUptime());
         run.emitStarted(started, lamport, now);

@@ -22,7 +22,7 @@ import io.entrenar.trainer.model.StopSignal;
 
 /**
  * The training JVM's entry point ({@code entrenar train} starts it as a child process):
- * {@code TrainMain CONFIG [--events FILE] [--lock]}. Exit status: 0 every run finished, 1 a run
+ * {@code TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP REGISTRY] [--experiment NAME]}. Exit status: 0 every run finished, 1 a run
  * failed (its structured failure was reported), 2 the config is invalid, 3 the data is unusable.
  */
 public final class TrainMain {
@@ -64,6 +64,7 @@ public final class TrainMain {
         boolean lock = false;
         String trackBootstrap = null;
         String trackRegistry = null;
+        String experiment = "trainer";
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> {
@@ -74,6 +75,13 @@ public final class TrainMain {
                     events = Path.of(args[++i]);
                 }
                 case "--lock" -> lock = true;
+                case "--experiment" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("entrenar train: --experiment needs a NAME");
+                        return INVALID_CONFIG;
+                    }
+                    experiment = args[++i];
+                }
                 case "--track" -> {
                     if (i + 2 >= args.length) {
                         err.println("entrenar train: --track needs BOOTSTRAP_SERVERS and REGISTRY_URL");
@@ -92,7 +100,7 @@ public final class TrainMain {
             }
         }
         if (config == null) {
-            err.println("usage: TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP_SERVERS REGISTRY_URL]");
+            err.println("usage: TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP_SERVERS REGISTRY_URL] [--experiment NAME]");
             return INVALID_CONFIG;
         }
         TrainingConfig cfg;
@@ -114,7 +122,7 @@ public final class TrainMain {
         if (trackBootstrap != null) {
             // Streams the job into the pipeline; the tracker spools to disk if the broker is away.
             listeners.add(TrackingListener.owning(Tracker.start(java.util.Map.of("bootstrap.servers", trackBootstrap,
-                    "schema.registry.url", trackRegistry)), "trainer"));
+                    "schema.registry.url", trackRegistry)), experiment));
         }
         if (eventsFile != null) {
             listeners.add(JsonLinesListener.toFile(eventsFile));

@@ -8,37 +8,54 @@ import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.List;
+import java.util.Map;
 
 import io.entrenar.trainer.config.TrainingConfig;
+import io.entrenar.tracking.ProcessIdentity;
 
 /**
  * Runs a training job in its own JVM (the java of this JVM, this JVM's classpath), so that a crash,
  * an OOM or an attached agent affects only the job: output is streamed line by line, and the
  * child's exit status is returned. A shutdown hook stops the child if this process is stopped.
+ *
+ * <p>When the job is tracked and its JVM dies without reporting (killed, halted, crashed), this
+ * supervisor records the runs it left open as FAILED with {@code E_PROCESS_DIED} ({@link OrphanedRuns}).
  */
 public final class TrainProcess {
+    private static final int STDERR_TAIL_LINES = 20;
+
+    /** Where a tracked job streams its runs. */
+    public record Tracking(String bootstrapServers, String registryUrl, String experiment) {
+        Map<String, Object> clientConfigs() {
+            return Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url", registryUrl);
+        }
+    }
+
     private final TrainingConfig config;
     private final Path configFile;
     private final Path events;
     private final boolean lock;
     private final List<String> jvmArgs;
-    private final List<String> trainArgs;
+    private final Tracking tracking;
 
     public TrainProcess(TrainingConfig config, Path configFile, Path events, boolean lock, List<String> jvmArgs) {
-        this(config, configFile, events, lock, jvmArgs, List.of());
+        this(config, configFile, events, lock, jvmArgs, null);
     }
 
-    /** @param trainArgs further arguments of {@link TrainMain}, e.g. {@code --track BOOTSTRAP REGISTRY} */
+    /** @param tracking where the job streams its runs ({@code --track}), or null */
     public TrainProcess(TrainingConfig config, Path configFile, Path events, boolean lock, List<String> jvmArgs,
-                        List<String> trainArgs) {
+                        Tracking tracking) {
         this.config = config;
         this.configFile = configFile;
         this.events = events;
         this.lock = lock;
         this.jvmArgs = List.copyOf(jvmArgs);
-        this.trainArgs = List.copyOf(trainArgs);
+        this.tracking = tracking;
     }
 
     /** The child's command line: {@code compute.heap_plan_mb} becomes {@code -Xmx}; extra JVM arguments come next. */
@@ -62,17 +79,21 @@ public final class TrainProcess {
         if (lock) {
             cmd.add("--lock");
         }
-        cmd.addAll(trainArgs);
+        if (tracking != null) {
+            cmd.addAll(List.of("--track", tracking.bootstrapServers(), tracking.registryUrl(), "--experiment", tracking.experiment()));
+        }
         return cmd;
     }
 
     /** Starts the child, copies its stdout/stderr to {@code out}/{@code err}, and returns its exit status. */
     public int run(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
+        Instant started = Instant.now();
         Process child = new ProcessBuilder(command()).start();
         Thread stopChild = new Thread(child::destroy, "entrenar-train-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
-        Thread o = pump(child.getInputStream(), out, "entrenar-train-stdout");
-        Thread e = pump(child.getErrorStream(), err, "entrenar-train-stderr");
+        Deque<String> stderrTail = new ArrayDeque<>();
+        Thread o = pump(child.getInputStream(), out, null, "entrenar-train-stdout");
+        Thread e = pump(child.getErrorStream(), err, stderrTail, "entrenar-train-stderr");
         int status = child.waitFor();
         o.join();
         e.join();
@@ -81,15 +102,40 @@ public final class TrainProcess {
         } catch (IllegalStateException shuttingDown) {
             // The JVM is already exiting; the hook runs and finds the child gone.
         }
+        if (tracking != null && status != TrainMain.OK) {
+            reportOrphans(new OrphanedRuns.Death(ProcessIdentity.host(), child.pid(), started, status, List.copyOf(stderrTail)), out, err);
+        }
         return status;
     }
 
-    private static Thread pump(InputStream in, PrintWriter to, String name) {
+    /** A failed or dead job may have left runs open: end them, so that no run stays RUNNING forever. */
+    private void reportOrphans(OrphanedRuns.Death death, PrintWriter out, PrintWriter err) {
+        try {
+            List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.clientConfigs()).failAll(death);
+            for (OrphanedRuns.Orphan o : orphans) {
+                out.println("entrenar: the training JVM died with " + death.describe() + "; run " + o.runId() + " ('" + o.runName()
+                        + "') recorded as FAILED " + OrphanedRuns.ERROR_CODE);
+            }
+            out.flush();
+        } catch (RuntimeException e) {
+            err.println("entrenar: the training JVM died with " + death.describe() + " and its open runs could not be ended: " + e);
+            err.flush();
+        }
+    }
+
+    private static Thread pump(InputStream in, PrintWriter to, Deque<String> tail, String name) {
         Thread t = new Thread(() -> {
             try (Reader r = new InputStreamReader(in, StandardCharsets.UTF_8); BufferedReader lines = new BufferedReader(r)) {
                 for (String line; (line = lines.readLine()) != null; ) {
                     to.println(line);
                     to.flush();
+                    if (tail != null) {
+                        // Read by run() only after this thread has been joined.
+                        tail.addLast(line);
+                        if (tail.size() > STDERR_TAIL_LINES) {
+                            tail.removeFirst();
+                        }
+                    }
                 }
             } catch (IOException ignored) {
                 // The child closed its end: nothing more to copy.

@@ -51,7 +51,7 @@ public final class ConfigLoader {
                 "feature_fraction", "factors", "path", "size"));
         SECTIONS.put("data", Set.of("source", "format", "path", "label", "auto_infer_types", "batch_size", "split",
                 "stratify", "scaling", "samples", "features", "classes", "noise"));
-        SECTIONS.put("compute", Set.of("device", "precision", "threads", "heap_plan_mb"));
+        SECTIONS.put("compute", Set.of("device", "precision", "threads", "heap_plan_mb", "hourly_rate_usd"));
         SECTIONS.put("training", Set.of("epochs", "gradient_accumulation", "effective_batch", "pace_ms", "output_dir"));
         SECTIONS.put("optimizer", Set.of("name", "lr", "clip_norm", "clip_value", "momentum", "weight_decay", "beta1",
                 "beta2", "epsilon"));
@@ -146,7 +146,8 @@ public final class ConfigLoader {
         if (deterministic && threads != 1) {
             computeSection.error("threads", "deterministic: true needs threads: 1 (native trainers reorder sums across threads)");
         }
-        ComputeSpec compute = new ComputeSpec(device, precision, threads, heapPlan);
+        double hourlyRate = computeSection.number("hourly_rate_usd", 0, 0, 1_000_000, false);
+        ComputeSpec compute = new ComputeSpec(device, precision, threads, heapPlan, hourlyRate);
 
         Section t = root.child("training", SECTIONS.get("training"));
         int epochs = (int) t.integer("epochs", 10, 1, 1_000_000);

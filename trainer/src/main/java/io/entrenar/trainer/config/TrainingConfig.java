@@ -58,8 +58,11 @@ public record TrainingConfig(Path source, String name, ModelSpec model, DataSpec
             boolean stratify, Scaling scaling, int samples, int features, int classes, double noise) {
     }
 
-    /** @param threads worker threads for native trainers (XGBoost); forced to 1 in deterministic mode */
-    public record ComputeSpec(String device, String precision, int threads, long heapPlanMb) {
+    /**
+     * @param threads worker threads for native trainers (XGBoost); forced to 1 in deterministic mode
+     * @param hourlyRateUsd price of this compute per hour; a run's cost is its wall time at this rate (0: no cost)
+     */
+    public record ComputeSpec(String device, String precision, int threads, long heapPlanMb, double hourlyRateUsd) {
     }
 
     /**

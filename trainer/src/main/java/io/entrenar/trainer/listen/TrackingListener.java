@@ -8,6 +8,9 @@ import io.entrenar.events.ArtifactFormat;
 import io.entrenar.events.ArtifactKind;
 import io.entrenar.events.FailureCategory;
 import io.entrenar.events.LineageRole;
+import io.entrenar.events.Platform;
+import io.entrenar.events.PlatformKind;
+import io.entrenar.events.ResourcePlan;
 import io.entrenar.tracking.FailureContext;
 import io.entrenar.tracking.Metric;
 import io.entrenar.tracking.Run;
@@ -23,6 +26,11 @@ import io.entrenar.tracking.Tracker;
  * distillation student's TEACHER parent points at the teacher's tracked run.
  */
 public final class TrackingListener implements TrainingListener {
+    /** The dataset name of a run whose data could not be loaded. */
+    private static final String UNKNOWN_DATASET = "unavailable";
+    private static final String HOURLY_RATE_PARAM = "compute.hourly_rate_usd";
+    private static final String HEAP_PLAN_PARAM = "compute.heap_plan_mb";
+
     private final Tracker tracker;
     private final String experiment;
     private final boolean ownsTracker;
@@ -58,6 +66,26 @@ public final class TrackingListener implements TrainingListener {
                 .tag("trainer.run_id", start.runId())
                 .dependsOn("dataset", start.datasetName(), start.datasetSha256());
         start.tags().forEach(builder::tag);
+        if (!UNKNOWN_DATASET.equals(start.datasetName())) {
+            // Every run on a dataset competes on that dataset's leaderboard, ranked by test accuracy.
+            builder.benchmark(start.datasetName(), start.datasetName(), "classification", "test_accuracy", true);
+        }
+        double heapPlanMb = Double.parseDouble(start.params().getOrDefault(HEAP_PLAN_PARAM, "0"));
+        if (start.plannedSteps() > 0 || heapPlanMb > 0) {
+            // The plan gives the processors total steps for progress and the Kalman ETA, and Andon its plan-vs-actual.
+            ResourcePlan.Builder plan = ResourcePlan.newBuilder().setPlanner("entrenar-trainer");
+            if (start.plannedSteps() > 0) {
+                plan.setTotalSteps(start.plannedSteps());
+            }
+            if (heapPlanMb > 0) {
+                plan.setEstimatedHeapMb(heapPlanMb);
+            }
+            builder.resourcePlan(plan.build());
+        }
+        double hourlyRate = Double.parseDouble(start.params().getOrDefault(HOURLY_RATE_PARAM, "0"));
+        if (hourlyRate > 0) {
+            builder.platform(Platform.newBuilder().setKind(PlatformKind.SERVER).setHourlyRateUsd(hourlyRate).build());
+        }
         if (start.sweepId() != null) {
             builder.tag("sweep_id", start.sweepId()).param("trial", start.trial());
         }
@@ -71,7 +99,7 @@ public final class TrackingListener implements TrainingListener {
         }
         Run run = builder.start();
         trackedIds.put(start.runId(), run.id());
-        return new Tracked(run);
+        return new Tracked(run, hourlyRate);
     }
 
     /** Flushes what the runs logged, and closes the tracker when this listener owns it. */
@@ -86,6 +114,7 @@ public final class TrackingListener implements TrainingListener {
     /** One tracked run; metric handles are looked up once so that steps only write into the ring. */
     private static final class Tracked implements RunListener {
         private final Run run;
+        private final double hourlyRateUsd;
         private final Metric loss;
         private final Metric learningRate;
         private final Metric gradientNorm;
@@ -95,8 +124,9 @@ public final class TrackingListener implements TrainingListener {
         private final Metric validationMacroF1;
         private final Metric epochs;
 
-        Tracked(Run run) {
+        Tracked(Run run, double hourlyRateUsd) {
             this.run = run;
+            this.hourlyRateUsd = hourlyRateUsd;
             this.loss = run.metric("loss");
             this.learningRate = run.metric("lr");
             this.gradientNorm = run.metric("grad_norm");
@@ -141,6 +171,10 @@ public final class TrackingListener implements TrainingListener {
             Map<String, Double> metrics = new HashMap<>(summary.metrics());
             metrics.put("steps", (double) summary.steps());
             metrics.put("epochs", (double) summary.epochs());
+            if (hourlyRateUsd > 0) {
+                // The leaderboard's cost axis: the compute this run occupied, at the configured rate.
+                metrics.put("cost_usd", summary.wallMillis() / 3_600_000.0 * hourlyRateUsd);
+            }
             run.finish(metrics);
         }
 
