@@ -18,6 +18,7 @@ import io.entrenar.alerting.WebhookReceiver;
 import io.entrenar.ops.Metrics;
 import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.sink.SinkApp;
+import io.entrenar.sink.engine.Engine;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
 import io.entrenar.stack.EmbeddedStack;
@@ -103,6 +104,11 @@ public final class Pipeline implements AutoCloseable {
     /** The ClickHouse HTTP endpoint over the embedded store, or null when the sink is off. */
     public String clickHouseUrl() {
         return sink == null ? null : sink.httpUrl().orElse(null);
+    }
+
+    /** The embedded ClickHouse store the sink writes (queries run in this process), or null when the sink is off. */
+    public Engine clickHouse() {
+        return sink == null ? null : sink.engine();
     }
 
     /** The processors' query endpoint (stats, history, failure Pareto), or null when they are off. */

@@ -101,6 +101,11 @@ public final class PipelineConfig extends AbstractConfig {
         return new ProcessorsConfig(settings);
     }
 
+    /** The ClickHouse database the sink writes ({@code sink.database}). */
+    public String database() {
+        return String.valueOf(originalsWithPrefix(SINK_PREFIX).getOrDefault(SinkConfig.DATABASE_CONFIG, SinkConfig.DATABASE_DEFAULT));
+    }
+
     public StackConfig stack() {
         return stack;
     }

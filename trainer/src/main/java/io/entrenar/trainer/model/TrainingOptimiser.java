@@ -99,13 +99,32 @@ public final class TrainingOptimiser implements StochasticGradientOptimiser {
         return delta;
     }
 
+    /** 2^-600: brings values up to Double.MAX_VALUE into a range whose squares do not overflow. */
+    private static final double OVERFLOW_SCALE = 0x1p-600;
+
+    /**
+     * The 2-norm of all tensors. Non-finite only when a value is: the squares of huge but finite
+     * values (a learning-rate blow-up on its way) overflow, and then the sum is taken again scaled
+     * down, so that training halts on the NaN or infinity itself, with the right error code.
+     */
     static double norm(Tensor[] tensors) {
         double sum = 0;
         for (Tensor t : tensors) {
             double n = t.twoNorm();
             sum += n * n;
         }
-        return Math.sqrt(sum);
+        double norm = Math.sqrt(sum);
+        if (norm != Double.POSITIVE_INFINITY) {
+            return norm;
+        }
+        double scaled = 0;
+        for (Tensor t : tensors) {
+            Tensor copy = t.copy();
+            copy.scaleInPlace(OVERFLOW_SCALE);
+            double n = copy.twoNorm();
+            scaled += n * n;
+        }
+        return Math.sqrt(scaled) / OVERFLOW_SCALE;
     }
 
     public long stepCount() {

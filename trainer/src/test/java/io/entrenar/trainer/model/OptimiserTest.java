@@ -132,4 +132,15 @@ class OptimiserTest {
         assertEquals(0.5, scheduled.lastLearningRate(), 1e-12, "the optimiser follows its schedule step by step");
         assertTrue(scheduled.stepCount() == 60);
     }
+
+    @Test
+    void normOfHugeFiniteValuesIsFiniteAndOfAnInfinityIsInfinite() {
+        DenseMatrix huge = DenseMatrix.createDenseMatrix(new double[][] {{1e300, 1e300}, {1e300, 1e300}});
+        assertEquals(2e300, TrainingOptimiser.norm(new Tensor[] {huge}), 1e286);
+        DenseMatrix broken = DenseMatrix.createDenseMatrix(new double[][] {{1, 1}, {1, Double.POSITIVE_INFINITY}});
+        assertEquals(Double.POSITIVE_INFINITY, TrainingOptimiser.norm(new Tensor[] {huge, broken}));
+        DenseMatrix nan = new DenseMatrix(1, 1);
+        nan.set(0, 0, Double.NaN);
+        assertTrue(Double.isNaN(TrainingOptimiser.norm(new Tensor[] {nan})));
+    }
 }
