@@ -204,7 +204,10 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
         for (AndonRule rule : rules.rules()) {
             switch (rule) {
                 case AndonRule.NonFinite nf when nf.watches(metric) -> {
-                    String key = StoreKeys.of(nf.name(), metric);
+                    // One incident per run: a blow-up turns loss, gradient norm and more non-finite at once,
+                    // and that is one problem to page about, named after the first metric that showed it.
+                    String key = StoreKeys.of(nf.name(), "");
+                    RunWatch.OpenIncident open = watch.open.get(key);
                     if (s.nonFinite > 0) {
                         Map<String, String> evidence = new TreeMap<>();
                         evidence.put("value", Double.toString(s.firstNonFiniteValue));
@@ -213,7 +216,7 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
                         evidence.put("batch_event_id", batch.getEventId());
                         fire(watch, nf, key, metric, s.firstNonFiniteStep,
                                 metric + " became " + s.firstNonFiniteValue + " at step " + s.firstNonFiniteStep, evidence);
-                    } else if (s.finite > 0) {
+                    } else if (s.finite > 0 && open != null && metric.equals(open.metric)) {
                         resolve(watch, key, metric + " is finite again (" + s.lastFinite + " at step " + s.lastFiniteStep + ")", s.lastFiniteStep);
                     }
                 }
@@ -223,9 +226,12 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
                     if (mw.count >= d.warmupPoints()) {
                         double z = mw.std() > 0 ? (s.max - mw.mean) / mw.std() : 0.0;
                         double ratio = mw.min > 0 ? s.max / mw.min : Double.NaN;
-                        boolean byZ = d.zScore() != null && z > d.zScore();
-                        boolean byRatio = d.ratioToMin() != null && ratio > d.ratioToMin();
-                        if (byZ || byRatio) {
+                        // Every test that applies must hold: a mini-batch loss is often 10x its luckiest batch, and
+                        // a tight run makes small noise a large z-score; divergence is far above both the spread and
+                        // the best. The ratio does not apply to a minimum at or below zero.
+                        boolean zApplies = d.zScore() != null;
+                        boolean ratioApplies = d.ratioToMin() != null && mw.min > 0;
+                        if ((zApplies || ratioApplies) && (!zApplies || z > d.zScore()) && (!ratioApplies || ratio > d.ratioToMin())) {
                             Map<String, String> evidence = new TreeMap<>();
                             evidence.put("value", Double.toString(s.max));
                             evidence.put("running_mean", Double.toString(mw.mean));

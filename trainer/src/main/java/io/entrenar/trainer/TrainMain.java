@@ -17,12 +17,13 @@ import io.entrenar.trainer.listen.TeeListener;
 import io.entrenar.trainer.listen.TrackingListener;
 import io.entrenar.trainer.listen.TrainingListener;
 import io.entrenar.tracking.Tracker;
+import io.entrenar.tracking.TrackerConfig;
 import io.entrenar.trainer.model.RunOutcome;
 import io.entrenar.trainer.model.StopSignal;
 
 /**
  * The training JVM's entry point ({@code entrenar train} starts it as a child process):
- * {@code TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP REGISTRY] [--experiment NAME]}. Exit status: 0 every run finished, 1 a run
+ * {@code TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP REGISTRY] [--experiment NAME] [--spool-dir DIR]}. Exit status: 0 every run finished, 1 a run
  * failed (its structured failure was reported), 2 the config is invalid, 3 the data is unusable.
  */
 public final class TrainMain {
@@ -65,6 +66,7 @@ public final class TrainMain {
         String trackBootstrap = null;
         String trackRegistry = null;
         String experiment = "trainer";
+        String spoolDir = null;
         for (int i = 0; i < args.length; i++) {
             switch (args[i]) {
                 case "--events" -> {
@@ -75,6 +77,13 @@ public final class TrainMain {
                     events = Path.of(args[++i]);
                 }
                 case "--lock" -> lock = true;
+                case "--spool-dir" -> {
+                    if (i + 1 >= args.length) {
+                        err.println("entrenar train: --spool-dir needs a DIR");
+                        return INVALID_CONFIG;
+                    }
+                    spoolDir = args[++i];
+                }
                 case "--experiment" -> {
                     if (i + 1 >= args.length) {
                         err.println("entrenar train: --experiment needs a NAME");
@@ -100,7 +109,7 @@ public final class TrainMain {
             }
         }
         if (config == null) {
-            err.println("usage: TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP_SERVERS REGISTRY_URL] [--experiment NAME]");
+            err.println("usage: TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP_SERVERS REGISTRY_URL] [--experiment NAME] [--spool-dir DIR]");
             return INVALID_CONFIG;
         }
         TrainingConfig cfg;
@@ -121,8 +130,12 @@ public final class TrainMain {
         Path eventsFile = events != null ? events : cfg.monitoring().events();
         if (trackBootstrap != null) {
             // Streams the job into the pipeline; the tracker spools to disk if the broker is away.
-            listeners.add(TrackingListener.owning(Tracker.start(java.util.Map.of("bootstrap.servers", trackBootstrap,
-                    "schema.registry.url", trackRegistry)), experiment));
+            java.util.Map<String, Object> settings = new java.util.HashMap<>(java.util.Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                    trackBootstrap, TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, trackRegistry));
+            if (spoolDir != null) {
+                settings.put(TrackerConfig.SPOOL_DIR_CONFIG, spoolDir);
+            }
+            listeners.add(TrackingListener.owning(Tracker.start(settings), experiment));
         }
         if (eventsFile != null) {
             listeners.add(JsonLinesListener.toFile(eventsFile));

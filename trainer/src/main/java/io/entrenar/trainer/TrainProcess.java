@@ -17,6 +17,8 @@ import java.util.Map;
 
 import io.entrenar.trainer.config.TrainingConfig;
 import io.entrenar.tracking.ProcessIdentity;
+import io.entrenar.tracking.SpoolReplayer;
+import io.entrenar.tracking.TrackerConfig;
 
 /**
  * Runs a training job in its own JVM (the java of this JVM, this JVM's classpath), so that a crash,
@@ -28,11 +30,30 @@ import io.entrenar.tracking.ProcessIdentity;
  */
 public final class TrainProcess {
     private static final int STDERR_TAIL_LINES = 20;
+    private static final java.time.Duration SPOOL_REPLAY_TIMEOUT = java.time.Duration.ofSeconds(30);
 
-    /** Where a tracked job streams its runs. */
-    public record Tracking(String bootstrapServers, String registryUrl, String experiment) {
+    /**
+     * Where a tracked job streams its runs.
+     *
+     * @param spoolDir the tracker's spool root ({@code spool.dir}), or null for its default
+     */
+    public record Tracking(String bootstrapServers, String registryUrl, String experiment, Path spoolDir) {
+        public Tracking(String bootstrapServers, String registryUrl, String experiment) {
+            this(bootstrapServers, registryUrl, experiment, null);
+        }
+
         Map<String, Object> clientConfigs() {
-            return Map.of("bootstrap.servers", bootstrapServers, "schema.registry.url", registryUrl);
+            return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers, TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        }
+
+        TrackerConfig trackerConfig() {
+            Map<String, Object> configs = new java.util.HashMap<>(clientConfigs());
+            configs.put(TrackerConfig.SPOOL_DIR_CONFIG, spoolRoot().toString());
+            return new TrackerConfig(configs);
+        }
+
+        Path spoolRoot() {
+            return spoolDir != null ? spoolDir : Path.of(TrackerConfig.SPOOL_DIR_DEFAULT);
         }
     }
 
@@ -81,6 +102,9 @@ public final class TrainProcess {
         }
         if (tracking != null) {
             cmd.addAll(List.of("--track", tracking.bootstrapServers(), tracking.registryUrl(), "--experiment", tracking.experiment()));
+            if (tracking.spoolDir() != null) {
+                cmd.addAll(List.of("--spool-dir", tracking.spoolDir().toAbsolutePath().toString()));
+            }
         }
         return cmd;
     }
@@ -108,8 +132,20 @@ public final class TrainProcess {
         return status;
     }
 
-    /** A failed or dead job may have left runs open: end them, so that no run stays RUNNING forever. */
+    /**
+     * A failed or dead job may have left runs open: first send what it spooled but could not send
+     * (a killed JVM leaves its spool behind), then end the runs it never finished, so that no run
+     * stays RUNNING forever.
+     */
     private void reportOrphans(OrphanedRuns.Death death, PrintWriter out, PrintWriter err) {
+        try {
+            SpoolReplayer.Result replayed = SpoolReplayer.replay(tracking.trackerConfig(), tracking.spoolRoot(), SPOOL_REPLAY_TIMEOUT);
+            if (replayed.records() > 0) {
+                out.println("entrenar: replayed " + replayed.records() + " spooled events the training JVM left in " + tracking.spoolRoot());
+            }
+        } catch (IOException | RuntimeException e) {
+            err.println("entrenar: could not replay the spool in " + tracking.spoolRoot() + " (run entrenar spool replay): " + e);
+        }
         try {
             List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.clientConfigs()).failAll(death);
             for (OrphanedRuns.Orphan o : orphans) {

@@ -80,8 +80,9 @@ public final class Demo {
         long start = System.nanoTime();
         Path dataDir = config.stack().dataDir();
         Path configs = DemoPlan.writeConfigs(dataDir.resolve("jobs"));
+        // The demo's own spool: what a crashed job leaves is replayed into this pipeline, never into another one.
         TrainProcess.Tracking tracking = new TrainProcess.Tracking(pipeline.stack().bootstrapServers(), pipeline.stack().registryUrl(),
-                EXPERIMENT);
+                EXPERIMENT, dataDir.resolve("spool"));
         out.printf(Locale.ROOT, "%nTraining %d jobs (%d runs) on sklearn's digits, %d at a time, each in its own JVM%s.%n"
                         + "Configs in %s, job logs in %s%n%n", plan.jobs().size(), plan.trainingRuns(), parallel,
                 agentJar == null ? "" : " with the -javaagent attached", configs, dataDir.resolve("logs"));

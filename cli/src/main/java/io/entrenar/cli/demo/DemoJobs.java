@@ -87,7 +87,8 @@ final class DemoJobs {
         if (agentJar != null) {
             // The agent's own run of the JVM: syscalls, resources, GC and the process span.
             jvmArgs.add("-javaagent:" + agentJar + "=bootstrap.servers=" + tracking.bootstrapServers() + ",schema.registry.url="
-                    + tracking.registryUrl() + ",agent.experiment=" + agentExperiment + ",agent.run.name=" + job.name());
+                    + tracking.registryUrl() + ",spool.dir=" + tracking.spoolDir().toAbsolutePath() + ",agent.experiment="
+                    + agentExperiment + ",agent.run.name=" + job.name());
         }
         Path log = logDir.resolve(job.name() + ".log");
         long start = System.nanoTime();
