@@ -4,9 +4,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 import io.entrenar.events.Failure;
@@ -89,6 +91,7 @@ final class OrphanedRuns {
         configs.put("enable.auto.commit", false);
         Map<String, Orphan> open = new LinkedHashMap<>();
         Map<String, Long> lamports = new HashMap<>();
+        Set<String> finished = new HashSet<>();
         AvroDeserializer<RunEvent> values = new AvroDeserializer<>();
         values.configure(configs, false);
         try (KafkaConsumer<String, RunEvent> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
@@ -118,11 +121,13 @@ final class OrphanedRuns {
                             && started.getSource().getPid() == death.pid() && death.host().equals(started.getSource().getHost())) {
                         open.putIfAbsent(runId, new Orphan(runId, started.getRunName(), 0, event.getTsMicros()));
                     } else if (event.getPayload() instanceof RunFinished) {
-                        open.remove(runId);
+                        finished.add(runId);
                     }
                 }
             }
         }
+        // Offsets are no order here: a replayed spool re-sends a RunStarted after the run's RunFinished.
+        open.keySet().removeAll(finished);
         List<Orphan> orphans = new ArrayList<>();
         open.values().forEach(o -> orphans.add(new Orphan(o.runId(), o.runName(), lamports.get(o.runId()), o.startedAt())));
         return orphans;

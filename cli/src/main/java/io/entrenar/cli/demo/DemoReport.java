@@ -62,8 +62,10 @@ final class DemoReport {
         out.print(LeaderboardReport.render(engine, database, glyphs));
         section(out, "Failure Pareto");
         out.print(FailureParetoTable.render(engine, database, glyphs));
+        // Alerts and ETAs also concern the agent's runs of the JVMs: name every run.
+        Map<String, String> names = names(RunsTable.query(engine, database, RunsTable.Filter.newest(1000)));
         section(out, "Alerts the webhook received");
-        out.print(alerts(receiver, names(runs)));
+        out.print(alerts(receiver, names));
         section(out, "ETA accuracy (Kalman filter, predicted total duration against actual)");
         out.print(etaAccuracy(names(runs)));
         section(out, "Where to look next");
