@@ -7,6 +7,7 @@ import java.io.InputStreamReader;
 import java.io.PrintWriter;
 import java.io.Reader;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -126,26 +127,35 @@ public final class TrainProcess {
         } catch (IllegalStateException shuttingDown) {
             // The JVM is already exiting; the hook runs and finds the child gone.
         }
-        if (tracking != null && status != TrainMain.OK) {
-            reportOrphans(new OrphanedRuns.Death(ProcessIdentity.host(), child.pid(), started, status, List.copyOf(stderrTail)), out, err);
+        if (tracking != null) {
+            replaySpool(out, err);
+            if (status != TrainMain.OK) {
+                reportOrphans(new OrphanedRuns.Death(ProcessIdentity.host(), child.pid(), started, status, List.copyOf(stderrTail)), out, err);
+            }
         }
         return status;
     }
 
     /**
-     * A failed or dead job may have left runs open: first send what it spooled but could not send
-     * (a killed JVM leaves its spool behind), then end the runs it never finished, so that no run
-     * stays RUNNING forever.
+     * Sends what the job spooled but did not send before its JVM ended: a killed JVM leaves its spool
+     * behind, and so does one whose broker was slow at exit. When this returns, what the job logged is in Kafka.
      */
-    private void reportOrphans(OrphanedRuns.Death death, PrintWriter out, PrintWriter err) {
+    private void replaySpool(PrintWriter out, PrintWriter err) {
+        if (!Files.isDirectory(tracking.spoolRoot())) {
+            return;
+        }
         try {
             SpoolReplayer.Result replayed = SpoolReplayer.replay(tracking.trackerConfig(), tracking.spoolRoot(), SPOOL_REPLAY_TIMEOUT);
             if (replayed.records() > 0) {
-                out.println("entrenar: replayed " + replayed.records() + " spooled events the training JVM left in " + tracking.spoolRoot());
+                out.println("entrenar: replayed " + replayed.records() + " events that training JVMs spooled but did not send, from " + tracking.spoolRoot());
             }
         } catch (IOException | RuntimeException e) {
             err.println("entrenar: could not replay the spool in " + tracking.spoolRoot() + " (run entrenar spool replay): " + e);
         }
+    }
+
+    /** A failed or dead job may have left runs open: end them, so that no run stays RUNNING forever. */
+    private void reportOrphans(OrphanedRuns.Death death, PrintWriter out, PrintWriter err) {
         try {
             List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.clientConfigs()).failAll(death);
             for (OrphanedRuns.Orphan o : orphans) {
