@@ -99,7 +99,7 @@ public final class TrackingListener implements TrainingListener {
         }
         Run run = builder.start();
         trackedIds.put(start.runId(), run.id());
-        return new Tracked(run, hourlyRate);
+        return new Tracked(tracker, run, hourlyRate);
     }
 
     /** Flushes what the runs logged, and closes the tracker when this listener owns it. */
@@ -113,6 +113,9 @@ public final class TrackingListener implements TrainingListener {
 
     /** One tracked run; metric handles are looked up once so that steps only write into the ring. */
     private static final class Tracked implements RunListener {
+        private static final java.time.Duration FLUSH_TIMEOUT = java.time.Duration.ofSeconds(10);
+
+        private final Tracker tracker;
         private final Run run;
         private final double hourlyRateUsd;
         private final Metric loss;
@@ -124,7 +127,8 @@ public final class TrackingListener implements TrainingListener {
         private final Metric validationMacroF1;
         private final Metric epochs;
 
-        Tracked(Run run, double hourlyRateUsd) {
+        Tracked(Tracker tracker, Run run, double hourlyRateUsd) {
+            this.tracker = tracker;
             this.run = run;
             this.hourlyRateUsd = hourlyRateUsd;
             this.loss = run.metric("loss");
@@ -176,6 +180,16 @@ public final class TrackingListener implements TrainingListener {
                 metrics.put("cost_usd", summary.wallMillis() / 3_600_000.0 * hourlyRateUsd);
             }
             run.finish(metrics);
+        }
+
+        /**
+         * Waits until what the run logged is acknowledged by the broker (or spooled): the trainer calls
+         * this at the end of a run and before an injected hard crash, which then models a crash after
+         * the data made it out.
+         */
+        @Override
+        public void flush() {
+            tracker.flush(FLUSH_TIMEOUT);
         }
 
         @Override
