@@ -188,9 +188,7 @@ final class DashboardServer implements AutoCloseable {
             throw new IllegalArgumentException("use /api/live/runs/RUN or /api/live/alerts");
         }
         LiveClient client = new LiveClient(flushMillis, maxLivePoints);
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0);
+        // Subscribed before the headers go out: once the page sees the stream open, nothing is missed.
         clients.add(client);
         if (runId != null) {
             live.subscribeRun(runId, client);
@@ -198,6 +196,9 @@ final class DashboardServer implements AutoCloseable {
             live.subscribeAlerts(client);
         }
         try (OutputStream out = ex.getResponseBody()) {
+            ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
+            ex.getResponseHeaders().set("Cache-Control", "no-cache");
+            ex.sendResponseHeaders(200, 0);
             client.stream(out);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -17,6 +17,9 @@ import io.entrenar.sink.sql.AnalysisQuery;
  * buckets by step in SQL: a page never receives raw points, however long the run.
  */
 final class History {
+    private static final String JSON_SETTINGS =
+            "\nSETTINGS output_format_json_pretty_print = 0, output_format_json_quote_64bit_integers = 0";
+
     private final Engine engine;
     private final String db;
     private final int chartPoints;
@@ -81,7 +84,7 @@ final class History {
                     "points", Integer.toString(Math.clamp(points, 2, chartPoints))));
             out.writeBytes(((i == 0 ? "" : ",") + "{\"run_id\":" + Json.quote(runIds.get(i)) + ",\"history\":")
                     .getBytes(StandardCharsets.UTF_8));
-            out.writeBytes(engine.query(sql, params, "JSON"));
+            out.writeBytes(json(sql, params));
             out.write('}');
         }
         out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
@@ -183,11 +186,12 @@ final class History {
     }
 
     private byte[] analysis(AnalysisQuery query, Map<String, String> params) {
-        return engine.query(query.sql(db), query.bind(params), "JSON");
+        return json(query.sql(db), query.bind(params));
     }
 
+    /** Compact JSON with 64-bit integers as numbers: steps and counts stay far below 2^53. */
     private byte[] json(String sql, Map<String, String> params) {
-        return engine.query(sql, params, "JSON");
+        return engine.query(sql + JSON_SETTINGS, params, "JSON");
     }
 
     /** A ClickHouse Array(String) literal for a query parameter. */

@@ -46,6 +46,7 @@ final class LiveFeed implements AutoCloseable {
     private final AtomicLong alerts = new AtomicLong();
     private final AtomicLong badRecords = new AtomicLong();
     private volatile boolean running = true;
+    private volatile boolean positioned;
     private volatile Throwable failure;
 
     private LiveFeed(KafkaConsumer<byte[], byte[]> consumer, AvroDeserializer<Object> deserializer) {
@@ -107,7 +108,10 @@ final class LiveFeed implements AutoCloseable {
 
     /** Null while the consumer runs, else why it stopped. */
     String check() {
-        return thread.isAlive() ? null : "the live consumer stopped: " + failure;
+        if (!thread.isAlive()) {
+            return "the live consumer stopped: " + failure;
+        }
+        return positioned ? null : "the live consumer has not found the end of the topics yet";
     }
 
     private void run() {
@@ -151,6 +155,7 @@ final class LiveFeed implements AutoCloseable {
         }
         List<TopicPartition> fresh = all.stream().filter(tp -> !assigned.contains(tp)).toList();
         if (fresh.isEmpty()) {
+            positioned = !assigned.isEmpty();
             return;
         }
         consumer.assign(all);
@@ -158,6 +163,7 @@ final class LiveFeed implements AutoCloseable {
         consumer.seekToEnd(fresh);
         fresh.forEach(consumer::position); // resolve "end" now, not at the first poll after points arrived
         assigned.addAll(fresh);
+        positioned = true;
     }
 
     private void dispatch(ConsumerRecord<byte[], byte[]> record) {
