@@ -18,7 +18,7 @@ import io.entrenar.sink.sql.AnalysisQuery;
  */
 final class History {
     private static final String JSON_SETTINGS =
-            "\nSETTINGS output_format_json_pretty_print = 0, output_format_json_quote_64bit_integers = 0";
+            "\nSETTINGS output_format_json_quote_64bit_integers = 0";
 
     private final Engine engine;
     private final String db;
@@ -189,9 +189,30 @@ final class History {
         return json(query.sql(db), query.bind(params));
     }
 
-    /** Compact JSON with 64-bit integers as numbers: steps and counts stay far below 2^53. */
+    /**
+     * {@code {"rows":N,"data":[{...},...]}} from ClickHouse's JSONEachRow (one compact object per
+     * line; newlines inside values are escaped), with 64-bit integers as numbers: steps and counts
+     * stay far below 2^53.
+     */
     private byte[] json(String sql, Map<String, String> params) {
-        return engine.query(sql + JSON_SETTINGS, params, "JSON");
+        byte[] lines = engine.query(sql + JSON_SETTINGS, params, "JSONEachRow");
+        ByteArrayOutputStream out = new ByteArrayOutputStream(lines.length + 32);
+        out.writeBytes("{\"data\":[".getBytes(StandardCharsets.UTF_8));
+        int rows = 0;
+        int start = 0;
+        for (int i = 0; i <= lines.length; i++) {
+            if (i == lines.length || lines[i] == '\n') {
+                if (i > start) {
+                    if (rows++ > 0) {
+                        out.write(',');
+                    }
+                    out.write(lines, start, i - start);
+                }
+                start = i + 1;
+            }
+        }
+        out.writeBytes(("],\"rows\":" + rows + "}").getBytes(StandardCharsets.UTF_8));
+        return out.toByteArray();
     }
 
     /** A ClickHouse Array(String) literal for a query parameter. */
