@@ -5,6 +5,7 @@
 //   node test/browser.mjs live-chart URL RUN_ID METRIC SCREENSHOT MIN_GAIN
 //   node test/browser.mjs pareto     URL BENCHMARK SCREENSHOT
 //   node test/browser.mjs page-load  URL EXPECTED_ROWS REPEATS
+//   node test/browser.mjs live-latency URL RUN_ID METRIC DRAWS
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.ENTRENAR_CHROMIUM || '/usr/bin/chromium';
@@ -26,6 +27,7 @@ try {
     case 'live-chart': await liveChart(page, ...args); break;
     case 'pareto': await pareto(page, ...args); break;
     case 'page-load': await pageLoad(page, ...args); break;
+    case 'live-latency': await liveLatency(page, ...args); break;
     default: throw new Error('unknown scenario ' + scenario);
   }
 } finally {
@@ -80,4 +82,17 @@ async function pageLoad(page, expectedRows, repeats) {
     const rows = await page.locator('#runs tbody tr').count();
     say('load', { ms, rows });
   }
+}
+
+// Logged (the tracker's timestamp of the newest point of a live message) to drawn (the animation
+// frame after the chart took the points), for DRAWS messages; the caller logs while this waits.
+async function liveLatency(page, runId, metric, draws) {
+  await page.goto(url + '/#/run/' + encodeURIComponent(runId));
+  await page.waitForFunction(() => window.entrenar.ready && document.getElementById('live-indicator').className === 'on');
+  say('opened', { points: 0 });
+  await page.waitForFunction(n => window.entrenar.draws.length >= n, Number(draws), { timeout: 300000 });
+  const d = await page.evaluate(m => window.entrenar.draws.filter(x => x.metric === m), metric);
+  const lat = d.map(x => x.drawnMs - x.loggedMs).sort((a, b) => a - b);
+  const q = p => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
+  say('latency', { draws: lat.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat[lat.length - 1] });
 }
