@@ -18,7 +18,7 @@ class LiveClientTest {
     @Test
     void thinningKeepsTheNewestPointAndSpacesEvenly() {
         assertArrayEquals(new int[] {0, 1, 2}, LiveClient.PointBuffer.pick(3, 5));
-        assertArrayEquals(new int[] {2, 4, 6, 8, 9}, LiveClient.PointBuffer.pick(10, 5));
+        assertArrayEquals(new int[] {2, 4, 5, 7, 9}, LiveClient.PointBuffer.pick(10, 5));
         int[] big = LiveClient.PointBuffer.pick(100_000, 200);
         assertEquals(200, big.length);
         assertEquals(99_999, big[199]);
