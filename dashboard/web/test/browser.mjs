@@ -6,6 +6,7 @@
 //   node test/browser.mjs pareto     URL BENCHMARK SCREENSHOT
 //   node test/browser.mjs page-load  URL EXPECTED_ROWS REPEATS
 //   node test/browser.mjs live-latency URL RUN_ID METRIC DRAWS
+//   node test/browser.mjs tour       URL SHOT_DIR ROUTE...   (every route rendered, what it drew)
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.ENTRENAR_CHROMIUM || '/usr/bin/chromium';
@@ -28,6 +29,7 @@ try {
     case 'pareto': await pareto(page, ...args); break;
     case 'page-load': await pageLoad(page, ...args); break;
     case 'live-latency': await liveLatency(page, ...args); break;
+    case 'tour': await tour(page, ...args); break;
     default: throw new Error('unknown scenario ' + scenario);
   }
 } finally {
@@ -95,4 +97,24 @@ async function liveLatency(page, runId, metric, draws) {
   const lat = d.map(x => x.drawnMs - x.loggedMs).sort((a, b) => a - b);
   const q = p => lat[Math.min(lat.length - 1, Math.floor(p * lat.length))];
   say('latency', { draws: lat.length, p50: q(0.5), p90: q(0.9), p99: q(0.99), max: lat[lat.length - 1] });
+}
+
+// Visits each route (e.g. "sweep/ID"), waits until the view finished loading, and reports what it
+// drew: table rows, SVG marks, charts, and any error the page showed.
+async function tour(page, shotDir, ...routes) {
+  for (const route of routes) {
+    await page.goto(url + '/?tour=' + encodeURIComponent(route) + '#/' + route);
+    await page.waitForFunction(() => window.entrenar.ready);
+    await page.waitForTimeout(300);  // charts loaded after the view's main data
+    const seen = await page.evaluate(() => ({
+      rows: document.querySelectorAll('main table:not(.u-legend) tbody tr').length,
+      charts: document.querySelectorAll('.chart').length,
+      bars: document.querySelectorAll('#failures-svg rect.bar').length,
+      nodes: document.querySelectorAll('#lineage-svg rect.node').length,
+      edges: document.querySelectorAll('#lineage-svg line.edge').length,
+      errors: [...document.querySelectorAll('.error')].map(e => e.textContent).join('|').replace(/\s+/g, '_') || 'none',
+    }));
+    await page.screenshot({ path: `${shotDir}/tour-${route.split(/[/?]/)[0]}.png`, fullPage: true });
+    say('page', { route: encodeURIComponent(route), ...seen });
+  }
 }

@@ -14,11 +14,21 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.stream.Collectors;
 
+import io.entrenar.events.Alert;
+import io.entrenar.events.AlertState;
+import io.entrenar.events.FailureCategory;
 import io.entrenar.events.LeaderboardEntry;
+import io.entrenar.events.LineageRole;
+import io.entrenar.events.Severity;
 import io.entrenar.schemas.Topic;
 import io.entrenar.sink.engine.Engine;
 import io.entrenar.stack.SharedStack;
+import io.entrenar.tracking.Experiment;
+import io.entrenar.tracking.FailureContext;
+import io.entrenar.tracking.ParamSpace;
 import io.entrenar.tracking.Run;
+import io.entrenar.tracking.Sweep;
+import io.entrenar.tracking.Tracker;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -110,6 +120,61 @@ class DashboardBrowserTest {
             Set<String> marked = points.stream().filter(p -> p.get("frontier").equals("true")).map(p -> p.get("run"))
                     .collect(Collectors.toSet());
             assertEquals(Set.of("p-cheap", "p-mid", "p-top"), marked);
+        }
+    }
+
+    @Test
+    void everyPageRendersWhatClickHouseHolds() throws Exception {
+        Tracker tracker = RunningDashboard.tracker();
+        Experiment exp = tracker.experiment("dash-tour-" + UUID.randomUUID().toString().substring(0, 6));
+        Sweep sweep = exp.sweep("grid", new ParamSpace().choice("lr", 0.1, 0.01, 0.001), new Sweep.Grid());
+        List<String> trials = new java.util.ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            Run trial = sweep.trial(i).start();
+            for (int step = 0; step < 30; step++) {
+                trial.logMetric("loss", (i + 1.0) / (step + 1), step);
+            }
+            if (i == 2) {
+                trial.fail(FailureContext.of("E_DATA", FailureCategory.DATA, "bad rows", "clean the data"));
+            } else {
+                trial.finish(Map.of("accuracy", 0.8 + i / 10.0));
+            }
+            trials.add(trial.id());
+        }
+        Run child = exp.run("distilled").parent(trials.get(0), LineageRole.TEACHER).parent(trials.get(1), LineageRole.INITIALIZATION).start();
+        child.finish();
+        String incident = "inc-" + UUID.randomUUID();
+        RunningDashboard.produce(Topic.ALERTS.topicName(), Map.of(child.id(), Alert.newBuilder()
+                .setEventId(UUID.randomUUID().toString()).setRunId(child.id()).setTsMicros(Instant.now()).setLamport(1)
+                .setIncidentId(incident).setState(AlertState.FIRING).setRule("plateau").setSeverity(Severity.WARNING)
+                .setMessage("loss flat for 200 steps").setFiredAtMicros(System.currentTimeMillis() * 1000).build()));
+        assertTrue(tracker.flush(Duration.ofSeconds(30)));
+        RunningDashboard.await("tour data stored", Duration.ofSeconds(60), () -> RunningDashboard.count(
+                "SELECT count() FROM entrenar.runs WHERE experiment_id = {e:String} AND status IN ('COMPLETED', 'FAILED')",
+                Map.of("e", exp.id())) == 4
+                && RunningDashboard.count("SELECT count() FROM entrenar.alerts WHERE incident_id = {i:String}", Map.of("i", incident)) == 1
+                && RunningDashboard.count("SELECT count() FROM entrenar.lineage_edges WHERE child_run_id = {c:String}",
+                        Map.of("c", child.id())) == 2);
+
+        String overlay = "overlay?runs=" + trials.get(0) + "," + trials.get(1) + "&metric=loss";
+        try (Browser browser = Browser.run("tour", RunningDashboard.dashboard().url(), SHOTS.toAbsolutePath().toString(),
+                "runs?experiment=" + exp.id(), "run/" + trials.get(0), overlay, "sweeps", "sweep/" + sweep.id(),
+                "failures?experiment=" + exp.id(), "alerts", "lineage/" + child.id())) {
+            Map<String, Browser.Line> pages = new java.util.HashMap<>();
+            for (Browser.Line line : browser.rest("page", 180)) {
+                pages.put(java.net.URLDecoder.decode(line.get("route"), java.nio.charset.StandardCharsets.UTF_8).split("[/?]")[0], line);
+                assertEquals("none", line.get("errors"), "page shows an error: " + line);
+            }
+            assertEquals(4, Integer.parseInt(pages.get("runs").get("rows")), "the experiment's 4 runs: " + pages.get("runs"));
+            assertEquals(1, Integer.parseInt(pages.get("run").get("charts")), "the trial's loss chart: " + pages.get("run"));
+            assertEquals(1, Integer.parseInt(pages.get("overlay").get("charts")), pages.get("overlay").toString());
+            assertTrue(Integer.parseInt(pages.get("sweeps").get("rows")) >= 1, pages.get("sweeps").toString());
+            assertEquals(3, Integer.parseInt(pages.get("sweep").get("rows")), "3 trials ranked: " + pages.get("sweep"));
+            assertEquals(1, Integer.parseInt(pages.get("sweep").get("charts")), "top trials overlaid: " + pages.get("sweep"));
+            assertEquals(1, Integer.parseInt(pages.get("failures").get("bars")), "E_DATA: " + pages.get("failures"));
+            assertTrue(Integer.parseInt(pages.get("alerts").get("rows")) >= 1, pages.get("alerts").toString());
+            assertEquals(3, Integer.parseInt(pages.get("lineage").get("nodes")), "child and its two parents: " + pages.get("lineage"));
+            assertEquals(2, Integer.parseInt(pages.get("lineage").get("edges")), pages.get("lineage").toString());
         }
     }
 

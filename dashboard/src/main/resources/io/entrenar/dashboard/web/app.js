@@ -85,13 +85,16 @@ async function runsView(_, q) {
   const exp = document.getElementById('f-experiment');
   const status = document.getElementById('f-status');
   const text = document.getElementById('f-text');
-  exp.value = q.get('experiment') || ''; status.value = q.get('status') || ''; text.value = q.get('q') || '';
+  // The experiment list loads after the table: keep the URL's choice as an option until it does.
+  const wanted = q.get('experiment') || '';
+  if (wanted) exp.insertAdjacentHTML('beforeend', `<option value="${esc(wanted)}">${esc(wanted)}</option>`);
+  exp.value = wanted; status.value = q.get('status') || ''; text.value = q.get('q') || '';
   api('/api/experiments').then(r => {
-    for (const e of r.data) {
-      if (!e.experiment_id) continue;
-      exp.insertAdjacentHTML('beforeend', `<option value="${esc(e.experiment_id)}">${esc(e.experiment_name || e.experiment_id)} (${esc(e.runs)})</option>`);
-    }
-    exp.value = q.get('experiment') || '';
+    const chosen = exp.value;
+    exp.innerHTML = '<option value="">all experiments</option>' + r.data.filter(e => e.experiment_id).map(e =>
+      `<option value="${esc(e.experiment_id)}">${esc(e.experiment_name || e.experiment_id)} (${esc(e.runs)})</option>`).join('');
+    if (chosen && ![...exp.options].some(o => o.value === chosen)) exp.insertAdjacentHTML('beforeend', `<option value="${esc(chosen)}">${esc(chosen)}</option>`);
+    exp.value = chosen;
   }).catch(fail);
   const selected = new Set();
   const compare = document.getElementById('compare');
