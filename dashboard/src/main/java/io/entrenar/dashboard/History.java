@@ -74,7 +74,7 @@ final class History {
                 GROUP BY name ORDER BY name""".formatted(db), Map.of("run", runId));
     }
 
-    /** One metric of several runs, each downsampled to at most {@code points} step buckets. */
+    /** One metric of several runs, each downsampled to at most {@code points} step buckets, with the runs' names. */
     byte[] history(List<String> runIds, String metric, int points) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         out.writeBytes(("{\"metric\":" + Json.quote(metric) + ",\"runs\":[").getBytes(StandardCharsets.UTF_8));
@@ -87,7 +87,10 @@ final class History {
             out.writeBytes(json(sql, params));
             out.write('}');
         }
-        out.writeBytes("]}".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes("],\"names\":".getBytes(StandardCharsets.UTF_8));
+        out.writeBytes(json("SELECT run_id, run_name FROM %s.runs WHERE has({ids:Array(String)}, run_id)".formatted(db),
+                Map.of("ids", arrayLiteral(runIds))));
+        out.write('}');
         return out.toByteArray();
     }
 

@@ -72,6 +72,7 @@ class DashboardApiTest {
         int buckets = body.split("\"bucket_start\"").length - 1;
         assertTrue(buckets > 0 && buckets <= 100, "at most 100 buckets, got " + buckets + ": " + body);
         assertTrue(body.contains("\"samples\":50"), "each bucket summarises 50 points: " + body);
+        assertTrue(body.contains("\"names\":{\"data\":[{\"run_id\":\"" + run.id() + "\",\"run_name\":\"long\"}]"), body);
         String names = get("/api/runs/" + run.id() + "/metrics").body();
         assertTrue(names.contains("{\"name\":\"loss\",\"points\":5000,\"last_step\":4999}"), names);
     }

@@ -287,7 +287,8 @@ async function overlayChart(container, runs, metric) {
   const h = await api('/api/history?metric=' + encodeURIComponent(metric) + runs.map(r => '&run=' + encodeURIComponent(r)).join(''));
   const tables = h.runs.map(r => historySeries(r.history));
   const data = uPlot.join(tables);
-  lineChart(container, metric, h.runs.map(r => r.run_id), data, 360);
+  const names = new Map(h.names.data.map(n => [n.run_id, n.run_name]));
+  lineChart(container, metric, h.runs.map(r => names.get(r.run_id) || r.run_id), data, 360);
 }
 
 // ---- sweeps -----------------------------------------------------------------------------------
@@ -408,7 +409,7 @@ function bars(container, rows) {
   if (!rows.length) { container.innerHTML = ''; return; }
   const W = 720, H = 300, L = 50, R = 50, T = 16, B = 60;
   const max = Math.max(...rows.map(r => Number(r.occurrences)));
-  const bw = (W - L - R) / rows.length;
+  const bw = Math.min(90, (W - L - R) / rows.length);
   const sy = v => H - B - v / max * (H - T - B), sp = p => H - B - p / 100 * (H - T - B);
   container.innerHTML = `<svg id="failures-svg" width="${W}" height="${H}">
     <line class="axis" x1="${L}" x2="${W - R}" y1="${H - B}" y2="${H - B}"/>
