@@ -35,6 +35,7 @@ import org.slf4j.LoggerFactory;
 final class LiveFeed implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(LiveFeed.class);
     private static final Duration PARTITION_REFRESH = Duration.ofSeconds(30);
+    private static final Duration RETRY = Duration.ofSeconds(5);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final AvroDeserializer<Object> deserializer;
@@ -120,8 +121,18 @@ final class LiveFeed implements AutoCloseable {
         try {
             while (running) {
                 if (System.nanoTime() >= nextRefresh) {
-                    assignNewPartitions(assigned);
-                    nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
+                    try {
+                        assignNewPartitions(assigned);
+                        nextRefresh = System.nanoTime() + PARTITION_REFRESH.toNanos();
+                    } catch (org.apache.kafka.common.errors.RetriableException e) {
+                        // Kafka not reachable (yet): the pages still get history; try again shortly.
+                        LOG.warn("dashboard live feed: cannot read the topics' partitions yet ({}); retrying", e.toString());
+                        nextRefresh = System.nanoTime() + RETRY.toNanos();
+                    }
+                }
+                if (assigned.isEmpty()) {
+                    Thread.sleep(200);
+                    continue;
                 }
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
@@ -137,6 +148,8 @@ final class LiveFeed implements AutoCloseable {
             if (running) {
                 failure = e;
             }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (RuntimeException e) {
             failure = e;
             LOG.error("dashboard live feed stopped", e);
