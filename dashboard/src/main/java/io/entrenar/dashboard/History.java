@@ -2,7 +2,6 @@ package io.entrenar.dashboard;
 
 import java.io.ByteArrayOutputStream;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -146,8 +145,6 @@ final class History {
      * the edges among them and each node's name and status.
      */
     byte[] lineage(String runId) {
-        List<String> ids = new ArrayList<>();
-        ids.add(runId);
         Map<String, Integer> depth = new LinkedHashMap<>();
         depth.put(runId, 0);
         QueryResult up = AnalysisQuery.LINEAGE_ANCESTORS.run(engine, db, Map.of("run_id", runId));
@@ -158,8 +155,7 @@ final class History {
         for (int i = 0; i < down.size(); i++) {
             depth.putIfAbsent(down.get(i, "run_id"), (int) down.getLong(i, "depth"));
         }
-        ids = List.copyOf(depth.keySet());
-        String idArray = arrayLiteral(ids);
+        String idArray = arrayLiteral(List.copyOf(depth.keySet()));
         StringBuilder out = new StringBuilder("{\"run_id\":").append(Json.quote(runId)).append(",\"depth\":{");
         boolean first = true;
         for (Map.Entry<String, Integer> e : depth.entrySet()) {

@@ -14,6 +14,7 @@ import io.entrenar.events.Alert;
 import io.entrenar.events.MetricBatch;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroDeserializer;
+import org.apache.kafka.clients.consumer.CloseOptions;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -154,7 +155,7 @@ final class LiveFeed implements AutoCloseable {
             failure = e;
             LOG.error("dashboard live feed stopped", e);
         } finally {
-            consumer.close(Duration.ofSeconds(2));
+            consumer.close(CloseOptions.timeout(Duration.ofSeconds(2)));
         }
     }
 
