@@ -79,6 +79,7 @@ class PipelineTest {
                     URI.create(pipeline.dashboardUrl() + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, runs.statusCode(), runs.body());
             assertTrue(runs.body().startsWith("{\"data\":["), runs.body());
+            assertTrue(scrape.contains("\nentrenar_dashboard_requests_total "), "the dashboard's series on the stack's /metrics: " + scrape);
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(dataDir.resolve("alerting/webhook-secret"))), "the secret is private");
         }

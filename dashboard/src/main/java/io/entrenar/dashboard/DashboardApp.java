@@ -27,6 +27,14 @@ public final class DashboardApp implements AutoCloseable {
     }
 
     public static DashboardApp start(DashboardConfig config) {
+        return start(config, new Metrics());
+    }
+
+    /**
+     * Starts with its series registered in {@code metrics}, e.g. a host process's own, so that they show
+     * on the host's {@code /metrics} as well as on the dashboard's.
+     */
+    public static DashboardApp start(DashboardConfig config, Metrics metrics) {
         StaticAssets.requirePresent();
         Engine engine = JdbcEngine.open(config.jdbcUrl(), config.user(), config.password());
         LiveFeed live = null;
@@ -35,7 +43,6 @@ public final class DashboardApp implements AutoCloseable {
                     config.getInt(DashboardConfig.RUNS_LIMIT_CONFIG));
             Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
             readiness.put("clickhouse", history::check);
-            Metrics metrics = new Metrics();
             if (config.getBoolean(DashboardConfig.LIVE_ENABLED_CONFIG)) {
                 live = LiveFeed.start(config.getString(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG),
                         config.getString(DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG));

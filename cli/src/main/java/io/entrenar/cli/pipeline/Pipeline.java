@@ -90,7 +90,7 @@ public final class Pipeline implements AutoCloseable {
             DashboardApp dashboard = null;
             if (config.getBoolean(PipelineConfig.DASHBOARD_ENABLED_CONFIG)) {
                 dashboard = DashboardApp.start(config.dashboard(stack.bootstrapServers(), stack.registryUrl(),
-                        sink == null ? null : sink.httpUrl().orElse(null)));
+                        sink == null ? null : sink.httpUrl().orElse(null)), metrics);
                 apps.add(dashboard);
                 dashboard.readiness().forEach((name, check) -> readiness.put("dashboard." + name, check));
             }
