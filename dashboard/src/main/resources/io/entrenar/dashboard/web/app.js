@@ -253,6 +253,16 @@ async function runView([runId]) {
     document.getElementById('run-meta').innerHTML = '<dt>status</dt><dd class="muted">not in ClickHouse yet; live points appear as they arrive</dd>';
   }
   alertsR.data.slice().reverse().forEach(addAlert);
+  // Status, duration and summary change when the run finishes: follow them while the page is open.
+  const follow = setInterval(() => {
+    if (document.hidden) return;
+    api('/api/runs/' + encodeURIComponent(runId)).then(r => {
+      const now = r.data[0];
+      const cell = document.getElementById('run-status');
+      if (now && cell && cell.firstElementChild?.dataset.status !== now.status) cell.innerHTML = statusCell(now.status);
+    }).catch(() => {});
+  }, 5000);
+  cleanup.push(() => clearInterval(follow));
   const names = metricsR.data.map(m => m.name).slice(0, 24);
   const histories = await Promise.all(names.map(n =>
     api('/api/history?run=' + encodeURIComponent(runId) + '&metric=' + encodeURIComponent(n))));
@@ -332,10 +342,10 @@ async function sweepView([sweepId], q) {
       ${summaryKeys.map(k => `<td class="num">${fmt((t.summary || {})[k])}</td>`).join('')}</tr>`).join('');
     const top = sorted.slice(0, 8).map(t => t.run_id);
     const metric = q.get('metric') || 'loss';
-    overlayChart(document.getElementById('s-chart'), top, metric).catch(fail);
+    return overlayChart(document.getElementById('s-chart'), top, metric);
   }
-  by.onchange = desc.onchange = render;
-  render();
+  by.onchange = desc.onchange = () => render().catch(fail);
+  await render();
 }
 
 // ---- Pareto -----------------------------------------------------------------------------------
