@@ -63,13 +63,18 @@ final class Browser implements AutoCloseable {
         });
     }
 
-    /** Why the browser tests cannot run here, or null when node, Chromium and playwright-core are present. */
+    /** The driver next to Chromium and node: missing only when setup has not run, which is an error, not a skip. */
+    static void requireDriver() {
+        if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
+            throw new IllegalStateException("no playwright-core in " + WEB + "/node_modules: run ./entrenar setup "
+                    + "(npm ci in dashboard/web)");
+        }
+    }
+
+    /** Why the browser tests cannot run on this machine (no Chromium or no node), or null. */
     static String missing() {
         if (!Files.isExecutable(CHROMIUM)) {
             return "no Chromium at " + CHROMIUM + " (scripts/setup.sh installs Debian's chromium)";
-        }
-        if (!Files.isDirectory(WEB.resolve("node_modules/playwright-core"))) {
-            return "no playwright-core in " + WEB + "/node_modules (scripts/setup.sh runs npm ci there)";
         }
         try {
             Process p = new ProcessBuilder("node", "--version").redirectErrorStream(true).start();

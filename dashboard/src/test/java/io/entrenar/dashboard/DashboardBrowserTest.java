@@ -47,6 +47,7 @@ class DashboardBrowserTest {
     static void browserPresent() throws IOException {
         String missing = Browser.missing();
         Assumptions.assumeTrue(missing == null, () -> "browser tests skipped: " + missing);
+        Browser.requireDriver();
         Files.createDirectories(SHOTS);
     }
 
