@@ -5,6 +5,7 @@
 #   - Debian packages python3-confluent-kafka python3-avro python3-requests kcat (only if missing)
 #   - npm dependencies of interop/node (npm ci, only if node_modules is missing or stale)
 #   - libchdb.so (npm @chdb/lib-linux-x64-gnu) under ~/.cache/entrenar/chdb/VERSION, only if missing
+#   - Debian's chromium and the npm packages of dashboard/web (uplot, playwright-core)
 #   - sklearn's bundled datasets (digits, iris, wine, breast_cancer, diabetes) in ~/.cache/entrenar/datasets
 # Python peers must run with /usr/bin/python3 (Debian's): a pyenv python3 may come first on PATH
 # and cannot see Debian's dist-packages.
@@ -138,4 +139,29 @@ if [[ -n $need_datasets ]]; then
 fi
 for f in "${DATASET_FILES[@]}"; do [[ -s "$DATASETS/$f" ]] || die "dataset $DATASETS/$f missing"; done
 say "datasets ok ($DATASETS)"
+# 6. Web dashboard: Debian's Chromium (headless, for the browser tests) and dashboard/web's npm
+# packages: uplot (its minified file is committed under dashboard/src/main/resources; checked here)
+# and playwright-core (drives Chromium from the tests and benchmarks).
+if command -v chromium >/dev/null; then
+  say "chromium ok ($(chromium --version 2>/dev/null | head -1))"
+else
+  say "installing Debian package: chromium"
+  apt_install chromium
+  command -v chromium >/dev/null || die "chromium not on PATH after install"
+fi
+DASH_WEB="$ROOT/dashboard/web"
+dash_stamp="$DASH_WEB/node_modules/.package-lock.json"
+if [[ ! -f "$dash_stamp" || "$DASH_WEB/package-lock.json" -nt "$dash_stamp" || "$DASH_WEB/package.json" -nt "$dash_stamp" ]]; then
+  say "npm ci in dashboard/web"
+  log="$(mktemp)"
+  if ! (cd "$DASH_WEB" && npm ci --no-audit --no-fund --loglevel=error) </dev/null >"$log" 2>&1; then
+    cat "$log" >&2; rm -f "$log"
+    die "npm ci in dashboard/web failed (output above)"
+  fi
+  rm -f "$log"
+  touch "$dash_stamp"
+else
+  say "node modules ok (dashboard/web)"
+fi
+"$ROOT/scripts/dashboard-assets" --check >/dev/null || die "dashboard assets out of date (see above)"
 say "done"

@@ -38,7 +38,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the demo's broker, registry, ClickHouse and job logs live (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--free-ports", description = "Listen on free ports instead of 9092, 8081, 8123, 8086, 9400 "
+    @Option(names = "--free-ports", description = "Listen on free ports instead of 9092, 8081, 8123, 8086, 8080, 9400 "
             + "(when a stack is already running).")
     boolean freePorts;
 
@@ -100,6 +100,7 @@ final class DemoCommand implements Callable<Integer> {
             options.put(PipelineConfig.PROCESSORS_PREFIX + "http.port", 0);
             options.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, 0);
             options.put(PipelineConfig.WEBHOOK_RECEIVER_PORT_CONFIG, 0);
+            options.put(PipelineConfig.DASHBOARD_PREFIX + io.entrenar.dashboard.DashboardConfig.PORT_CONFIG, 0);
         }
         return options;
     }

@@ -90,6 +90,9 @@ final class StackCommand implements Callable<Integer> {
         if (pipeline.processorsUrl() != null) {
             out.printf("  Processors queries      : %s  (/runs/RUN/stats, /failures/pareto)%n", pipeline.processorsUrl());
         }
+        if (pipeline.dashboardUrl() != null) {
+            out.printf("  Web dashboard           : %s/%n", pipeline.dashboardUrl());
+        }
         if (pipeline.opsUrl() != null) {
             out.printf("  Metrics and health      : %s/metrics  %s/health/ready%n", pipeline.opsUrl(), pipeline.opsUrl());
         }

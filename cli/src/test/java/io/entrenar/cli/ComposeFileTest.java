@@ -77,7 +77,7 @@ class ComposeFileTest {
             run(service.getKey(), args);
             checked.add(service.getKey());
         }
-        assertTrue(checked.containsAll(List.of("processors", "alerting")), "checked " + checked);
+        assertTrue(checked.containsAll(List.of("processors", "alerting", "dashboard")), "checked " + checked);
     }
 
     private static void run(String service, List<String> args) throws IOException, InterruptedException {

@@ -37,7 +37,7 @@ class PipelineTest {
     void anAlertReachesTheLocalReceiverSigned(@TempDir Path dataDir) throws Exception {
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dataDir.toString(), "kafka.port", 0,
                 "registry.port", 0, "webhook.receiver.port", 0, "ops.port", 0, "topics.partitions", 1,
-                "processors.http.port", 0, "sink.http.port", 0)));
+                "processors.http.port", 0, "sink.http.port", 0, "dashboard.port", 0)));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(
                      Map.of("schema.registry.url", pipeline.stack().registryUrl()));
              KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers()),
@@ -74,6 +74,12 @@ class PipelineTest {
                 Thread.sleep(ready == 200 ? 0 : 200);
             }
             assertEquals(200, ready);
+            // The stack serves the web dashboard over the sink's ClickHouse endpoint.
+            HttpResponse<String> runs = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                    URI.create(pipeline.dashboardUrl() + "/api/runs")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, runs.statusCode(), runs.body());
+            assertTrue(runs.body().startsWith("{\"data\":["), runs.body());
+            assertTrue(scrape.contains("\nentrenar_dashboard_requests_total "), "the dashboard's series on the stack's /metrics: " + scrape);
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(dataDir.resolve("alerting/webhook-secret"))), "the secret is private");
         }

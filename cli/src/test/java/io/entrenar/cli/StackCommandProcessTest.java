@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** {@code entrenar stack} as a user runs it: a separate JVM, stopped with Ctrl+C (SIGINT), restarted on its data. */
 class StackCommandProcessTest {
     private static final Pattern REGISTRY = Pattern.compile("Schema registry\\s+: (http://\\S+)");
+    private static final Pattern DASHBOARD = Pattern.compile("Web dashboard\\s+: (http://\\S+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -27,6 +28,10 @@ class StackCommandProcessTest {
         int id;
         try (Running first = Running.start(dataDir)) {
             assertTrue(first.output.stream().anyMatch(l -> l.matches("\\s+entrenar\\.metrics\\.v1\\s+created\\s+6 partitions")), first.output.toString());
+            String dashboard = first.cli.find(DASHBOARD);
+            HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, page.statusCode());
+            assertTrue(page.body().contains("vendor/uPlot.iife.min.js"), "the stack serves the web dashboard: " + page.body());
             id = Integer.parseInt(post(first.registryUrl + "/subjects/probe-value/versions", schema).replaceAll("\\D", ""));
             List<String> tail = first.stop();
             assertEquals(List.of("Stopping the embedded stack ...", "Stopped."), tail.subList(tail.size() - 2, tail.size()));
@@ -63,7 +68,7 @@ class StackCommandProcessTest {
 
         static Running start(Path dataDir) throws IOException {
             return new Running(CliProcess.start(Map.of("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0", "ENTRENAR_OPS_PORT", "0",
-                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0"), "Press Ctrl+C to stop.",
+                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0", "ENTRENAR_DASHBOARD_PORT", "0"), "Press Ctrl+C to stop.",
                     "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
         }
 

@@ -15,6 +15,7 @@ import java.util.Map;
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
+import io.entrenar.dashboard.DashboardApp;
 import io.entrenar.ops.Metrics;
 import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.sink.SinkApp;
@@ -34,15 +35,17 @@ public final class Pipeline implements AutoCloseable {
     private final ProcessorsApp processors;
     private final WebhookReceiver receiver;
     private final OpsServer ops;
+    private final DashboardApp dashboard;
     private final List<AutoCloseable> apps;
 
     private Pipeline(EmbeddedStack stack, SinkApp sink, ProcessorsApp processors, WebhookReceiver receiver, OpsServer ops,
-                     List<AutoCloseable> apps) {
+                     DashboardApp dashboard, List<AutoCloseable> apps) {
         this.stack = stack;
         this.sink = sink;
         this.processors = processors;
         this.receiver = receiver;
         this.ops = ops;
+        this.dashboard = dashboard;
         this.apps = apps;
     }
 
@@ -85,11 +88,18 @@ public final class Pipeline implements AutoCloseable {
                 alerting.registerMetrics(metrics);
                 readiness.putAll(alerting.readiness());
             }
+            DashboardApp dashboard = null;
+            if (config.getBoolean(PipelineConfig.DASHBOARD_ENABLED_CONFIG)) {
+                dashboard = DashboardApp.start(config.dashboard(stack.bootstrapServers(), stack.registryUrl(),
+                        sink == null ? null : sink.httpUrl().orElse(null)), metrics);
+                apps.add(dashboard);
+                dashboard.readiness().forEach((name, check) -> readiness.put("dashboard." + name, check));
+            }
             OpsServer ops = OpsConfig.start(config, metrics, readiness);
             if (ops != null) {
                 apps.add(ops);
             }
-            return new Pipeline(stack, sink, processors, receiver, ops, apps);
+            return new Pipeline(stack, sink, processors, receiver, ops, dashboard, apps);
         } catch (IOException | RuntimeException e) {
             closeAll(apps);
             stack.close();
@@ -129,6 +139,11 @@ public final class Pipeline implements AutoCloseable {
     /** Base URL of /metrics and /health, or null when {@code ops.port=-1}. */
     public String opsUrl() {
         return ops == null ? null : ops.url();
+    }
+
+    /** Base URL of the web dashboard, or null when {@code dashboard.enabled=false}. */
+    public String dashboardUrl() {
+        return dashboard == null ? null : dashboard.url();
     }
 
     /** Base URL of the local webhook receiver, or null when alerting is off. */

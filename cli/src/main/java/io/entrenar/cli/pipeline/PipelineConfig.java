@@ -37,10 +37,16 @@ public final class PipelineConfig extends AbstractConfig {
     private static final String WEBHOOK_RECEIVER_PORT_DOC = "Port of the local webhook receiver that records deliveries "
             + "(GET /deliveries); 0 picks a free port.";
 
+    public static final String DASHBOARD_ENABLED_CONFIG = "dashboard.enabled";
+    private static final String DASHBOARD_ENABLED_DOC = "Serve the web dashboard from the stack. Any dashboard.<key> is passed "
+            + "to it (README, Web dashboard); defaults here: host = the stack's host, clickhouse.url = the sink's ClickHouse "
+            + "HTTP endpoint, Kafka and registry = the stack's.";
+
     private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
             .define(SINK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, SINK_ENABLED_DOC)
             .define(PROCESSORS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PROCESSORS_ENABLED_DOC)
             .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
+            .define(DASHBOARD_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, DASHBOARD_ENABLED_DOC)
             .define(ALERTING_ROUTES_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, ALERTING_ROUTES_FILE_DOC)
             .define(WEBHOOK_RECEIVER_PORT_CONFIG, Type.INT, WEBHOOK_RECEIVER_PORT_DEFAULT, ConfigDef.Range.between(0, 65535),
                     Importance.LOW, WEBHOOK_RECEIVER_PORT_DOC);
@@ -57,6 +63,9 @@ public final class PipelineConfig extends AbstractConfig {
         if (getBoolean(SINK_ENABLED_CONFIG)) {
             sink("validation:0", "http://validation");
         }
+        if (getBoolean(DASHBOARD_ENABLED_CONFIG)) {
+            dashboard("validation:0", "http://validation", "http://validation:8123");
+        }
     }
 
     public static ConfigDef configDef() {
@@ -65,11 +74,13 @@ public final class PipelineConfig extends AbstractConfig {
 
     public static final String PROCESSORS_PREFIX = "processors.";
     public static final String SINK_PREFIX = "sink.";
+    public static final String DASHBOARD_PREFIX = "dashboard.";
 
     public static Set<String> dynamicPrefixes() {
         Set<String> prefixes = new java.util.HashSet<>(StackConfig.dynamicPrefixes());
         prefixes.add(PROCESSORS_PREFIX);
         prefixes.add(SINK_PREFIX);
+        prefixes.add(DASHBOARD_PREFIX);
         return prefixes;
     }
 
@@ -104,6 +115,25 @@ public final class PipelineConfig extends AbstractConfig {
     /** The ClickHouse database the sink writes ({@code sink.database}). */
     public String database() {
         return String.valueOf(originalsWithPrefix(SINK_PREFIX).getOrDefault(SinkConfig.DATABASE_CONFIG, SinkConfig.DATABASE_DEFAULT));
+    }
+
+    /**
+     * The dashboard's settings: the stack's host, Kafka and registry, the sink's ClickHouse endpoint
+     * (when the sink runs), then {@code dashboard.*} overrides.
+     *
+     * @param clickHouseUrl null when the sink is off: {@code dashboard.clickhouse.url} or its default applies
+     */
+    public io.entrenar.dashboard.DashboardConfig dashboard(String bootstrapServers, String registryUrl, String clickHouseUrl) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(io.entrenar.dashboard.DashboardConfig.HOST_CONFIG, stack.host());
+        if (clickHouseUrl != null) {
+            settings.put(io.entrenar.dashboard.DashboardConfig.CLICKHOUSE_URL_CONFIG, clickHouseUrl);
+        }
+        settings.putAll(originalsWithPrefix(DASHBOARD_PREFIX));
+        settings.remove("enabled");
+        settings.put(io.entrenar.dashboard.DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(io.entrenar.dashboard.DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        return new io.entrenar.dashboard.DashboardConfig(settings);
     }
 
     public StackConfig stack() {

@@ -1,0 +1,155 @@
+package io.entrenar.dashboard;
+
+import static io.entrenar.dashboard.RunningDashboard.get;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.BufferedReader;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import io.entrenar.events.Alert;
+import io.entrenar.events.AlertState;
+import io.entrenar.events.FailureCategory;
+import io.entrenar.events.LineageRole;
+import io.entrenar.events.Severity;
+import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
+import io.entrenar.tracking.Experiment;
+import io.entrenar.tracking.FailureContext;
+import io.entrenar.tracking.ParamSpace;
+import io.entrenar.tracking.Run;
+import io.entrenar.tracking.Sweep;
+import io.entrenar.tracking.Tracker;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+/** The JSON API and the ops endpoints the pages use, against the running pipeline. */
+@ExtendWith({SharedStack.class, RunningDashboard.class})
+class DashboardApiTest {
+
+    @Test
+    void healthMetricsAssetsAndBadRequests() {
+        assertEquals(200, get("/health/live").statusCode());
+        assertEquals(200, get("/health/ready").statusCode());
+        HttpResponse<String> metrics = get("/metrics");
+        assertEquals(200, metrics.statusCode());
+        assertTrue(metrics.body().contains("\nentrenar_dashboard_requests_total "), metrics.body());
+        assertTrue(metrics.body().contains("\nentrenar_dashboard_live_points_total "), metrics.body());
+        HttpResponse<String> bad = get("/api/history?metric=loss");
+        assertEquals(400, bad.statusCode());
+        assertTrue(bad.body().contains("run="), bad.body());
+        assertEquals(400, get("/api/runs?limit=ten").statusCode());
+        assertEquals(404, get("/no/such/page.html").statusCode());
+        assertTrue(get("/").body().contains("vendor/uPlot.iife.min.js"));
+        HttpResponse<String> lib = get("/vendor/uPlot.iife.min.js");
+        assertEquals(200, lib.statusCode());
+        assertTrue(lib.headers().firstValue("Content-Type").orElse("").startsWith("text/javascript"));
+    }
+
+    @Test
+    void historyIsDownsampledInClickHouse() throws Exception {
+        Run run = RunningDashboard.tracker().experiment("dash-api").run("long").start();
+        for (int step = 0; step < 5000; step++) {
+            run.logMetric("loss", 1.0 / (step + 1), step);
+        }
+        run.finish();
+        assertTrue(RunningDashboard.tracker().flush(Duration.ofSeconds(30)));
+        RunningDashboard.await("5000 points stored", Duration.ofSeconds(60), () -> RunningDashboard.count(
+                "SELECT count() FROM entrenar.metric_points WHERE run_id = {r:String}", Map.of("r", run.id())) == 5000);
+        String body = get("/api/history?run=" + run.id() + "&metric=loss&points=100").body();
+        int buckets = body.split("\"bucket_start\"").length - 1;
+        assertTrue(buckets > 0 && buckets <= 100, "at most 100 buckets, got " + buckets + ": " + body);
+        assertTrue(body.contains("\"samples\":50"), "each bucket summarises 50 points: " + body);
+        assertTrue(body.contains("\"names\":{\"data\":[{\"run_id\":\"" + run.id() + "\",\"run_name\":\"long\"}]"), body);
+        String names = get("/api/runs/" + run.id() + "/metrics").body();
+        assertTrue(names.contains("{\"name\":\"loss\",\"points\":5000,\"last_step\":4999}"), names);
+    }
+
+    @Test
+    void sweepsFailuresAndLineage() {
+        Tracker tracker = RunningDashboard.tracker();
+        Experiment exp = tracker.experiment("dash-sweep-" + UUID.randomUUID().toString().substring(0, 6));
+        Sweep sweep = exp.sweep("lr-grid", new ParamSpace().choice("lr", 0.1, 0.01, 0.001), new Sweep.Grid());
+        String teacher = null;
+        for (int i = 0; i < sweep.trials().size(); i++) {
+            Run trial = sweep.trial(i).start();
+            trial.logMetric("loss", 1.0 / (i + 1), 0);
+            if (i == 2) {
+                trial.fail(FailureContext.of("E_OOM", FailureCategory.RESOURCE, "heap exhausted", "halve the batch"));
+            } else {
+                trial.finish(Map.of("accuracy", 0.8 + i / 100.0));
+            }
+            teacher = teacher == null ? trial.id() : teacher;
+        }
+        Run student = exp.run("student").parent(teacher, LineageRole.TEACHER).start();
+        student.finish();
+        Run grandchild = exp.run("grandchild").parent(student.id(), LineageRole.FINE_TUNED_FROM).start();
+        grandchild.finish();
+        assertTrue(tracker.flush(Duration.ofSeconds(30)));
+        RunningDashboard.await("sweep stored", Duration.ofSeconds(60), () -> RunningDashboard.count(
+                "SELECT count() FROM entrenar.runs WHERE sweep_id = {s:String} AND status IN ('COMPLETED', 'FAILED')",
+                Map.of("s", sweep.id())) == 3 && RunningDashboard.count(
+                "SELECT count() FROM entrenar.lineage_edges WHERE child_run_id = {c:String}", Map.of("c", grandchild.id())) == 1);
+
+        String sweeps = get("/api/sweeps").body();
+        assertTrue(sweeps.contains("\"sweep_id\":\"" + sweep.id() + "\""), sweeps);
+        assertTrue(sweeps.matches(".*\"sweep_id\":\"" + sweep.id() + "\",[^}]*\"runs\":3,\"completed\":2,\"failed\":1.*"), sweeps);
+        String trials = get("/api/sweeps/" + sweep.id()).body();
+        assertEquals(3, trials.split("\"run_id\"").length - 1, trials);
+        assertTrue(trials.contains("\"lr\":\"0.001\""), trials);
+
+        String failures = get("/api/failures?experiment=" + exp.id()).body();
+        assertTrue(failures.contains("\"error_code\":\"E_OOM\",\"category\":\"RESOURCE\",\"occurrences\":1"), failures);
+
+        String lineage = get("/api/lineage/" + student.id()).body();
+        assertTrue(lineage.contains("\"" + teacher + "\":-1"), "teacher one level up: " + lineage);
+        assertTrue(lineage.contains("\"" + grandchild.id() + "\":1"), "grandchild one level down: " + lineage);
+        assertTrue(lineage.contains("{\"child_run_id\":\"" + student.id() + "\",\"parent_run_id\":\"" + teacher + "\",\"role\":\"TEACHER\"}"),
+                lineage);
+        assertTrue(lineage.contains("\"role\":\"FINE_TUNED_FROM\""), lineage);
+    }
+
+    @Test
+    void alertsArriveLiveAndStayInTheFeed() throws Exception {
+        String runId = "alert-run-" + UUID.randomUUID();
+        String incident = "inc-" + UUID.randomUUID();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RunningDashboard.dashboard().url() + "/api/live/alerts")).build();
+        HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        assertEquals("text/event-stream; charset=utf-8", stream.headers().firstValue("Content-Type").orElse(""));
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.startsWith("data: ") && line.contains(incident)) {
+                            return line;
+                        }
+                    }
+                    return null;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            RunningDashboard.produce(Topic.ALERTS.topicName(), Map.of(runId, Alert.newBuilder()
+                    .setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(Instant.now()).setLamport(1)
+                    .setIncidentId(incident).setState(AlertState.FIRING).setRule("non_finite").setSeverity(Severity.CRITICAL)
+                    .setMetric("loss").setStep(42L).setMessage("loss is NaN").setFiredAtMicros(System.currentTimeMillis() * 1000).build()));
+            String data = event.get(60, TimeUnit.SECONDS);
+            assertTrue(data.contains("\"state\":\"FIRING\"") && data.contains("\"step\":42") && data.contains("\"message\":\"loss is NaN\""), data);
+        }
+        RunningDashboard.await("alert stored", Duration.ofSeconds(60), () -> get("/api/alerts?run=" + runId).body().contains(incident));
+        String feed = get("/api/alerts?run=" + runId).body();
+        assertTrue(feed.contains("\"state\":\"FIRING\",\"rule\":\"non_finite\",\"severity\":\"CRITICAL\""), feed);
+    }
+}
