@@ -9,6 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
         subcommands = {StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, SinkCommand.class, AlertingCommand.class, RunsCommand.class, SpoolCommand.class, AttachCommand.class, TrainCommand.class, ValidateCommand.class,
+                LeaderboardCommand.class, FailuresCommand.class, LineageCommand.class, SqlCommand.class, AlertsCommand.class, CompletionCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Entrenar {
 
