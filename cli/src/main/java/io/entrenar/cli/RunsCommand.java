@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code entrenar runs ...}: commands to live runs through {@code entrenar.control.v1}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Acts on runs.",
-        subcommands = {RunsListCommand.class, RunsShowCommand.class,
+        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsWatchCommand.class, RunsPromoteCommand.class,
                 RunsCommand.Stop.class, RunsCommand.Pause.class, RunsCommand.Resume.class,
                 RunsCommand.Approve.class, RunsCommand.Reject.class})
 final class RunsCommand {

@@ -17,19 +17,19 @@ public final class AlertsTable {
             SELECT
                 incident_id,
                 any(run_id) AS incident_run,
-                if(countIf(state = 'RESOLVED') > 0, 'RESOLVED', 'FIRING') AS state,
-                argMax(rule, ts) AS rule,
-                argMax(severity, ts) AS severity,
-                argMax(metric, ts) AS metric,
-                argMax(step, ts) AS step,
-                argMinIf(message, ts, state = 'FIRING') AS message,
-                argMax(action, ts) AS action,
+                if(countIf(state = 'RESOLVED') > 0, 'RESOLVED', 'FIRING') AS incident_state,
+                toString(argMax(rule, ts)) AS last_rule,
+                toString(argMax(severity, ts)) AS last_severity,
+                argMax(metric, ts) AS last_metric,
+                argMax(step, ts) AS last_step,
+                argMinIf(message, ts, state = 'FIRING') AS first_message,
+                toString(argMax(action, ts)) AS last_action,
                 toUnixTimestamp64Micro(min(fired_at)) AS fired_micros,
                 toUnixTimestamp64Micro(maxOrNull(resolved_at)) AS resolved_micros
             FROM %s.alerts FINAL
             WHERE {run:String} = '' OR run_id = {run:String}
             GROUP BY incident_id
-            HAVING {all:UInt8} = 1 OR state = 'FIRING'
+            HAVING {all:UInt8} = 1 OR incident_state = 'FIRING'
             ORDER BY fired_micros DESC, incident_id
             LIMIT {limit:UInt32}
             """;
@@ -51,9 +51,9 @@ public final class AlertsTable {
                 "all", includeResolved ? "1" : "0", "limit", Integer.toString(limit)));
         List<Incident> out = new ArrayList<>(q.size());
         for (int i = 0; i < q.size(); i++) {
-            out.add(new Incident(q.get(i, "incident_id"), q.get(i, "incident_run"), q.get(i, "state"), q.get(i, "rule"),
-                    q.get(i, "severity"), q.get(i, "metric"), Cells.parseLong(q.get(i, "step")), q.get(i, "message"),
-                    q.get(i, "action"), instant(q.get(i, "fired_micros")), instant(q.get(i, "resolved_micros"))));
+            out.add(new Incident(q.get(i, "incident_id"), q.get(i, "incident_run"), q.get(i, "incident_state"), q.get(i, "last_rule"),
+                    q.get(i, "last_severity"), q.get(i, "last_metric"), Cells.parseLong(q.get(i, "last_step")), q.get(i, "first_message"),
+                    q.get(i, "last_action"), instant(q.get(i, "fired_micros")), instant(q.get(i, "resolved_micros"))));
         }
         return out;
     }
