@@ -96,7 +96,7 @@ public final class LineageTree {
             boolean last = i == edges.size() - 1;
             String run = upward ? e.parent() : e.child();
             boolean first = seen.add(run);
-            out.append(prefix).append(last ? g.treeLast() : g.treeBranch()).append(label(run, e.role(), graph, g))
+            out.append(prefix).append(last ? g.treeLast() : g.treeBranch()).append(upward ? label(run, e.role(), graph, g) : label(run, null, graph, g) + " (from this run as " + roleName(e.role()) + ")")
                     .append(first ? "" : " (see above)").append('\n');
             if (first) {
                 walk(out, graph, next.getOrDefault(run, List.of()), next, upward, prefix + (last ? g.treeSpace() : g.treePipe()), seen, g);
@@ -106,9 +106,13 @@ public final class LineageTree {
 
     private static String label(String runId, String role, Graph graph, Glyphs g) {
         RunLabel l = graph.runs().get(runId);
-        String r = role == null ? "" : role.toLowerCase(java.util.Locale.ROOT) + ": ";
+        String r = role == null ? "" : roleName(role) + ": ";
         return r + runId + (l == null ? " (not in the runs table)"
                 : (l.name() == null ? "" : "  " + l.name()) + "  [" + RunsTable.statusMark(l.status(), g) + "]");
+    }
+
+    private static String roleName(String role) {
+        return role.toLowerCase(java.util.Locale.ROOT).replace('_', ' ');
     }
 
     /** A ClickHouse Array(String) parameter value: {@code ['a','b']} with quotes and backslashes escaped. */

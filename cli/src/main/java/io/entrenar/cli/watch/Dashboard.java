@@ -40,9 +40,17 @@ final class Dashboard {
         if (run == null) {
             lines.add("  RUN: (not yet in ClickHouse)");
         } else {
-            lines.add("  EXPERIMENT: " + run.experiment() + " | RUN: " + (run.runName() == null ? "" : run.runName() + " ")
-                    + "(" + shortId(run.runId()) + ") | STATUS: " + RunsTable.statusMark(run.status(), g)
-                    + (s.golden() ? "  " + g.star() + " GOLDEN" : "") + (paused ? "  [PAUSED]" : ""));
+            String header = "  EXPERIMENT: " + run.experiment() + " | RUN: " + (run.runName() == null ? "" : run.runName() + " ")
+                    + "(" + shortId(run.runId()) + ") | STATUS: " + RunsTable.statusMark(run.status(), g);
+            String marks = (s.golden() ? "  " + g.star() + " GOLDEN" : "") + (paused ? "  [PAUSED]" : "");
+            if (Cells.width(header + marks) <= width) {
+                lines.add(header + marks);
+            } else {
+                lines.add(header);
+                if (!marks.isEmpty()) {
+                    lines.add(marks);
+                }
+            }
             lines.add(light);
             lines.addAll(progress(s, width, g));
             lines.add(light);
@@ -58,8 +66,10 @@ final class Dashboard {
             lines.add("  " + note);
         }
         lines.add(heavy);
-        lines.add("  [q] Quit  [p] " + (paused ? "Resume" : "Pause") + "  [s] Screenshot  [g] Promote to Golden"
-                + (status == null || status.isEmpty() ? "" : "   " + status));
+        lines.add("  [q] Quit  [p] " + (paused ? "Resume" : "Pause") + "  [s] Screenshot  [g] Promote to Golden");
+        if (status != null && !status.isEmpty()) {
+            lines.add("  " + status);
+        }
         List<String> out = new ArrayList<>(lines.size());
         for (String l : lines) {
             out.add(Cells.clip(l, width, g));
@@ -70,20 +80,23 @@ final class Dashboard {
     private static List<String> progress(Snapshot s, int width, Glyphs g) {
         Snapshot.Progress p = s.progress();
         RunInfo run = s.run();
-        StringBuilder line = new StringBuilder("  Step:  ");
-        int bar = Math.max(10, Math.min(40, width - 50));
-        line.append(Bars.progress(p == null ? 0 : p.step(), p == null ? null : p.totalSteps(), bar, g));
+        StringBuilder after = new StringBuilder();
         Duration elapsed = run.elapsed(s.takenAt());
-        line.append("  elapsed ").append(Cells.duration(elapsed));
+        after.append("  elapsed ").append(Cells.duration(elapsed));
         if (run.finished()) {
-            line.append("  done");
+            after.append("  done");
         } else if (p != null && p.remainingSecs() != null) {
-            line.append("  ETA ").append(Cells.duration(Duration.ofMillis(Math.round(p.remainingSecs() * 1000))));
+            after.append("  ETA ").append(Cells.duration(Duration.ofMillis(Math.round(p.remainingSecs() * 1000))));
         }
         if (p != null && p.stepsPerSec() != null && !run.finished()) {
-            line.append(String.format(Locale.ROOT, "  %.1f steps/s", p.stepsPerSec()));
+            after.append(String.format(Locale.ROOT, "  %.1f steps/s", p.stepsPerSec()));
         }
-        return List.of(line.toString());
+        long step = p == null ? 0 : p.step();
+        Long total = p == null ? null : p.totalSteps();
+        // The bar takes what the counts and times leave of the line.
+        int fixed = Cells.width("  Step:  []") + Cells.width(Bars.progress(step, total, 0, g)) - 2 + Cells.width(after.toString());
+        int bar = Math.max(10, Math.min(40, width - fixed));
+        return List.of("  Step:  " + Bars.progress(step, total, bar, g) + after);
     }
 
     private static List<String> metrics(Snapshot s, int width, Glyphs g) {

@@ -85,11 +85,12 @@ public final class Watcher {
     }
 
     static String screenshot(List<String> frame, String runId, Path dir) {
-        Path file = dir.resolve("entrenar-watch-" + runId.replaceAll("[^A-Za-z0-9._-]", "_") + "-" + FILE_TIME.format(Instant.now()) + ".txt");
+        Path file = dir.resolve("entrenar-watch-" + Dashboard.shortId(runId).replaceAll("[^A-Za-z0-9._-]", "_") + "-"
+                + FILE_TIME.format(Instant.now()) + ".txt");
         try {
             Files.createDirectories(dir);
             Files.writeString(file, String.join("\n", frame) + "\n");
-            return "screenshot: " + file.toAbsolutePath();
+            return "screenshot: " + file.toAbsolutePath().normalize();
         } catch (IOException e) {
             return "screenshot failed: " + e.getMessage();
         }
