@@ -19,6 +19,8 @@ import io.entrenar.sink.engine.QueryResult;
  * accuracy and loss the run reported last, and how long it ran (or has been running).
  */
 public final class RunsTable {
+    /** Names are free text (the agent names a run after its command line): the table cuts them here. */
+    static final int NAME_WIDTH = 40;
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     // Accuracy and loss: the run's final summary when it has one, else the last logged point.
@@ -114,7 +116,7 @@ public final class RunsTable {
         TextTable t = TextTable.of("Run ID", "Name", "Experiment", "Status", "Accuracy", "Loss", "Steps", "Duration")
                 .alignRight("Accuracy", "Loss", "Steps", "Duration");
         for (RunRow r : runs) {
-            t.row(r.runId(), r.runName(), r.experiment(), statusMark(r.status(), g), Cells.number(r.accuracy(), 4),
+            t.row(r.runId(), r.runName() == null ? null : Cells.clip(r.runName(), NAME_WIDTH, g), r.experiment(), statusMark(r.status(), g), Cells.number(r.accuracy(), 4),
                     Cells.number(r.loss(), 4), r.steps() == null ? null : Long.toString(r.steps()), Cells.duration(r.duration()));
         }
         return t.render(g);

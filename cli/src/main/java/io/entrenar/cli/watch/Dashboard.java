@@ -58,7 +58,7 @@ final class Dashboard {
             lines.add(light);
             lines.addAll(resources(s, width, g));
             lines.add(light);
-            lines.addAll(io(s));
+            lines.addAll(io(s, width));
             lines.add(light);
             lines.addAll(alerts(s, g));
         }
@@ -135,7 +135,7 @@ final class Dashboard {
             out.add("  Time Plan:   " + Cells.duration(Duration.ofMillis(Math.round(run.plannedDurationSecs() * 1000))));
             out.add("  Time Actual: " + Cells.padRight(Cells.duration(elapsed), 8) + " " + planBar(pct, bar, g));
         }
-        if (s.progress() != null && s.progress().totalSteps() != null) {
+        if (s.progress() != null && s.progress().totalSteps() != null && s.progress().totalSteps() > 0) {
             double pct = s.progress().step() * 100.0 / s.progress().totalSteps();
             out.add("  Steps:       " + s.progress().step() + " of " + s.progress().totalSteps() + String.format(Locale.ROOT, " planned (%.0f%%)", pct));
         }
@@ -192,22 +192,23 @@ final class Dashboard {
                 + (over ? g.fail() + " OVER" : g.ok() + " OK");
     }
 
-    private static List<String> io(Snapshot s) {
+    private static List<String> io(Snapshot s, int width) {
         List<String> out = new ArrayList<>();
         out.add("  SYSCALLS / IO (JFR, spec 5)");
         if (s.io().isEmpty()) {
             out.add("  none recorded (attach the agent: -javaagent)");
             return out;
         }
+        // Counters wrap onto further lines rather than being cut at the edge.
         StringBuilder line = new StringBuilder("  ");
         for (Snapshot.IoCount c : s.io()) {
-            if (line.length() > 2) {
-                line.append(" | ");
+            String item = c.operation().toLowerCase(Locale.ROOT) + ": " + Cells.count(c.count())
+                    + (c.bytes() > 0 ? " (" + Cells.bytes(c.bytes()) + ")" : "");
+            if (line.length() > 2 && line.length() + 3 + item.length() > width) {
+                out.add(line.toString());
+                line = new StringBuilder("  ");
             }
-            line.append(c.operation().toLowerCase(Locale.ROOT)).append(": ").append(Cells.count(c.count()));
-            if (c.bytes() > 0) {
-                line.append(" (").append(Cells.bytes(c.bytes())).append(')');
-            }
+            line.append(line.length() > 2 ? " | " : "").append(item);
         }
         out.add(line.toString());
         return out;
