@@ -31,6 +31,12 @@ final class RunsCommand {
         @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:ENTRENAR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
                 description = "Schema registry (default ${DEFAULT-VALUE}; env ENTRENAR_SCHEMA_REGISTRY_URL).")
         String registryUrl;
+
+        /** A producer that waits for every replica and gives up within 15 s when the cluster is down. */
+        Map<String, Object> producerConfigs() {
+            return Map.of("bootstrap.servers", bootstrapServers, "acks", "all", "enable.idempotence", true,
+                    "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
+        }
     }
 
     abstract static class ControlCommandBase implements Callable<Integer> {

@@ -33,10 +33,8 @@ final class RunsPromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        Map<String, Object> producer = Map.of("bootstrap.servers", cluster.bootstrapServers, "acks", "all",
-                "enable.idempotence", true, "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
         try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl))) {
-            RecordMetadata m = Golden.promote(producer, registry, runId, "cli:" + promotedBy);
+            RecordMetadata m = Golden.promote(cluster.producerConfigs(), registry, runId, "cli:" + promotedBy);
             spec.commandLine().getOut().printf("run %s promoted to golden (%s partition %d offset %d)%n", runId, m.topic(), m.partition(), m.offset());
         }
         spec.commandLine().getOut().flush();

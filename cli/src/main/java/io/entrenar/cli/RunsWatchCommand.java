@@ -105,10 +105,8 @@ final class RunsWatchCommand implements Callable<Integer> {
     }
 
     private String promote(String run) {
-        Map<String, Object> producer = Map.of("bootstrap.servers", cluster.bootstrapServers, "acks", "all",
-                "enable.idempotence", true, "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
         try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl))) {
-            RecordMetadata m = Golden.promote(producer, registry, run, "cli:" + promotedBy);
+            RecordMetadata m = Golden.promote(cluster.producerConfigs(), registry, run, "cli:" + promotedBy);
             return m.topic() + " partition " + m.partition() + " offset " + m.offset();
         }
     }

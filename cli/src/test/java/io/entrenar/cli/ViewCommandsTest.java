@@ -210,6 +210,17 @@ class ViewCommandsTest {
     }
 
     @Test
+    void promoteRecordsAGoldenRunThatTheDashboardShows() throws Exception {
+        Result r = run("runs", "promote", DOMINATED, "--bootstrap-servers", bootstrapServers, "--registry-url", registryUrl, "--by", "tester");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.startsWith("run " + DOMINATED + " promoted to golden (entrenar.runs.v1 partition "), r.out);
+        eventually(() -> view("sql", "SELECT tags['golden.promoted_by'] AS by FROM entrenar.run_events WHERE run_id = {r:String}"
+                + " AND kind = 'annotated' AND tags['golden'] = 'true'", "--param", "r=" + DOMINATED).out, out -> out.contains("│ cli:tester │"));
+        String frame = view("runs", "watch", DOMINATED, "--once", "--processors-url", processorsUrl).out;
+        assertTrue(frame.lines().skip(1).limit(2).anyMatch(l -> l.contains("★ GOLDEN")), frame);
+    }
+
+    @Test
     void watchInATerminalUpdatesAsPointsArriveAndHandlesKeys() throws Exception {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/tmux")), "tmux is not installed (scripts/setup.sh installs it)");
         String live = "live-" + UUID.randomUUID();

@@ -96,7 +96,10 @@ public final class LineageTree {
             boolean last = i == edges.size() - 1;
             String run = upward ? e.parent() : e.child();
             boolean first = seen.add(run);
-            out.append(prefix).append(last ? g.treeLast() : g.treeBranch()).append(upward ? label(run, e.role(), graph, g) : label(run, null, graph, g) + " (from this run as " + roleName(e.role()) + ")")
+            // Upward the edge's role names what the parent was to us; downward, what we were to the child.
+            String text = upward ? label(run, e.role(), graph, g)
+                    : label(run, null, graph, g) + " (from this run as " + roleName(e.role()) + ")";
+            out.append(prefix).append(last ? g.treeLast() : g.treeBranch()).append(text)
                     .append(first ? "" : " (see above)").append('\n');
             if (first) {
                 walk(out, graph, next.getOrDefault(run, List.of()), next, upward, prefix + (last ? g.treeSpace() : g.treePipe()), seen, g);

@@ -172,7 +172,7 @@ final class WatchSource implements AutoCloseable {
         return v == null ? null : Long.parseLong(v);
     }
 
-    /** Whether the engine answered at all; lets the loop say "ClickHouse unreachable" instead of dying. */
+    /** What went wrong reading a frame, for the note the loop draws instead of dying (e.g. while the stack restarts). */
     static String describe(RuntimeException e) {
         return e instanceof ClickHouseException c ? "ClickHouse: " + c.getMessage() : e.toString();
     }
