@@ -35,8 +35,21 @@ final class ViewOptions {
         return Glyphs.choose(ascii, System.getenv());
     }
 
+    /** A connection that has answered {@code SELECT 1}, or an error naming the endpoint and how to change it. */
     JdbcEngine engine() {
-        return JdbcEngine.open(jdbcUrl(clickHouseUrl), user, password);
+        String url = jdbcUrl(clickHouseUrl);
+        JdbcEngine engine = null;
+        try {
+            engine = JdbcEngine.open(url, user, password);
+            engine.rows("SELECT 1");
+            return engine;
+        } catch (RuntimeException e) {
+            if (engine != null) {
+                engine.close();
+            }
+            throw new IllegalStateException("cannot query ClickHouse at " + clickHouseUrl
+                    + " (set --clickhouse-url or ENTRENAR_CLICKHOUSE_URL; is the stack running?): " + e.getMessage(), e);
+        }
     }
 
     /** {@code http://h:p[/...]} becomes clickhouse-jdbc's {@code jdbc:clickhouse://h:p[/...]}; https adds ssl=true. */

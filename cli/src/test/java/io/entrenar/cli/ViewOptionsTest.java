@@ -20,6 +20,20 @@ class ViewOptionsTest {
     }
 
     @Test
+    void anUnreachableEndpointIsNamedInTheError() throws Exception {
+        int port;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            port = s.getLocalPort();
+        }
+        java.io.StringWriter err = new java.io.StringWriter();
+        picocli.CommandLine cli = Entrenar.commandLine();
+        cli.setErr(new java.io.PrintWriter(err));
+        assertEquals(1, cli.execute("failures", "--clickhouse-url", "http://127.0.0.1:" + port));
+        assertTrue(err.toString().startsWith("entrenar failures: cannot query ClickHouse at http://127.0.0.1:" + port
+                + " (set --clickhouse-url or ENTRENAR_CLICKHOUSE_URL; is the stack running?)"), err.toString());
+    }
+
+    @Test
     void refreshIntervalsParse() {
         assertEquals(Duration.ofMillis(500), RunsWatchCommand.parseDuration("500ms"));
         assertEquals(Duration.ofSeconds(2), RunsWatchCommand.parseDuration("2s"));
