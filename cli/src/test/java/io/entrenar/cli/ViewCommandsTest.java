@@ -218,6 +218,8 @@ class ViewCommandsTest {
                 + " AND kind = 'annotated' AND tags['golden'] = 'true'", "--param", "r=" + DOMINATED).out, out -> out.contains("│ cli:tester │"));
         String frame = view("runs", "watch", DOMINATED, "--once", "--processors-url", processorsUrl).out;
         assertTrue(frame.lines().skip(1).limit(2).anyMatch(l -> l.contains("★ GOLDEN")), frame);
+        String show = view("runs", "show", DOMINATED).out;
+        assertTrue(show.contains("│ Golden     │ ★ promoted (the reference later runs compare with)"), show);
     }
 
     @Test

@@ -97,6 +97,9 @@ public final class RunDetail {
         if (r.energyKwh() != null) {
             t.row("Energy", Cells.number(r.energyKwh(), 6) + " kWh");
         }
+        if (r.golden()) {
+            t.row("Golden", g.star() + " promoted (the reference later runs compare with)");
+        }
         if (r.goldenBaseline() != null) {
             t.row("Golden baseline", r.goldenBaseline());
         }

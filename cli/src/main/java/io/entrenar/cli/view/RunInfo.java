@@ -8,12 +8,15 @@ import java.util.Optional;
 import io.entrenar.sink.engine.Engine;
 import io.entrenar.sink.engine.QueryResult;
 
-/** What the runs view and the run's start event say about one run: the header of {@code runs show} and {@code runs watch}. */
+/**
+ * What the runs view and the run's lifecycle events say about one run: the header of {@code runs show}
+ * and {@code runs watch}. {@code golden}: a promotion (a {@code RunAnnotated} with tag {@code golden=true}) has landed.
+ */
 public record RunInfo(String runId, String runName, String experiment, String experimentId, String runType, String status,
                       Instant startedAt, Instant finishedAt, Duration duration, Long totalSteps, Long plannedSteps,
                       Double plannedDurationSecs, Double plannedCostUsd, String device, String paradigm, String algorithm,
                       String benchmark, String dataset, String errorCode, Double costUsd, Double energyKwh,
-                      String params, String tags, String goldenBaseline) {
+                      String params, String tags, String goldenBaseline, boolean golden) {
 
     private static final String SQL = """
             SELECT
@@ -32,7 +35,9 @@ public record RunInfo(String runId, String runName, String experiment, String ex
                 (SELECT argMaxIf(planned_cost_usd, (lamport, ts), kind = 'started') FROM %1$s.run_events WHERE run_id = {run:String})
                     AS planned_cost_usd,
                 (SELECT argMaxIf(golden_baseline_run_id, (lamport, ts), kind = 'started') FROM %1$s.run_events WHERE run_id = {run:String})
-                    AS golden_baseline
+                    AS golden_baseline,
+                (SELECT countIf(kind = 'annotated' AND tags['golden'] = 'true') > 0 FROM %1$s.run_events WHERE run_id = {run:String})
+                    AS golden
             FROM %1$s.runs AS r
             WHERE r.run_id = {run:String}
             """;
@@ -54,7 +59,8 @@ public record RunInfo(String runId, String runName, String experiment, String ex
                 Cells.parseLong(q.get(0, "planned_steps")), Cells.parseDouble(q.get(0, "planned_duration_secs")),
                 Cells.parseDouble(q.get(0, "planned_cost_usd")), q.get(0, "device"), q.get(0, "paradigm"), q.get(0, "algorithm"),
                 q.get(0, "benchmark"), q.get(0, "dataset"), q.get(0, "error_code"), Cells.parseDouble(q.get(0, "cost_usd")),
-                Cells.parseDouble(q.get(0, "energy_kwh")), q.get(0, "params"), q.get(0, "tags"), q.get(0, "golden_baseline")));
+                Cells.parseDouble(q.get(0, "energy_kwh")), q.get(0, "params"), q.get(0, "tags"), q.get(0, "golden_baseline"),
+                "1".equals(q.get(0, "golden")) || "true".equals(q.get(0, "golden"))));
     }
 
     /** The newest run of an experiment (by name or id), for {@code runs watch --experiment NAME --latest}. */

@@ -10,7 +10,6 @@ import io.entrenar.events.RunEvent;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroSerializer;
-import io.entrenar.sink.engine.Engine;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -20,20 +19,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * Golden runs (spec 4, 25): a run promoted as the reference later runs are compared with. Promotion
  * is an event, not a side table: a {@code RunAnnotated} on {@code entrenar.runs.v1} with the tags
  * {@code golden=true}, {@code golden.promoted_by} and {@code golden.promoted_at}. The sink lands it
- * in {@code run_events} (kind {@code annotated}); later runs name it with
+ * in {@code run_events} (kind {@code annotated}, read back by {@code RunInfo.golden()}); later runs name it with
  * {@code RunBuilder.goldenBaseline(runId)} ({@code run_events.golden_baseline_run_id}).
  */
 public final class Golden {
     public static final String TAG = "golden";
-    private static final String SQL = "SELECT countIf(kind = 'annotated' AND tags['golden'] = 'true') AS promotions "
-            + "FROM %s.run_events WHERE run_id = {run:String}";
 
     private Golden() {
-    }
-
-    /** Whether a promotion of {@code runId} has reached ClickHouse. */
-    public static boolean isGolden(Engine engine, String database, String runId) {
-        return Long.parseLong(engine.rows(String.format(SQL, database), Map.of("run", runId)).single()) > 0;
     }
 
     /** Publishes the promotion and waits for the broker's acknowledgement. */

@@ -69,7 +69,7 @@ final class WatchSource implements AutoCloseable {
         }
         long step = metrics.stream().mapToLong(Snapshot.MetricView::lastStep).max().orElse(0);
         Snapshot.Progress progress = progress(runId, step, run.get());
-        return new Snapshot(run.get(), Golden.isGolden(engine, database, runId), metrics, progress, resources(runId), io(runId),
+        return new Snapshot(run.get(), run.get().golden(), metrics, progress, resources(runId), io(runId),
                 AlertsTable.query(engine, database, runId, false, 5), now, notes);
     }
 

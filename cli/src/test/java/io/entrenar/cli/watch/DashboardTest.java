@@ -22,7 +22,7 @@ class DashboardTest {
     private static Snapshot snapshot(Double plannedSecs, List<String> notes) {
         RunInfo run = new RunInfo("2a7c9e10-0000-4000-8000-000000000001", "oracle-run", "oracle-training", "exp-1", "TRAINING", "RUNNING",
                 NOW.minusSeconds(600), null, null, null, 100L, plannedSecs, null, "CPU", null, null, null, null, null, null, null,
-                "", "", null);
+                "", "", null, true);
         List<Double> loss = new ArrayList<>();
         List<Double> accuracy = new ArrayList<>();
         for (int i = 0; i < 40; i++) {
