@@ -235,7 +235,8 @@ class ViewCommandsTest {
                         + " runs watch --experiment " + EXPERIMENT + "-live --latest --refresh 300ms --clickhouse-url " + clickHouseUrl
                         + " --processors-url " + processorsUrl + " --bootstrap-servers " + bootstrapServers + " --registry-url " + registryUrl
                         + " --screenshot-dir '" + shots + "' 2> '" + dir.resolve("watch.err") + "'", ""));
-        String socket = "entrenar-views-" + UUID.randomUUID();
+        // A private server on a socket in the test's directory: other tmux users are untouched, nothing is left behind.
+        String socket = dir.resolve("tmux.sock").toString();
         try {
             tmux(socket, "new-session", "-d", "-s", "watch", "-x", "100", "-y", "40", "sh " + script);
             String first = eventuallyPane(socket, p -> p.contains("10/40"));
@@ -336,7 +337,7 @@ class ViewCommandsTest {
     }
 
     private static Tmux tmux(String socket, String... args) {
-        List<String> command = new ArrayList<>(List.of("tmux", "-u", "-L", socket));
+        List<String> command = new ArrayList<>(List.of("tmux", "-u", "-S", socket));
         command.addAll(List.of(args));
         try {
             Process p = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -21,7 +21,7 @@ record Snapshot(RunInfo run, boolean golden, List<MetricView> metrics, Progress 
         notes = List.copyOf(notes);
     }
 
-    /** One metric: whole-run statistics and its last values for the sparkline. */
+    /** One metric: whole-run statistics, its last values for the sparkline, and their slope per value. */
     record MetricView(String name, long count, double mean, double std, double trendSlope, double last, long lastStep,
                       long nonFinite, List<Double> recent) {
         MetricView {

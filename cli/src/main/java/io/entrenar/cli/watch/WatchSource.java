@@ -79,10 +79,11 @@ final class WatchSource implements AutoCloseable {
             List<Snapshot.MetricView> out = new ArrayList<>();
             for (Map.Entry<String, JsonNode> e : stats.entrySet()) {
                 JsonNode s = e.getValue();
+                List<Double> recent = processors.history(runId, e.getKey(), n);
+                // The trend is the sparkline's: what the values shown are doing now, not since the start.
                 out.add(new Snapshot.MetricView(e.getKey(), s.path("count").asLong(), ProcessorsClient.number(s.get("mean")),
-                        ProcessorsClient.number(s.get("std")), ProcessorsClient.number(s.get("trend_slope")),
-                        ProcessorsClient.number(s.get("last")), s.path("last_step").asLong(), s.path("non_finite_count").asLong(),
-                        processors.history(runId, e.getKey(), n)));
+                        ProcessorsClient.number(s.get("std")), Trend.slope(recent), ProcessorsClient.number(s.get("last")),
+                        s.path("last_step").asLong(), s.path("non_finite_count").asLong(), recent));
             }
             if (out.isEmpty()) {
                 // Finished runs age out of the processors' stores; ClickHouse keeps them.
