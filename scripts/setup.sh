@@ -63,6 +63,14 @@ fi
 command -v kcat >/dev/null || die "kcat not on PATH after install"
 say "python peers ok ($PY: confluent_kafka $("$PY" -c 'import confluent_kafka; print(confluent_kafka.version()[0])'))"
 
+# 2b. tmux: the terminal test of `entrenar runs watch` drives the dashboard in a detached tmux pane
+if command -v tmux >/dev/null; then
+  say "tmux ok ($(tmux -V))"
+else
+  say "installing Debian package: tmux"
+  apt_install tmux
+fi
+
 # 3. Node peer dependencies
 NODE_DIR="$ROOT/interop/node"
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then

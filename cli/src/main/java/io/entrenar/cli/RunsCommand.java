@@ -17,7 +17,8 @@ import picocli.CommandLine.Spec;
 
 /** {@code entrenar runs ...}: commands to live runs through {@code entrenar.control.v1}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Acts on runs.",
-        subcommands = {RunsCommand.Stop.class, RunsCommand.Pause.class, RunsCommand.Resume.class,
+        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsWatchCommand.class, RunsPromoteCommand.class,
+                RunsCommand.Stop.class, RunsCommand.Pause.class, RunsCommand.Resume.class,
                 RunsCommand.Approve.class, RunsCommand.Reject.class})
 final class RunsCommand {
 
@@ -30,6 +31,12 @@ final class RunsCommand {
         @Option(names = "--registry-url", paramLabel = "URL", defaultValue = "${env:ENTRENAR_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081}",
                 description = "Schema registry (default ${DEFAULT-VALUE}; env ENTRENAR_SCHEMA_REGISTRY_URL).")
         String registryUrl;
+
+        /** A producer that waits for every replica and gives up within 15 s when the cluster is down. */
+        Map<String, Object> producerConfigs() {
+            return Map.of("bootstrap.servers", bootstrapServers, "acks", "all", "enable.idempotence", true,
+                    "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
+        }
     }
 
     abstract static class ControlCommandBase implements Callable<Integer> {

@@ -4,14 +4,14 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** How views write numbers, durations and missing values in cells. */
-final class Cells {
+public final class Cells {
     static final String MISSING = "-";
 
     private Cells() {
     }
 
     /** {@code 45m 12s}, {@code 2h 03m}, {@code 2m 34s}, {@code 850ms}; {@code -} when unknown. */
-    static String duration(Duration d) {
+    public static String duration(Duration d) {
         if (d == null || d.isNegative()) {
             return MISSING;
         }
@@ -32,7 +32,7 @@ final class Cells {
     }
 
     /** {@code digits} decimals; {@code NaN}/{@code inf} spelled out; {@code -} for null. */
-    static String number(Double v, int digits) {
+    public static String number(Double v, int digits) {
         if (v == null) {
             return MISSING;
         }
@@ -46,12 +46,12 @@ final class Cells {
     }
 
     /** Compact magnitude for counters: {@code 12,345}. */
-    static String count(long v) {
+    public static String count(long v) {
         return String.format(Locale.ROOT, "%,d", v);
     }
 
     /** Bytes as {@code 1.2 MB}. */
-    static String bytes(long v) {
+    public static String bytes(long v) {
         if (v < 1024) {
             return v + " B";
         }
@@ -83,11 +83,11 @@ final class Cells {
     }
 
     /** Display width: code points (our glyphs are all single-width). */
-    static int width(String s) {
+    public static int width(String s) {
         return s.codePointCount(0, s.length());
     }
 
-    static String padRight(String s, int width) {
+    public static String padRight(String s, int width) {
         int w = width(s);
         return w >= width ? s : s + " ".repeat(width - w);
     }
@@ -98,7 +98,7 @@ final class Cells {
     }
 
     /** At most {@code width} code points; an ellipsis marks the cut. */
-    static String clip(String s, int width, Glyphs g) {
+    public static String clip(String s, int width, Glyphs g) {
         if (width(s) <= width) {
             return s;
         }

@@ -47,7 +47,7 @@ public record Glyphs(boolean unicode, String boxTopLeft, String boxTopRight, Str
     }
 
     /** {@code s} repeated to {@code n} characters wide. */
-    static String repeat(String s, int n) {
+    public static String repeat(String s, int n) {
         return n <= 0 ? "" : s.repeat(n);
     }
 }

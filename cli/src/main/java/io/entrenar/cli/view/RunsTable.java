@@ -19,6 +19,8 @@ import io.entrenar.sink.engine.QueryResult;
  * accuracy and loss the run reported last, and how long it ran (or has been running).
  */
 public final class RunsTable {
+    /** Names are free text (the agent names a run after its command line): the table cuts them here. */
+    static final int NAME_WIDTH = 40;
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
     // Accuracy and loss: the run's final summary when it has one, else the last logged point.
@@ -29,7 +31,7 @@ public final class RunsTable {
                        planned_total_steps, summary
                 FROM %1$s.runs
                 WHERE ({experiment:String} = '' OR experiment_name = {experiment:String} OR experiment_id = {experiment:String})
-                  AND ({status:String} = '' OR status = {status:String})
+                  AND ({status:String} = '' OR status = {status:String})%2$s
                 ORDER BY started_at DESC, run_id
                 LIMIT {limit:UInt32}
             ),
@@ -60,6 +62,18 @@ public final class RunsTable {
             ORDER BY any(r.started_at) DESC, run_id
             """;
 
+    // Without a status filter the newest runs are known from their start events alone: naming them
+    // first lets the runs view fold only those runs (its GROUP BY key, run_id, leads run_events' key).
+    private static final String NEWEST = """
+
+                  AND run_id IN (
+                      SELECT run_id FROM %1$s.run_events
+                      WHERE kind = 'started'
+                        AND ({experiment:String} = '' OR experiment_name = {experiment:String} OR experiment_id = {experiment:String})
+                      GROUP BY run_id
+                      ORDER BY min(ts) DESC, run_id
+                      LIMIT {limit:UInt32})""";
+
     private RunsTable() {
     }
 
@@ -88,7 +102,9 @@ public final class RunsTable {
     }
 
     static List<RunRow> query(Engine engine, String database, Filter filter, Instant now) {
-        QueryResult q = engine.rows(String.format(SQL, Database.checked(database)), Map.of("experiment", filter.experiment(),
+        String db = Database.checked(database);
+        String sql = String.format(SQL, db, filter.status().isEmpty() ? String.format(NEWEST, db).stripTrailing() : "");
+        QueryResult q = engine.rows(sql, Map.of("experiment", filter.experiment(),
                 "status", filter.status(), "limit", Integer.toString(filter.limit())));
         List<RunRow> out = new ArrayList<>(q.size());
         for (int i = 0; i < q.size(); i++) {
@@ -114,7 +130,7 @@ public final class RunsTable {
         TextTable t = TextTable.of("Run ID", "Name", "Experiment", "Status", "Accuracy", "Loss", "Steps", "Duration")
                 .alignRight("Accuracy", "Loss", "Steps", "Duration");
         for (RunRow r : runs) {
-            t.row(r.runId(), r.runName(), r.experiment(), statusMark(r.status(), g), Cells.number(r.accuracy(), 4),
+            t.row(r.runId(), r.runName() == null ? null : Cells.clip(r.runName(), NAME_WIDTH, g), r.experiment(), statusMark(r.status(), g), Cells.number(r.accuracy(), 4),
                     Cells.number(r.loss(), 4), r.steps() == null ? null : Long.toString(r.steps()), Cells.duration(r.duration()));
         }
         return t.render(g);
