@@ -45,6 +45,17 @@ public final class Cells {
         return String.format(Locale.ROOT, "%." + digits + "f", v);
     }
 
+    /**
+     * Dollars with cents, or three significant digits below a cent: a run of a few seconds on a
+     * cloud VM costs millionths of a dollar, and 0.00 would hide the differences the leaderboard ranks.
+     */
+    public static String money(Double v) {
+        if (v == null || !Double.isFinite(v) || v == 0 || Math.abs(v) >= 0.01) {
+            return number(v, 2);
+        }
+        return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
+    }
+
     /** Compact magnitude for counters: {@code 12,345}. */
     public static String count(long v) {
         return String.format(Locale.ROOT, "%,d", v);

@@ -103,7 +103,7 @@ public final class LeaderboardReport {
         TextTable t = TextTable.of("Model", "Device", quality, "Cost($)", "kWh", "Pareto").alignRight(quality, "Cost($)", "kWh");
         for (Entry e : r.entries()) {
             t.row(e.model(), e.device() == null ? null : e.device().toUpperCase(Locale.ROOT), Cells.number(e.quality(), 3),
-                    Cells.number(e.costUsd(), 2), Cells.number(e.energyKwh(), 3), e.paretoOptimal() ? g.star() + " OPTIMAL" : "dominated");
+                    Cells.money(e.costUsd()), Cells.number(e.energyKwh(), 3), e.paretoOptimal() ? g.star() + " OPTIMAL" : "dominated");
         }
         String table = t.render(g);
         int width = Cells.width(table.substring(0, table.indexOf('\n')));
@@ -165,7 +165,7 @@ public final class LeaderboardReport {
     }
 
     private static String dollars(double v) {
-        return String.format(Locale.ROOT, "$%.2f", v);
+        return "$" + Cells.money(v);
     }
 
     private static void box(StringBuilder out, List<String> lines, int width, Glyphs g) {

@@ -158,4 +158,12 @@ class ViewRenderersTest {
         assertFalse(ReadOnlySql.isRead("   "));
         assertEquals("OPTIMIZE", ReadOnlySql.firstKeyword("# comment\noptimize table t final"));
     }
+
+    @Test
+    void moneyKeepsCentsAndShowsSubCentCostsWithThreeSignificantDigits() {
+        assertEquals("1.48", Cells.money(1.4841));
+        assertEquals("0.0000236", Cells.money(0.00002357));
+        assertEquals("0.00", Cells.money(0.0));
+        assertEquals("-", Cells.money(null));
+    }
 }
