@@ -41,6 +41,10 @@ public final class ProcessorsConfig extends AbstractConfig {
             + "(non_finite, divergence, stall, plateau, plan_overrun, failure).";
     public static final String ANDON_CHECK_INTERVAL_MS_CONFIG = "andon.check.interval.ms";
     private static final String ANDON_CHECK_INTERVAL_MS_DOC = "Wall-clock period of the stall and planned-duration checks.";
+    public static final String ANDON_FINISH_GRACE_MS_CONFIG = "andon.finish.grace.ms";
+    private static final String ANDON_FINISH_GRACE_MS_DOC = "How long (wall clock) after a run's finish its metric points are still evaluated "
+            + "by the rules. Kafka orders nothing across topics, so a RunFinished may be processed before the run's last metric batches; "
+            + "what such points fire resolves at once. 0 ignores every point after the finish.";
     public static final String STATS_TUMBLING_WINDOW_MS_CONFIG = "stats.tumbling.window.ms";
     private static final String STATS_TUMBLING_WINDOW_MS_DOC = "Size of the tumbling windows of the rolling statistics.";
     public static final String STATS_HOPPING_WINDOW_MS_CONFIG = "stats.hopping.window.ms";
@@ -88,6 +92,8 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(HTTP_PORT_CONFIG, Type.INT, 8086, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(ANDON_RULES_FILE_CONFIG, Type.STRING, "", Importance.HIGH, ANDON_RULES_FILE_DOC)
             .define(ANDON_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, ANDON_CHECK_INTERVAL_MS_DOC)
+            .define(ANDON_FINISH_GRACE_MS_CONFIG, Type.LONG, ProcessorsTopology.Settings.DEFAULT_FINISH_GRACE.toMillis(), Range.atLeast(0),
+                    Importance.LOW, ANDON_FINISH_GRACE_MS_DOC)
             .define(STATS_TUMBLING_WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_TUMBLING_WINDOW_MS_DOC)
             .define(STATS_HOPPING_WINDOW_MS_CONFIG, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_WINDOW_MS_DOC)
             .define(STATS_HOPPING_ADVANCE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_ADVANCE_MS_DOC)
@@ -109,7 +115,7 @@ public final class ProcessorsConfig extends AbstractConfig {
     public ProcessorsConfig(Map<String, ?> originals) {
         super(CONFIG, originals);
         this.settings = new ProcessorsTopology.Settings(statsSettings(), andonRules(), Duration.ofMillis(getLong(ANDON_CHECK_INTERVAL_MS_CONFIG)),
-                etaSettings(), leaderboardSettings());
+                etaSettings(), leaderboardSettings(), Duration.ofMillis(getLong(ANDON_FINISH_GRACE_MS_CONFIG)));
     }
 
     public static ConfigDef configDef() {
