@@ -80,7 +80,7 @@ public final class ProcessorsConfig extends AbstractConfig {
     /** Prefix of settings passed to Kafka Streams as they are, e.g. {@code streams.replication.factor=3}. */
     public static final String STREAMS_PREFIX = "streams.";
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(io.entrenar.ops.OpsConfig.define(new ConfigDef()))
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(APPLICATION_ID_CONFIG, Type.STRING, "entrenar-processors", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
@@ -114,6 +114,7 @@ public final class ProcessorsConfig extends AbstractConfig {
 
     public ProcessorsConfig(Map<String, ?> originals) {
         super(CONFIG, originals);
+        io.entrenar.config.ClientSecurity.validate(this);
         this.settings = new ProcessorsTopology.Settings(statsSettings(), andonRules(), Duration.ofMillis(getLong(ANDON_CHECK_INTERVAL_MS_CONFIG)),
                 etaSettings(), leaderboardSettings(), Duration.ofMillis(getLong(ANDON_FINISH_GRACE_MS_CONFIG)));
     }
@@ -129,6 +130,16 @@ public final class ProcessorsConfig extends AbstractConfig {
 
     ProcessorsTopology.Settings settings() {
         return settings;
+    }
+
+    /** The registry client's settings: URL, auth and TLS. */
+    Map<String, Object> registryClientConfigs() {
+        return io.entrenar.config.ClientSecurity.registryClientConfigs(this);
+    }
+
+    /** {@code security.protocol}, {@code ssl.*}, {@code sasl.*}: for every Kafka client of the topology. */
+    Map<String, Object> kafkaSecurity() {
+        return io.entrenar.config.ClientSecurity.kafkaClientConfigs(this);
     }
 
     /** The {@value #STREAMS_PREFIX} settings without their prefix. */
