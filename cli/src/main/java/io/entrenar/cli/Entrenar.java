@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
-        subcommands = {StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, SinkCommand.class, AlertingCommand.class, RunsCommand.class, SpoolCommand.class, AttachCommand.class, TrainCommand.class, ValidateCommand.class,
+        subcommands = {StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, SinkCommand.class, AlertingCommand.class, ClickHouseCommand.class, RunsCommand.class, SpoolCommand.class, AttachCommand.class, TrainCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Entrenar {
 
