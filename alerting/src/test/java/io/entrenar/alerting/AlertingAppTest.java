@@ -99,10 +99,18 @@ class AlertingAppTest {
     void firingAndResolvedArriveOnceEachInOrderWhenAlertsAreRedelivered() throws Exception {
         TestEndpoint endpoint = endpoint(n -> TestEndpoint.Answer.status(200));
         AlertingApp app = start(webhook(endpoint.url(), ""), "g2");
+        io.entrenar.ops.Metrics metrics = new io.entrenar.ops.Metrics();
+        app.registerMetrics(metrics);
         Alert firing = alert(AlertState.FIRING, AlertAction.NOTIFY);
         produce(firing);
         produce(firing); // the processors re-emitted it (e.g. a replay upstream)
+        await(() -> metrics.scrape().contains("\nentrenar_alerting_alerts_consumed_total 2\n"), "both FIRING copies consumed");
+        assertTrue(metrics.scrape().contains("\nentrenar_alerting_open_incidents 1\n"), metrics.scrape());
+        app.readiness().forEach((name, check) -> assertEquals(null, check.get(), name));
         produce(withState(firing, AlertState.RESOLVED));
+        await(() -> metrics.scrape().contains("\nentrenar_alerting_alerts_consumed_total 3\n"), "the RESOLVED consumed");
+        assertTrue(metrics.scrape().contains("\nentrenar_alerting_open_incidents 0\n"), metrics.scrape());
+        await(() -> metrics.scrape().contains("\nentrenar_alerting_consumer_lag_records 0\n"), "no lag once everything is read");
 
         await(() -> endpoint.accepted().size() == 2, "FIRING and RESOLVED delivered");
         assertEquals(List.of("FIRING", "RESOLVED"), endpoint.accepted().stream()

@@ -80,7 +80,7 @@ public final class ProcessorsConfig extends AbstractConfig {
     /** Prefix of settings passed to Kafka Streams as they are, e.g. {@code streams.replication.factor=3}. */
     public static final String STREAMS_PREFIX = "streams.";
 
-    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(io.entrenar.ops.OpsConfig.define(new ConfigDef()))
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(io.entrenar.ops.OpsConfig.define(new ConfigDef(), 9401))
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(APPLICATION_ID_CONFIG, Type.STRING, "entrenar-processors", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)

@@ -27,7 +27,7 @@ public final class ChdbServerConfig extends AbstractConfig {
     private static final String DATABASE_DOC = "Database whose tables are created and migrated at start, so that sinks "
             + "connecting with engine=jdbc find them.";
 
-    private static final ConfigDef CONFIG = OpsConfig.define(ClickHouseHttpConfig.configDef())
+    private static final ConfigDef CONFIG = OpsConfig.define(ClickHouseHttpConfig.configDef(), 9404)
             .define(CHDB_PATH_CONFIG, Type.STRING, CHDB_PATH_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, CHDB_PATH_DOC)
             .define(CHDB_LIBRARY_CONFIG, Type.STRING, "", Importance.LOW, CHDB_LIBRARY_DOC)
             .define(DATABASE_CONFIG, Type.STRING, DATABASE_DEFAULT, ConfigDef.LambdaValidator.with((k, v) -> {
