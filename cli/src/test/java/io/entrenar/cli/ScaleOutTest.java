@@ -155,6 +155,18 @@ class ScaleOutTest {
             JsonNode sinkMetrics = prometheus(get(sinkOps + "/metrics").body());
             assertTrue(sinkMetrics.get("entrenar_sink_rows_inserted_total").get(0).get("value").asLong() > 0, sinkMetrics.toString());
             assertEquals(0, sinkMetrics.get("entrenar_sink_dead_letters_total").get(0).get("value").asLong());
+
+            // Without its ClickHouse server the sink is alive but not ready, and says why.
+            clickhouse.process.destroyForcibly().waitFor();
+            await(Duration.ofSeconds(60), () -> {
+                try {
+                    HttpResponse<String> r = get(sinkOps + "/health/ready");
+                    return r.statusCode() == 503 && r.body().contains("\"clickhouse\"");
+                } catch (IOException | InterruptedException e) {
+                    return false;
+                }
+            }, () -> "the sink still reports ready");
+            assertEquals(200, get(sinkOps + "/health/live").statusCode());
         } finally {
             all.forEach(CliProcess::close);
         }
