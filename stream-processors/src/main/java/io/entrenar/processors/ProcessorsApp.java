@@ -60,7 +60,8 @@ public final class ProcessorsApp implements AutoCloseable {
         QueryServer http = null;
         try {
             DeadLetters.Counts counts = new DeadLetters.Counts();
-            http = QueryServer.bind(config.getString(ProcessorsConfig.HTTP_HOST_CONFIG), config.getInt(ProcessorsConfig.HTTP_PORT_CONFIG));
+            http = QueryServer.bind(config.getString(ProcessorsConfig.HTTP_HOST_CONFIG), config.getInt(ProcessorsConfig.HTTP_PORT_CONFIG),
+                    config.getString(ProcessorsConfig.HTTP_ADVERTISED_HOST_CONFIG));
             Serde<SpecificRecord> events = AvroSerde.specific(registry, Map.of(), false);
             Topology topology = ProcessorsTopology.build(config.settings(), events);
             LOG.debug("processors topology: {}", topology.describe());

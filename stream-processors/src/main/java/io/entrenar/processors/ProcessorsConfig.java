@@ -34,6 +34,9 @@ public final class ProcessorsConfig extends AbstractConfig {
     private static final String COMMIT_INTERVAL_MS_DOC = "Transaction commit interval: the floor of end-to-end latency under exactly-once.";
     public static final String HTTP_HOST_CONFIG = "http.host";
     private static final String HTTP_HOST_DOC = "Address of the HTTP/JSON query endpoint; also advertised to other instances.";
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    private static final String HTTP_ADVERTISED_HOST_DOC = "Host other instances use to reach this one's query endpoint (forwarded queries); "
+            + "empty = http.host, or this machine's address when http.host is 0.0.0.0 (e.g. a container's IP).";
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the HTTP/JSON query endpoint; 0 picks a free port.";
     public static final String ANDON_RULES_FILE_CONFIG = "andon.rules.file";
@@ -89,6 +92,7 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, NUM_STREAM_THREADS_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW, HTTP_ADVERTISED_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8086, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(ANDON_RULES_FILE_CONFIG, Type.STRING, "", Importance.HIGH, ANDON_RULES_FILE_DOC)
             .define(ANDON_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, ANDON_CHECK_INTERVAL_MS_DOC)

@@ -61,12 +61,31 @@ final class QueryServer implements AutoCloseable {
         this.self = self;
     }
 
-    static QueryServer bind(String host, int port) {
+    /**
+     * @param advertisedHost what other instances use to reach this one; empty = {@code host}, or this
+     *                       machine's address when {@code host} is a wildcard (a container's own IP)
+     */
+    static QueryServer bind(String host, int port, String advertisedHost) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-            return new QueryServer(server, new HostInfo(host, server.getAddress().getPort()));
+            return new QueryServer(server, new HostInfo(advertised(host, advertisedHost), server.getAddress().getPort()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + " for the processors' query endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    static String advertised(String host, String advertisedHost) {
+        if (!advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("http.host " + host + " listens everywhere and this machine's address is unknown ("
+                    + e.getMessage() + "): set http.advertised.host", e);
         }
     }
 
