@@ -53,13 +53,18 @@ public final class AlertingApp implements AutoCloseable {
     private final DeliveryStats stats = new DeliveryStats();
     private final Thread router;
     private volatile boolean running = true;
+    private volatile boolean assigned;
+    private volatile long lag = -1;
+    private final java.util.concurrent.atomic.AtomicLong consumed = new java.util.concurrent.atomic.AtomicLong();
+    /** Incidents seen FIRING and not yet RESOLVED since this instance started. */
+    private final java.util.Set<String> openIncidents = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     private AlertingApp(AlertingConfig config, Routing routing) {
         this.routing = routing;
         this.emergencyStop = config.getBoolean(AlertingConfig.EMERGENCY_STOP_CONFIG);
-        Map<String, Object> client = Map.of("bootstrap.servers", config.bootstrapServers());
-        this.registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url",
-                config.getString(AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG)));
+        Map<String, Object> client = new HashMap<>(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
+        client.put("bootstrap.servers", config.bootstrapServers());
+        this.registry = CachedSchemaRegistryClient.fromConfigs(io.entrenar.config.ClientSecurity.registryClientConfigs(config));
         Map<String, Object> producerConfigs = new HashMap<>(client);
         producerConfigs.put("acks", "all");
         producerConfigs.put("enable.idempotence", true);
@@ -120,6 +125,11 @@ public final class AlertingApp implements AutoCloseable {
                 .register("entrenar_alerting_duplicates_skipped_total", Metrics.Type.COUNTER, "Redelivered alerts recognised as already accepted.", stats::duplicatesSkipped)
                 .register("entrenar_alerting_undecodable_total", Metrics.Type.COUNTER, "Alert records that did not decode (dead-lettered).", stats::undecodable)
                 .register("entrenar_alerting_stops_issued_total", Metrics.Type.COUNTER, "STOP commands published for emergency-stop alerts.", stats::stopsIssued)
+                .register("entrenar_alerting_alerts_consumed_total", Metrics.Type.COUNTER, "Alert records read from entrenar.alerts.v1.", consumed::get)
+                .register("entrenar_alerting_consumer_lag_records", Metrics.Type.GAUGE, "Alert records behind the end of the assigned partitions "
+                        + "(-1 until known).", () -> lag)
+                .register("entrenar_alerting_open_incidents", Metrics.Type.GAUGE, "Incidents seen FIRING and not yet RESOLVED since this instance started.",
+                        openIncidents::size)
                 .registerLabelled("entrenar_alerting_backlog", Metrics.Type.GAUGE, "Notifications waiting per channel (open incidents not yet delivered).", () -> {
                     Map<Map<String, String>, Double> backlog = new LinkedHashMap<>();
                     workers.forEach((name, w) -> backlog.put(Map.of("channel", name), (double) w.backlog()));
@@ -129,7 +139,8 @@ public final class AlertingApp implements AutoCloseable {
 
     /** Ready while the router runs. */
     public Map<String, OpsServer.Check> readiness() {
-        return Map.of("alert-router", () -> router.isAlive() ? null : "the alert router thread has stopped (see the log)");
+        return Map.of("alert-router", () -> router.isAlive() ? null : "the alert router thread has stopped (see the log)",
+                "kafka", () -> assigned ? null : "the alerts consumer has not joined its group yet");
     }
 
     @Override
@@ -149,12 +160,23 @@ public final class AlertingApp implements AutoCloseable {
 
     private void route() {
         try (consumer) {
-            consumer.subscribe(List.of(Topic.ALERTS.topicName()));
+            consumer.subscribe(List.of(Topic.ALERTS.topicName()), new org.apache.kafka.clients.consumer.ConsumerRebalanceListener() {
+                @Override
+                public void onPartitionsRevoked(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                }
+
+                @Override
+                public void onPartitionsAssigned(java.util.Collection<org.apache.kafka.common.TopicPartition> partitions) {
+                    assigned = true;
+                }
+            });
             while (running) {
                 List<Notification> accepted = new ArrayList<>();
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(200))) {
+                    consumed.incrementAndGet();
                     accept(record, accepted);
                 }
+                updateLag();
                 if (!accepted.isEmpty()) {
                     log.flush(); // acceptance is durable before the offset moves past the alert
                     accepted.forEach(n -> workers.get(n.channel()).submit(n));
@@ -170,6 +192,18 @@ public final class AlertingApp implements AutoCloseable {
         }
     }
 
+    private void updateLag() {
+        long total = 0;
+        for (org.apache.kafka.common.TopicPartition tp : consumer.assignment()) {
+            java.util.OptionalLong l = consumer.currentLag(tp);
+            if (l.isEmpty()) {
+                return; // not known until the first fetch of that partition: keep the last figure
+            }
+            total += l.getAsLong();
+        }
+        lag = total;
+    }
+
     private void accept(ConsumerRecord<byte[], byte[]> record, List<Notification> accepted) {
         Alert alert;
         try {
@@ -178,6 +212,11 @@ public final class AlertingApp implements AutoCloseable {
             stats.undecodable.incrementAndGet();
             deadLetters.send(record, e.problem().name(), e.getMessage());
             return;
+        }
+        if (alert.getState() == AlertState.FIRING) {
+            openIncidents.add(alert.getIncidentId());
+        } else {
+            openIncidents.remove(alert.getIncidentId());
         }
         long now = ChronoUnit.MICROS.between(Instant.EPOCH, Instant.now());
         for (Routing.Channel channel : routing.channelsFor(alert)) {

@@ -39,7 +39,7 @@ public final class AlertingConfig extends AbstractConfig {
     private static final String EMERGENCY_STOP_DOC = "Publish STOP to entrenar.control.v1 for FIRING alerts whose action is "
             + "EMERGENCY_STOP. The command id is derived from the incident, so a stop the processors already sent is recognised.";
 
-    private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(new ConfigDef())
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(io.entrenar.ops.OpsConfig.define(new ConfigDef(), 9403))
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(ROUTES_FILE_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, ROUTES_FILE_DOC)
@@ -51,6 +51,7 @@ public final class AlertingConfig extends AbstractConfig {
 
     public AlertingConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
+        io.entrenar.config.ClientSecurity.validate(this);
         if (!Files.isReadable(routesFile())) {
             throw new ConfigException(ROUTES_FILE_CONFIG, getString(ROUTES_FILE_CONFIG), "no readable file there");
         }

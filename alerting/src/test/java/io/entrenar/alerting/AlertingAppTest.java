@@ -99,10 +99,21 @@ class AlertingAppTest {
     void firingAndResolvedArriveOnceEachInOrderWhenAlertsAreRedelivered() throws Exception {
         TestEndpoint endpoint = endpoint(n -> TestEndpoint.Answer.status(200));
         AlertingApp app = start(webhook(endpoint.url(), ""), "g2");
+        io.entrenar.ops.Metrics metrics = new io.entrenar.ops.Metrics();
+        app.registerMetrics(metrics);
+        // The alerts topic holds the other tests' alerts too: count from where this group caught up.
+        await(() -> value(metrics, "entrenar_alerting_consumer_lag_records") == 0, "caught up with earlier alerts");
+        app.readiness().forEach((name, check) -> assertEquals(null, check.get(), name));
+        double consumed = value(metrics, "entrenar_alerting_alerts_consumed_total");
+        double open = value(metrics, "entrenar_alerting_open_incidents");
         Alert firing = alert(AlertState.FIRING, AlertAction.NOTIFY);
         produce(firing);
         produce(firing); // the processors re-emitted it (e.g. a replay upstream)
+        await(() -> value(metrics, "entrenar_alerting_alerts_consumed_total") == consumed + 2, "both FIRING copies consumed");
+        assertEquals(open + 1, value(metrics, "entrenar_alerting_open_incidents"), metrics.scrape());
         produce(withState(firing, AlertState.RESOLVED));
+        await(() -> value(metrics, "entrenar_alerting_alerts_consumed_total") == consumed + 3, "the RESOLVED consumed");
+        assertEquals(open, value(metrics, "entrenar_alerting_open_incidents"), metrics.scrape());
 
         await(() -> endpoint.accepted().size() == 2, "FIRING and RESOLVED delivered");
         assertEquals(List.of("FIRING", "RESOLVED"), endpoint.accepted().stream()
@@ -301,6 +312,12 @@ class AlertingAppTest {
             producer.send(new ProducerRecord<>(Topic.ALERTS.topicName(), alert.getRunId(), alert)).get();
         }
         return alert.getIncidentId();
+    }
+
+    /** The value of an unlabelled series on the scrape page. */
+    private static double value(io.entrenar.ops.Metrics metrics, String name) {
+        java.util.regex.Matcher m = java.util.regex.Pattern.compile("\n" + name + " (\\S+)\n").matcher(metrics.scrape());
+        return m.find() ? Double.parseDouble(m.group(1)) : Double.NaN;
     }
 
     private static void await(BooleanSupplier condition, String what) throws InterruptedException {

@@ -65,7 +65,8 @@ final class ProcessorsCommand implements Callable<Integer> {
             stopped.countDown();
         }, "entrenar-processors-shutdown"));
         out.println("Entrenar processors are starting.");
-        out.printf("  Query endpoint : %s  (/runs/{run}/stats, /runs/{run}/history?metric=loss&n=100, /failures/pareto, /health)%n", app.httpUrl());
+        out.printf("  Query endpoint : %s  (/runs/{run}/stats, /runs/{run}/history?metric=loss&n=100, /failures/pareto)%n", app.httpUrl());
+        app.opsUrl().ifPresent(url -> out.printf("  Metrics, health: %s/metrics  %s/health/ready%n", url, url));
         out.println("Press Ctrl+C to stop.");
         out.flush();
         stopped.await();

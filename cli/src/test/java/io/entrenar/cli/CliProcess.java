@@ -30,11 +30,17 @@ final class CliProcess implements AutoCloseable {
 
     /** Starts {@code entrenar ARGS} with {@code env} added, and waits until it prints {@code ready}. */
     static CliProcess start(Map<String, String> env, String ready, String... args) throws IOException {
+        return start(null, env, ready, args);
+    }
+
+    /** As {@link #start(Map, String, String...)}, with stderr (the logs) appended to {@code log} unless it is null. */
+    static CliProcess start(Path log, Map<String, String> env, String ready, String... args) throws IOException {
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "--sun-misc-unsafe-memory-access=allow", "--enable-native-access=ALL-UNNAMED",
                 "-cp", System.getProperty("java.class.path"), Entrenar.class.getName()));
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectError(log == null ? ProcessBuilder.Redirect.DISCARD : ProcessBuilder.Redirect.appendTo(log.toFile()));
         builder.environment().putAll(env);
         CliProcess p = new CliProcess(builder.start());
         p.readUntil(ready);
@@ -43,13 +49,33 @@ final class CliProcess implements AutoCloseable {
 
     /** The first group of {@code pattern} in the output so far, or null. */
     String find(Pattern pattern) {
-        for (String line : output) {
+        List<String> lines;
+        synchronized (output) {
+            lines = new ArrayList<>(output);
+        }
+        for (String line : lines) {
             Matcher m = pattern.matcher(line);
             if (m.find()) {
                 return m.group(1);
             }
         }
         return null;
+    }
+
+    /** Keeps reading stdout on a daemon thread, so that a long-running process never blocks on a full pipe. */
+    void drainInBackground() {
+        Thread.ofPlatform().daemon().name("cli-stdout-" + process.pid()).start(() -> {
+            try {
+                String line;
+                while ((line = stdout.readLine()) != null) {
+                    synchronized (output) {
+                        output.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                // the process ended
+            }
+        });
     }
 
     /** Sends SIGINT, reads until {@code marker}, waits for the exit; returns the lines printed meanwhile. */

@@ -30,11 +30,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private final KafkaRaftServer server;
     private final String bootstrapServers;
+    private final String saslBootstrapServers;
     private final Path logDir;
 
-    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, Path logDir) {
+    private EmbeddedKafka(KafkaRaftServer server, String bootstrapServers, String saslBootstrapServers, Path logDir) {
         this.server = server;
         this.bootstrapServers = bootstrapServers;
+        this.saslBootstrapServers = saslBootstrapServers;
         this.logDir = logDir;
     }
 
@@ -44,15 +46,36 @@ public final class EmbeddedKafka implements AutoCloseable {
      * @param port broker port on {@code host}; 0 picks a free one
      */
     public static EmbeddedKafka start(Path logDir, String host, int port) {
+        return start(logDir, host, port, java.util.Map.of());
+    }
+
+    /**
+     * As {@link #start(Path, String, int)}, plus a second listener that requires SASL/PLAIN
+     * authentication ({@link #saslBootstrapServers()}) when {@code saslPlainUsers} (user to
+     * password) is not empty: how clients are tested against a secured cluster.
+     */
+    public static EmbeddedKafka start(Path logDir, String host, int port, java.util.Map<String, String> saslPlainUsers) {
         try {
             Files.createDirectories(logDir);
             int brokerPort = port == 0 ? freePort(host) : port;
             int controllerPort = freePort(host);
             Properties props = brokerProperties(logDir, host, brokerPort, controllerPort);
+            String sasl = null;
+            if (!saslPlainUsers.isEmpty()) {
+                int saslPort = freePort(host);
+                sasl = host + ":" + saslPort;
+                props.put("listeners", props.get("listeners") + ",SASL_PLAINTEXT://" + sasl);
+                props.put("advertised.listeners", props.get("advertised.listeners") + ",SASL_PLAINTEXT://" + sasl);
+                props.put("listener.security.protocol.map", props.get("listener.security.protocol.map") + ",SASL_PLAINTEXT:SASL_PLAINTEXT");
+                props.put("sasl.enabled.mechanisms", "PLAIN");
+                StringBuilder jaas = new StringBuilder("org.apache.kafka.common.security.plain.PlainLoginModule required");
+                saslPlainUsers.forEach((user, password) -> jaas.append(" user_").append(user).append("=\"").append(password).append('"'));
+                props.put("listener.name.sasl_plaintext.plain.sasl.jaas.config", jaas.append(';').toString());
+            }
             format(logDir);
             KafkaRaftServer server = new KafkaRaftServer(new KafkaConfig(props, false), Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafka(server, host + ":" + brokerPort, logDir);
+            return new EmbeddedKafka(server, host + ":" + brokerPort, sasl, logDir);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + logDir, e);
         } catch (Exception e) {
@@ -63,6 +86,11 @@ public final class EmbeddedKafka implements AutoCloseable {
     /** {@code host:port} for {@code bootstrap.servers}. */
     public String bootstrapServers() {
         return bootstrapServers;
+    }
+
+    /** {@code host:port} of the SASL_PLAINTEXT listener, or null when there is none. */
+    public String saslBootstrapServers() {
+        return saslBootstrapServers;
     }
 
     public Path logDir() {

@@ -20,6 +20,7 @@ public final class Metrics {
     }
 
     private final List<Family> families = new CopyOnWriteArrayList<>();
+    private final List<Supplier<Map<String, Map<Map<String, String>, Double>>>> dynamic = new CopyOnWriteArrayList<>();
 
     /** A single unlabelled series. Counter names should end in {@code _total}. */
     public Metrics register(String name, Type type, String help, DoubleSupplier value) {
@@ -38,10 +39,39 @@ public final class Metrics {
         return this;
     }
 
+    /**
+     * Gauges whose names are only known when scraped, such as a client library's own metrics: the
+     * supplier returns series by metric name. Names are made valid (other characters become {@code _});
+     * non-finite values are left out.
+     */
+    public Metrics registerDynamic(Supplier<Map<String, Map<Map<String, String>, Double>>> families) {
+        dynamic.add(families);
+        return this;
+    }
+
     /** The exposition text. */
     public String scrape() {
+        List<Family> all = new ArrayList<>(families);
+        for (Supplier<Map<String, Map<Map<String, String>, Double>>> supplier : dynamic) {
+            Map<String, Map<Map<String, String>, Double>> byName = new TreeMap<>();
+            supplier.get().forEach((name, samples) -> {
+                Map<Map<String, String>, Double> finite = byName.computeIfAbsent(sanitize(name), k -> new java.util.LinkedHashMap<>());
+                samples.forEach((labels, v) -> {
+                    if (v != null && Double.isFinite(v)) {
+                        Map<String, String> clean = new TreeMap<>();
+                        labels.forEach((k, lv) -> clean.put(sanitize(k), lv));
+                        finite.put(clean, v);
+                    }
+                });
+            });
+            byName.forEach((name, samples) -> {
+                if (!samples.isEmpty() && all.stream().noneMatch(f -> f.name().equals(name))) {
+                    all.add(new Family(name, Type.GAUGE, name, () -> samples));
+                }
+            });
+        }
         StringBuilder out = new StringBuilder();
-        for (Family f : new ArrayList<>(families)) {
+        for (Family f : all) {
             out.append("# HELP ").append(f.name()).append(' ').append(escapeHelp(f.help())).append('\n');
             out.append("# TYPE ").append(f.name()).append(' ').append(f.type().name().toLowerCase(java.util.Locale.ROOT)).append('\n');
             for (Map.Entry<Map<String, String>, Double> sample : f.samples().get().entrySet()) {
@@ -59,6 +89,11 @@ public final class Metrics {
             }
         }
         return out.toString();
+    }
+
+    private static String sanitize(String name) {
+        String s = name.replaceAll("[^a-zA-Z0-9_:]", "_");
+        return s.isEmpty() || Character.isDigit(s.charAt(0)) ? "_" + s : s;
     }
 
     private static String format(double v) {

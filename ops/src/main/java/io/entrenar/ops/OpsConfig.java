@@ -18,10 +18,18 @@ public final class OpsConfig {
     private OpsConfig() {
     }
 
-    /** Adds the ops keys to an app's definition. */
+    /** Adds the ops keys to an app's definition, with the default port {@value #PORT_DEFAULT}. */
     public static ConfigDef define(ConfigDef def) {
+        return define(def, PORT_DEFAULT);
+    }
+
+    /**
+     * As {@link #define(ConfigDef)} with an app's own default port, so that apps started side by side
+     * on one machine (the stack on 9400, then a separate processors or sink) do not collide.
+     */
+    public static ConfigDef define(ConfigDef def, int defaultPort) {
         return def.define(HOST_CONFIG, Type.STRING, HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.LOW, HOST_DOC)
-                .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, ConfigDef.Range.between(-1, 65535), Importance.LOW, PORT_DOC);
+                .define(PORT_CONFIG, Type.INT, defaultPort, ConfigDef.Range.between(-1, 65535), Importance.LOW, PORT_DOC);
     }
 
     /** Starts the endpoints as configured, or returns null when {@code ops.port=-1}. */

@@ -33,7 +33,9 @@ class OpsServerTest {
                     m.put(Map.of("channel", "on\"call\\x\ny"), 3.0);
                     m.put(Map.of("channel", "slack"), 0.5);
                     return m;
-                });
+                })
+                .registerDynamic(() -> Map.of("client-metrics.records-lag", Map.of(
+                        Map.of("client-id", "c1"), 7.0, Map.of("client-id", "c2"), Double.NaN)));
         Map<String, OpsServer.Check> readiness = Map.of("kafka", brokerProblem::get);
         try (OpsServer ops = OpsServer.start("127.0.0.1", 0, metrics, readiness)) {
             delivered.incrementAndGet();
@@ -44,6 +46,9 @@ class OpsServerTest {
             assertTrue(parsed.contains("\"entrenar_test_delivered_total\": [{\"labels\": {}, \"type\": \"counter\", \"value\": 42.0}]"), parsed);
             assertTrue(parsed.contains("\"entrenar_test_lag\": [{\"labels\": {}, \"type\": \"gauge\", \"value\": \"nan\"}]"), parsed);
             assertTrue(parsed.contains("{\"labels\": {\"channel\": \"on\\\"call\\\\x\\ny\"}, \"type\": \"gauge\", \"value\": 3.0}"), parsed);
+
+            assertTrue(parsed.contains("\"client_metrics_records_lag\": [{\"labels\": {\"client_id\": \"c1\"}, \"type\": \"gauge\", \"value\": 7.0}]"),
+                    "dynamic names and labels are sanitized, non-finite samples left out: " + parsed);
 
             assertEquals(200, get(ops.url() + "/health/live").statusCode());
             HttpResponse<String> notReady = get(ops.url() + "/health/ready");

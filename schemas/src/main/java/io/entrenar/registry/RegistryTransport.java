@@ -29,15 +29,19 @@ final class RegistryTransport {
     // Stick to the URL that answered last, so a dead first URL costs one timeout, not one per call.
     private final AtomicInteger preferred = new AtomicInteger();
 
-    RegistryTransport(List<RegistryEndpoint> endpoints, Duration timeout, ObjectMapper json) {
+    /** @param sslContext for https:// URLs; null = the JVM's default */
+    RegistryTransport(List<RegistryEndpoint> endpoints, Duration timeout, ObjectMapper json, javax.net.ssl.SSLContext sslContext) {
         this.endpoints = List.copyOf(endpoints);
         this.timeout = timeout;
         this.json = json;
-        this.http = HttpClient.newBuilder()
+        HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1) // registries speak HTTP/1.1; skip the h2c upgrade dance
                 .connectTimeout(timeout)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .build();
+                .followRedirects(HttpClient.Redirect.NEVER);
+        if (sslContext != null) {
+            builder.sslContext(sslContext);
+        }
+        this.http = builder.build();
     }
 
     /**

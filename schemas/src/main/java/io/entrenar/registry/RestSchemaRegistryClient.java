@@ -26,7 +26,7 @@ public final class RestSchemaRegistryClient implements SchemaRegistryClient {
     private final RegistryTransport transport;
 
     public RestSchemaRegistryClient(SchemaRegistryClientConfig config) {
-        this.transport = new RegistryTransport(config.endpoints(), Duration.ofMillis(config.requestTimeoutMs()), json);
+        this.transport = new RegistryTransport(config.endpoints(), Duration.ofMillis(config.requestTimeoutMs()), json, config.sslContext());
     }
 
     /** A client for one or more comma-separated URLs with default settings. */

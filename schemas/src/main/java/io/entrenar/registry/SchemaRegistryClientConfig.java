@@ -47,6 +47,37 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
             + "client remembers per subject (Confluent's identity map capacity). More usually means "
             + "a schema object is built per record, which the cache then refuses loudly.";
 
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG = "bearer.auth.credentials.source";
+    public static final String BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN = "STATIC_TOKEN";
+    private static final String BEARER_AUTH_CREDENTIALS_SOURCE_DOC = "Where a bearer token comes from: STATIC_TOKEN "
+            + "(bearer.auth.token); empty = no bearer auth. Cannot be combined with basic auth.";
+
+    public static final String BEARER_AUTH_TOKEN_CONFIG = "bearer.auth.token";
+    private static final String BEARER_AUTH_TOKEN_DOC = "Token sent as Authorization: Bearer TOKEN when "
+            + "bearer.auth.credentials.source=STATIC_TOKEN.";
+
+    /** Prefix of the TLS settings of the registry client, as Confluent names them. */
+    public static final String SSL_PREFIX = "schema.registry.";
+    public static final String SSL_TRUSTSTORE_LOCATION_CONFIG = "schema.registry.ssl.truststore.location";
+    private static final String SSL_TRUSTSTORE_LOCATION_DOC = "Trust store with the CA (or certificate) of https:// "
+            + "registries; empty = the JVM's default trust store.";
+    public static final String SSL_TRUSTSTORE_PASSWORD_CONFIG = "schema.registry.ssl.truststore.password";
+    private static final String SSL_TRUSTSTORE_PASSWORD_DOC = "Password of the trust store.";
+    public static final String SSL_TRUSTSTORE_TYPE_CONFIG = "schema.registry.ssl.truststore.type";
+    private static final String SSL_TRUSTSTORE_TYPE_DOC = "Trust store format: PKCS12 or JKS.";
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG = "schema.registry.ssl.keystore.location";
+    private static final String SSL_KEYSTORE_LOCATION_DOC = "Key store with this client's certificate and key, for "
+            + "registries that require mutual TLS; empty = no client certificate.";
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "schema.registry.ssl.keystore.password";
+    private static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store.";
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "schema.registry.ssl.keystore.type";
+    private static final String SSL_KEYSTORE_TYPE_DOC = "Key store format: PKCS12 or JKS.";
+    public static final String SSL_KEY_PASSWORD_CONFIG = "schema.registry.ssl.key.password";
+    private static final String SSL_KEY_PASSWORD_DOC = "Password of the private key in the key store; empty = the key "
+            + "store's password.";
+    public static final String SSL_PROTOCOL_CONFIG = "schema.registry.ssl.protocol";
+    private static final String SSL_PROTOCOL_DOC = "SSLContext protocol, e.g. TLSv1.3 or TLS (the highest both sides speak).";
+
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE,
                     Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
@@ -58,14 +89,40 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
             .define(REQUEST_TIMEOUT_MS_CONFIG, Type.INT, REQUEST_TIMEOUT_MS_DEFAULT, ConfigDef.Range.atLeast(1),
                     Importance.LOW, REQUEST_TIMEOUT_MS_DOC)
             .define(MAX_SCHEMAS_PER_SUBJECT_CONFIG, Type.INT, MAX_SCHEMAS_PER_SUBJECT_DEFAULT,
-                    ConfigDef.Range.atLeast(1), Importance.LOW, MAX_SCHEMAS_PER_SUBJECT_DOC);
+                    ConfigDef.Range.atLeast(1), Importance.LOW, MAX_SCHEMAS_PER_SUBJECT_DOC)
+            .define(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, Type.STRING, "",
+                    ConfigDef.CaseInsensitiveValidString.in("", BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN),
+                    Importance.MEDIUM, BEARER_AUTH_CREDENTIALS_SOURCE_DOC)
+            .define(BEARER_AUTH_TOKEN_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, BEARER_AUTH_TOKEN_DOC)
+            .define(SSL_TRUSTSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_TRUSTSTORE_LOCATION_DOC)
+            .define(SSL_TRUSTSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_TRUSTSTORE_PASSWORD_DOC)
+            .define(SSL_TRUSTSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
+                    ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, SSL_TRUSTSTORE_TYPE_DOC)
+            .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_KEYSTORE_LOCATION_DOC)
+            .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_KEYSTORE_PASSWORD_DOC)
+            .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12",
+                    ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"), Importance.LOW, SSL_KEYSTORE_TYPE_DOC)
+            .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SSL_KEY_PASSWORD_DOC)
+            .define(SSL_PROTOCOL_CONFIG, Type.STRING, "TLS", new ConfigDef.NonEmptyString(), Importance.LOW, SSL_PROTOCOL_DOC);
 
     private final List<RegistryEndpoint> endpoints;
+    private final javax.net.ssl.SSLContext sslContext;
 
     /** @throws ConfigException when a value is missing, malformed or contradicts another */
     public SchemaRegistryClientConfig(Map<?, ?> props) {
         super(CONFIG, props, false);
         this.endpoints = List.copyOf(parseEndpoints());
+        this.sslContext = RegistryTls.context(this);
+    }
+
+    /** The TLS context for https:// registries, or null for the JVM's default one. */
+    javax.net.ssl.SSLContext sslContext() {
+        return sslContext;
+    }
+
+    String password(String key) {
+        Password p = getPassword(key);
+        return p == null ? "" : p.value();
     }
 
     public static ConfigDef configDef() {
@@ -114,10 +171,35 @@ public final class SchemaRegistryClientConfig extends AbstractConfig {
             throw new ConfigException(USER_INFO_CONFIG, "[hidden]", "is only used with "
                     + BASIC_AUTH_CREDENTIALS_SOURCE_CONFIG + "=USER_INFO, but the source is " + source);
         }
+        String bearerSource = getString(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG).toUpperCase(Locale.ROOT);
+        String token = password(BEARER_AUTH_TOKEN_CONFIG);
+        String bearer = null;
+        if (bearerSource.equals(BEARER_AUTH_CREDENTIALS_SOURCE_STATIC_TOKEN)) {
+            if (token.isEmpty()) {
+                throw new ConfigException(BEARER_AUTH_TOKEN_CONFIG, "[hidden]", BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG
+                        + "=STATIC_TOKEN needs the token in " + BEARER_AUTH_TOKEN_CONFIG);
+            }
+            if (userInfo != null) {
+                throw new ConfigException(BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG, bearerSource,
+                        "cannot be combined with basic auth (" + USER_INFO_CONFIG + " is set)");
+            }
+            bearer = "Bearer " + token;
+        } else if (!token.isEmpty()) {
+            throw new ConfigException(BEARER_AUTH_TOKEN_CONFIG, "[hidden]", "is only used with "
+                    + BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG + "=STATIC_TOKEN");
+        }
         List<RegistryEndpoint> parsed = new ArrayList<>();
         for (String url : urls) {
             if (!url.isBlank()) {
-                parsed.add(RegistryEndpoint.parse(SCHEMA_REGISTRY_URL_CONFIG, url, userInfo));
+                RegistryEndpoint endpoint = RegistryEndpoint.parse(SCHEMA_REGISTRY_URL_CONFIG, url, userInfo);
+                if (bearer != null) {
+                    if (endpoint.authorization() != null) {
+                        throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, endpoint.baseUrl(),
+                                "embeds user:password, which cannot be combined with bearer auth");
+                    }
+                    endpoint = new RegistryEndpoint(endpoint.baseUrl(), bearer);
+                }
+                parsed.add(endpoint);
             }
         }
         return parsed;

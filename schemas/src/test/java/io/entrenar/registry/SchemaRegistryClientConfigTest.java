@@ -27,6 +27,28 @@ class SchemaRegistryClientConfigTest {
     }
 
     @Test
+    void aStaticBearerTokenIsSentToEveryUrlAndExcludesBasicAuth() {
+        String source = SchemaRegistryClientConfig.BEARER_AUTH_CREDENTIALS_SOURCE_CONFIG;
+        String token = SchemaRegistryClientConfig.BEARER_AUTH_TOKEN_CONFIG;
+        SchemaRegistryClientConfig config = new SchemaRegistryClientConfig(Map.of(URL, "https://a:8081,https://b:8081",
+                source, "STATIC_TOKEN", token, "tok-123"));
+        assertEquals(List.of("Bearer tok-123", "Bearer tok-123"), config.endpoints().stream().map(RegistryEndpoint::authorization).toList());
+        assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "https://a:8081", source, "STATIC_TOKEN")));
+        assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "https://a:8081", token, "tok-123")));
+        assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "https://u:p@a:8081",
+                source, "STATIC_TOKEN", token, "tok-123")));
+        assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "https://a:8081", SOURCE, "USER_INFO",
+                USER_INFO, "u:p", source, "STATIC_TOKEN", token, "tok-123")));
+    }
+
+    @Test
+    void trustStoresMustBeReadable() {
+        ConfigException e = assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "https://a:8081",
+                SchemaRegistryClientConfig.SSL_TRUSTSTORE_LOCATION_CONFIG, "/nonexistent/trust.p12")));
+        assertTrue(e.getMessage().contains("schema.registry.ssl.truststore.location"), e.getMessage());
+    }
+
+    @Test
     void urlsAreRequiredAndMustBeHttp() {
         assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of()));
         assertThrows(ConfigException.class, () -> new SchemaRegistryClientConfig(Map.of(URL, "")));

@@ -99,6 +99,7 @@ public final class SinkApp implements AutoCloseable {
     private volatile long deadLetterCount;
     private volatile double rowsPerSecond;
     private volatile long lag = -1;
+    private volatile boolean assigned;
     private volatile long lastCommitMillis;
     private volatile long lastBatchAgeMillis;
     private long oldestEventMicros = Long.MAX_VALUE;
@@ -127,6 +128,7 @@ public final class SinkApp implements AutoCloseable {
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
         consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "entrenar-sink");
+        consumerConfig.putAll(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
         consumerConfig.putAll(config.originalsWithPrefix(SinkConfig.CONSUMER_PREFIX));
         consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
         consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
@@ -136,6 +138,7 @@ public final class SinkApp implements AutoCloseable {
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "entrenar-sink-dlq");
+        producerConfig.putAll(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
         producerConfig.putAll(config.originalsWithPrefix(SinkConfig.PRODUCER_PREFIX));
         producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
         producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
@@ -177,8 +180,7 @@ public final class SinkApp implements AutoCloseable {
             }
         }
         try {
-            app.opsServer = OpsConfig.start(config, app.metrics(), Map.of("sink",
-                    () -> app.isRunning() ? null : "the sink thread has stopped: " + app.failure()));
+            app.opsServer = OpsConfig.start(config, app.metrics(), app.readiness());
         } catch (RuntimeException e) {
             if (app.httpServer != null) {
                 app.httpServer.close();
@@ -221,6 +223,28 @@ public final class SinkApp implements AutoCloseable {
     /** The sink's figures for {@code /metrics} (ops endpoint), read at scrape time. */
     Metrics metrics() {
         Metrics m = new Metrics();
+        registerMetrics(m);
+        return m;
+    }
+
+    /** Ready while the sink thread runs, its consumer has joined the group and ClickHouse answers. */
+    public Map<String, io.entrenar.ops.OpsServer.Check> readiness() {
+        Map<String, io.entrenar.ops.OpsServer.Check> checks = new java.util.LinkedHashMap<>();
+        checks.put("sink", () -> isRunning() ? null : "the sink thread has stopped: " + failure());
+        checks.put("kafka", () -> assigned ? null : "the consumer has not joined group " + config.getString(SinkConfig.GROUP_ID_CONFIG) + " yet");
+        checks.put("clickhouse", () -> {
+            try {
+                engine.rows("SELECT 1");
+                return null;
+            } catch (RuntimeException e) {
+                return engine.kind() + " does not answer: " + e.getMessage();
+            }
+        });
+        return checks;
+    }
+
+    /** Adds the {@code entrenar_sink_*} series to an embedding process's metrics (the stack's). */
+    public void registerMetrics(Metrics m) {
         m.register("entrenar_sink_records_consumed_total", Metrics.Type.COUNTER, "Kafka records read, dead letters included.",
                 () -> recordsConsumed);
         m.register("entrenar_sink_rows_inserted_total", Metrics.Type.COUNTER, "Rows inserted into ClickHouse, all tables.",
@@ -235,7 +259,6 @@ public final class SinkApp implements AutoCloseable {
                 "Records behind the end of the assigned partitions.", () -> lag);
         m.register("entrenar_sink_last_batch_age_seconds", Metrics.Type.GAUGE,
                 "Age of the oldest event of the last batch when it became queryable.", () -> lastBatchAgeMillis / 1000.0);
-        return m;
     }
 
     /** The ops endpoint's URL ({@code /metrics}, {@code /health/...}), unless {@code ops.port=-1}. */
@@ -272,6 +295,7 @@ public final class SinkApp implements AutoCloseable {
 
                 @Override
                 public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+                    assigned = true;
                 }
             });
             while (running) {

@@ -94,7 +94,8 @@ public final class SinkConfig extends AbstractConfig {
     public static final String CONSUMER_PREFIX = "consumer.";
     public static final String PRODUCER_PREFIX = "producer.";
 
-    private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(io.entrenar.sink.http.ClickHouseHttpConfig.configDef())
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(
+            io.entrenar.ops.OpsConfig.define(io.entrenar.sink.http.ClickHouseHttpConfig.configDef(), 9402))
             .define(HTTP_ENABLED_CONFIG, Type.BOOLEAN, HTTP_ENABLED_DEFAULT, Importance.MEDIUM, HTTP_ENABLED_DOC)
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(),
                     Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -132,6 +133,7 @@ public final class SinkConfig extends AbstractConfig {
 
     public SinkConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
+        io.entrenar.config.ClientSecurity.validate(this);
         if (engine().equals("jdbc") && getString(JDBC_URL_CONFIG).isBlank()) {
             throw new ConfigException(JDBC_URL_CONFIG, "", "is required when engine=jdbc");
         }

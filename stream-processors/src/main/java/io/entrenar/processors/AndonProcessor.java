@@ -46,12 +46,18 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
 
     private final AndonRules rules;
     private final Duration checkInterval;
+    private final long finishGraceMs;
     private ProcessorContext<String, SpecificRecord> context;
     private KeyValueStore<String, RunWatch> store;
 
-    AndonProcessor(AndonRules rules, Duration checkInterval) {
+    /**
+     * @param finishGrace how long (wall clock) after a run's RunFinished its metric batches are still
+     *                    evaluated: Kafka orders nothing across topics, so the finish may overtake the last points
+     */
+    AndonProcessor(AndonRules rules, Duration checkInterval, Duration finishGrace) {
         this.rules = rules;
         this.checkInterval = checkInterval;
+        this.finishGraceMs = finishGrace.toMillis();
     }
 
     @Override
@@ -72,10 +78,14 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
         if (watch == null) {
             watch = new RunWatch(runId);
         }
+        long wall = context.currentSystemTimeMs();
         if (watch.finished) {
+            if (value instanceof MetricBatch late && wall - watch.finishedWallMs <= finishGraceMs) {
+                onLateBatch(watch, late, wall);
+                store.put(runId, watch);
+            }
             return;
         }
-        long wall = context.currentSystemTimeMs();
         if (!watch.started && watch.lastProgressWallMs == 0) {
             watch.lastProgressWallMs = wall;
             watch.startedWallMs = wall;
@@ -166,7 +176,17 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
         }
         watch.finished = true;
         watch.finishedWallMs = wall;
-        watch.metrics.clear();
+    }
+
+    /**
+     * Points that arrive after the finish within the grace period: the rules see them as if they had
+     * come first, and whatever they fire resolves at once, as every incident does when its run ends.
+     */
+    private void onLateBatch(RunWatch watch, MetricBatch batch, long wall) {
+        onBatch(watch, batch, wall);
+        for (String key : new ArrayList<>(watch.open.keySet())) {
+            resolve(watch, key, "the run had already finished (points processed after its finish, within the grace period)", null);
+        }
     }
 
     private void onBatch(RunWatch watch, MetricBatch batch, long wall) {
@@ -368,6 +388,10 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
                 if (watch.finished) {
                     if (now - watch.finishedWallMs > FINISHED_RETENTION_MS) {
                         expired.add(kv.key);
+                    } else if (!watch.metrics.isEmpty() && now - watch.finishedWallMs > finishGraceMs) {
+                        // Past the grace no point is evaluated any more: drop the running statistics.
+                        watch.metrics.clear();
+                        changed.add(kv);
                     }
                     continue;
                 }
@@ -428,7 +452,7 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
             case PAUSE, REQUIRE_APPROVAL -> ControlAction.PAUSE;
             default -> null;
         };
-        if (control != null) {
+        if (control != null && !watch.finished) { // a late point of an ended run: nothing left to stop
             ControlCommand command = ControlCommand.newBuilder()
                     .setEventId(StoreKeys.uuid("control", incident.incidentId))
                     .setRunId(watch.runId)

@@ -34,6 +34,9 @@ public final class ProcessorsConfig extends AbstractConfig {
     private static final String COMMIT_INTERVAL_MS_DOC = "Transaction commit interval: the floor of end-to-end latency under exactly-once.";
     public static final String HTTP_HOST_CONFIG = "http.host";
     private static final String HTTP_HOST_DOC = "Address of the HTTP/JSON query endpoint; also advertised to other instances.";
+    public static final String HTTP_ADVERTISED_HOST_CONFIG = "http.advertised.host";
+    private static final String HTTP_ADVERTISED_HOST_DOC = "Host other instances use to reach this one's query endpoint (forwarded queries); "
+            + "empty = http.host, or this machine's address when http.host is 0.0.0.0 (e.g. a container's IP).";
     public static final String HTTP_PORT_CONFIG = "http.port";
     private static final String HTTP_PORT_DOC = "Port of the HTTP/JSON query endpoint; 0 picks a free port.";
     public static final String ANDON_RULES_FILE_CONFIG = "andon.rules.file";
@@ -41,6 +44,10 @@ public final class ProcessorsConfig extends AbstractConfig {
             + "(non_finite, divergence, stall, plateau, plan_overrun, failure).";
     public static final String ANDON_CHECK_INTERVAL_MS_CONFIG = "andon.check.interval.ms";
     private static final String ANDON_CHECK_INTERVAL_MS_DOC = "Wall-clock period of the stall and planned-duration checks.";
+    public static final String ANDON_FINISH_GRACE_MS_CONFIG = "andon.finish.grace.ms";
+    private static final String ANDON_FINISH_GRACE_MS_DOC = "How long (wall clock) after a run's finish its metric points are still evaluated "
+            + "by the rules. Kafka orders nothing across topics, so a RunFinished may be processed before the run's last metric batches; "
+            + "what such points fire resolves at once. 0 ignores every point after the finish.";
     public static final String STATS_TUMBLING_WINDOW_MS_CONFIG = "stats.tumbling.window.ms";
     private static final String STATS_TUMBLING_WINDOW_MS_DOC = "Size of the tumbling windows of the rolling statistics.";
     public static final String STATS_HOPPING_WINDOW_MS_CONFIG = "stats.hopping.window.ms";
@@ -76,7 +83,7 @@ public final class ProcessorsConfig extends AbstractConfig {
     /** Prefix of settings passed to Kafka Streams as they are, e.g. {@code streams.replication.factor=3}. */
     public static final String STREAMS_PREFIX = "streams.";
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(io.entrenar.ops.OpsConfig.define(new ConfigDef(), 9401))
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, ConfigDef.NO_DEFAULT_VALUE, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
             .define(APPLICATION_ID_CONFIG, Type.STRING, "entrenar-processors", new ConfigDef.NonEmptyString(), Importance.HIGH, APPLICATION_ID_DOC)
@@ -85,9 +92,12 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(NUM_STREAM_THREADS_CONFIG, Type.INT, 1, Range.atLeast(1), Importance.MEDIUM, NUM_STREAM_THREADS_DOC)
             .define(COMMIT_INTERVAL_MS_CONFIG, Type.LONG, 100L, Range.atLeast(1), Importance.MEDIUM, COMMIT_INTERVAL_MS_DOC)
             .define(HTTP_HOST_CONFIG, Type.STRING, "127.0.0.1", new ConfigDef.NonEmptyString(), Importance.MEDIUM, HTTP_HOST_DOC)
+            .define(HTTP_ADVERTISED_HOST_CONFIG, Type.STRING, "", Importance.LOW, HTTP_ADVERTISED_HOST_DOC)
             .define(HTTP_PORT_CONFIG, Type.INT, 8086, Range.between(0, 65535), Importance.MEDIUM, HTTP_PORT_DOC)
             .define(ANDON_RULES_FILE_CONFIG, Type.STRING, "", Importance.HIGH, ANDON_RULES_FILE_DOC)
             .define(ANDON_CHECK_INTERVAL_MS_CONFIG, Type.LONG, 1000L, Range.atLeast(10), Importance.LOW, ANDON_CHECK_INTERVAL_MS_DOC)
+            .define(ANDON_FINISH_GRACE_MS_CONFIG, Type.LONG, ProcessorsTopology.Settings.DEFAULT_FINISH_GRACE.toMillis(), Range.atLeast(0),
+                    Importance.LOW, ANDON_FINISH_GRACE_MS_DOC)
             .define(STATS_TUMBLING_WINDOW_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_TUMBLING_WINDOW_MS_DOC)
             .define(STATS_HOPPING_WINDOW_MS_CONFIG, Type.LONG, 300_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_WINDOW_MS_DOC)
             .define(STATS_HOPPING_ADVANCE_MS_CONFIG, Type.LONG, 60_000L, Range.atLeast(1), Importance.MEDIUM, STATS_HOPPING_ADVANCE_MS_DOC)
@@ -108,8 +118,9 @@ public final class ProcessorsConfig extends AbstractConfig {
 
     public ProcessorsConfig(Map<String, ?> originals) {
         super(CONFIG, originals);
+        io.entrenar.config.ClientSecurity.validate(this);
         this.settings = new ProcessorsTopology.Settings(statsSettings(), andonRules(), Duration.ofMillis(getLong(ANDON_CHECK_INTERVAL_MS_CONFIG)),
-                etaSettings(), leaderboardSettings());
+                etaSettings(), leaderboardSettings(), Duration.ofMillis(getLong(ANDON_FINISH_GRACE_MS_CONFIG)));
     }
 
     public static ConfigDef configDef() {
@@ -123,6 +134,16 @@ public final class ProcessorsConfig extends AbstractConfig {
 
     ProcessorsTopology.Settings settings() {
         return settings;
+    }
+
+    /** The registry client's settings: URL, auth and TLS. */
+    Map<String, Object> registryClientConfigs() {
+        return io.entrenar.config.ClientSecurity.registryClientConfigs(this);
+    }
+
+    /** {@code security.protocol}, {@code ssl.*}, {@code sasl.*}: for every Kafka client of the topology. */
+    Map<String, Object> kafkaSecurity() {
+        return io.entrenar.config.ClientSecurity.kafkaClientConfigs(this);
     }
 
     /** The {@value #STREAMS_PREFIX} settings without their prefix. */

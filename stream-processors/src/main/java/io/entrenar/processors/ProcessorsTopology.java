@@ -37,7 +37,14 @@ final class ProcessorsTopology {
     }
 
     /** Everything the topology's processors are configured with. */
-    record Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard) {
+    record Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard,
+                    Duration andonFinishGrace) {
+        static final Duration DEFAULT_FINISH_GRACE = Duration.ofSeconds(30);
+
+        Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard) {
+            this(stats, andon, andonCheckInterval, eta, leaderboard, DEFAULT_FINISH_GRACE);
+        }
+
         static Settings defaults() {
             return new Settings(StatsSettings.defaults(), AndonRules.defaults(), Duration.ofSeconds(1), EtaSettings.defaults(),
                     LeaderboardSettings.defaults());
@@ -63,7 +70,7 @@ final class ProcessorsTopology {
         KStream<String, SpecificRecord> stats = telemetry.process(() -> new MetricStatsProcessor(settings.stats()),
                 Named.as("rolling-stats"), MetricStatsProcessor.RUN_STORE, MetricStatsProcessor.WINDOW_STORE, MetricStatsProcessor.HISTORY_STORE,
                 MetricStatsProcessor.FINISHED_STORE);
-        KStream<String, SpecificRecord> andon = telemetry.process(() -> new AndonProcessor(settings.andon(), settings.andonCheckInterval()),
+        KStream<String, SpecificRecord> andon = telemetry.process(() -> new AndonProcessor(settings.andon(), settings.andonCheckInterval(), settings.andonFinishGrace()),
                 Named.as("andon"), AndonProcessor.STORE);
         KStream<String, SpecificRecord> eta = telemetry.process(() -> new EtaProcessor(settings.eta()), Named.as("kalman-eta"), EtaProcessor.STORE);
 

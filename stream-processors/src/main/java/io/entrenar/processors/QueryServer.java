@@ -38,10 +38,9 @@ import org.apache.kafka.streams.state.ReadOnlyKeyValueStore;
  *   <li>{@code GET /runs/{run}/stats} — latest whole-run statistics per metric (spec 7.1 to_metrics_summary);</li>
  *   <li>{@code GET /runs/{run}/history?metric=loss&n=100} — the last n points (loss_history(n));</li>
  *   <li>{@code GET /failures/pareto} — failure counts, shares and cumulative shares per error code and category (spec 20.3);</li>
- *   <li>{@code GET /health} — Kafka Streams state, active tasks and dead-letter counts;</li>
- *   <li>{@code GET /metrics} — Prometheus text format: dead letters, state, and every numeric Kafka Streams metric.</li>
  * </ul>
  * A query for a run held by another instance is forwarded to it (its {@code application.server}).
+ * Metrics and health are the ops endpoint's, as in every app ({@link ProcessorsApp#registerMetrics}).
  */
 final class QueryServer implements AutoCloseable {
     private static final ObjectMapper JSON = JsonMapper.builder().build();
@@ -56,19 +55,37 @@ final class QueryServer implements AutoCloseable {
         return t;
     });
     private KafkaStreams streams;
-    private DeadLetters.Counts counts;
 
     private QueryServer(HttpServer server, HostInfo self) {
         this.server = server;
         this.self = self;
     }
 
-    static QueryServer bind(String host, int port) {
+    /**
+     * @param advertisedHost what other instances use to reach this one; empty = {@code host}, or this
+     *                       machine's address when {@code host} is a wildcard (a container's own IP)
+     */
+    static QueryServer bind(String host, int port, String advertisedHost) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 64);
-            return new QueryServer(server, new HostInfo(host, server.getAddress().getPort()));
+            return new QueryServer(server, new HostInfo(advertised(host, advertisedHost), server.getAddress().getPort()));
         } catch (IOException e) {
             throw new IllegalStateException("cannot listen on " + host + ":" + port + " for the processors' query endpoint: " + e.getMessage(), e);
+        }
+    }
+
+    static String advertised(String host, String advertisedHost) {
+        if (!advertisedHost.isBlank()) {
+            return advertisedHost;
+        }
+        if (!host.equals("0.0.0.0") && !host.equals("::")) {
+            return host;
+        }
+        try {
+            return java.net.InetAddress.getLocalHost().getHostAddress();
+        } catch (java.net.UnknownHostException e) {
+            throw new IllegalStateException("http.host " + host + " listens everywhere and this machine's address is unknown ("
+                    + e.getMessage() + "): set http.advertised.host", e);
         }
     }
 
@@ -80,9 +97,8 @@ final class QueryServer implements AutoCloseable {
         return "http://" + advertised();
     }
 
-    void serve(KafkaStreams streams, DeadLetters.Counts counts) {
+    void serve(KafkaStreams streams) {
         this.streams = streams;
-        this.counts = counts;
         server.createContext("/", this::handle);
         server.setExecutor(executor);
         server.start();
@@ -98,16 +114,7 @@ final class QueryServer implements AutoCloseable {
             Map<String, String> query = query(exchange.getRequestURI().getRawQuery());
             String[] parts = path.split("/");
             try {
-                if (path.equals("/health")) {
-                    reply(exchange, 200, health());
-                } else if (path.equals("/metrics")) {
-                    exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
-                    byte[] body = prometheus().getBytes(StandardCharsets.UTF_8);
-                    exchange.sendResponseHeaders(200, body.length);
-                    try (OutputStream out = exchange.getResponseBody()) {
-                        out.write(body);
-                    }
-                } else if (parts.length == 4 && parts[1].equals("runs") && (parts[3].equals("stats") || parts[3].equals("history"))) {
+                if (parts.length == 4 && parts[1].equals("runs") && (parts[3].equals("stats") || parts[3].equals("history"))) {
                     String runId = URLDecoder.decode(parts[2], StandardCharsets.UTF_8);
                     if (forwarded(exchange, MetricStatsProcessor.RUN_STORE, runId)) {
                         return;
@@ -124,7 +131,7 @@ final class QueryServer implements AutoCloseable {
                     reply(exchange, 200, failurePareto());
                 } else {
                     reply(exchange, 404, Map.of("error", "unknown path " + path,
-                            "paths", List.of("/health", "/metrics", "/runs/{run}/stats", "/runs/{run}/history?metric=loss&n=100", "/failures/pareto")));
+                            "paths", List.of("/runs/{run}/stats", "/runs/{run}/history?metric=loss&n=100", "/failures/pareto")));
                 }
             } catch (InvalidStateStoreException e) {
                 reply(exchange, 503, Map.of("error", "state not queryable yet (" + streams.state() + "): " + e.getMessage()));
@@ -155,43 +162,6 @@ final class QueryServer implements AutoCloseable {
             reply(exchange, 502, Map.of("error", "the instance holding this key (" + target + ") did not answer: " + e.getMessage()));
         }
         return true;
-    }
-
-    private Map<String, Object> health() {
-        Map<String, Object> out = new LinkedHashMap<>();
-        out.put("state", streams.state().name());
-        out.put("instance", advertised());
-        List<String> tasks = new ArrayList<>();
-        streams.metadataForLocalThreads().forEach(t -> t.activeTasks().forEach(task -> tasks.add(task.taskId().toString())));
-        tasks.sort(null);
-        out.put("active_tasks", tasks);
-        out.put("dead_letters", Map.of("deserialization", counts.deserialization.sum(), "processing", counts.processing.sum()));
-        return out;
-    }
-
-    private String prometheus() {
-        StringBuilder out = new StringBuilder();
-        out.append("# HELP entrenar_processors_dead_letters_total Records this instance sent to entrenar.dlq.v1.\n");
-        out.append("# TYPE entrenar_processors_dead_letters_total counter\n");
-        out.append("entrenar_processors_dead_letters_total{stage=\"deserialization\"} ").append(counts.deserialization.sum()).append('\n');
-        out.append("entrenar_processors_dead_letters_total{stage=\"processing\"} ").append(counts.processing.sum()).append('\n');
-        out.append("# HELP entrenar_processors_running 1 when Kafka Streams is RUNNING.\n# TYPE entrenar_processors_running gauge\n");
-        out.append("entrenar_processors_running ").append(streams.state() == KafkaStreams.State.RUNNING ? 1 : 0).append('\n');
-        java.util.TreeMap<String, List<String>> byName = new java.util.TreeMap<>();
-        streams.metrics().forEach((name, metric) -> {
-            if (metric.metricValue() instanceof Number n && Double.isFinite(n.doubleValue())) {
-                String prom = ("kafka_streams_" + name.group() + "_" + name.name()).replaceAll("[^a-zA-Z0-9_]", "_");
-                StringBuilder labels = new StringBuilder();
-                new java.util.TreeMap<>(name.tags()).forEach((k, v) -> labels.append(labels.isEmpty() ? "" : ",")
-                        .append(k.replaceAll("[^a-zA-Z0-9_]", "_")).append("=\"").append(v.replace("\\", "\\\\").replace("\"", "\\\"")).append('"'));
-                byName.computeIfAbsent(prom, k -> new ArrayList<>()).add(prom + "{" + labels + "} " + n.doubleValue());
-            }
-        });
-        byName.forEach((name, lines) -> {
-            out.append("# TYPE ").append(name).append(" untyped\n");
-            lines.forEach(l -> out.append(l).append('\n'));
-        });
-        return out.toString();
     }
 
     private <V> ReadOnlyKeyValueStore<String, V> store(String name) {

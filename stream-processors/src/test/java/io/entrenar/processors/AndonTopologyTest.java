@@ -69,8 +69,48 @@ class AndonTopologyTest {
 
             h.send(Topic.RUNS, "r", Events.finished("r", T0 + 5));
             assertTrue(h.read(Topic.ALERTS).isEmpty(), "nothing left to resolve");
-            // A late NaN after the finish does not reopen anything.
+            // A NaN processed after the finish and past the grace period reopens nothing.
+            h.advanceWallClock(ProcessorsTopology.Settings.DEFAULT_FINISH_GRACE.plusSeconds(1));
             h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 5, Double.NaN, T0 + 6).build());
+            assertTrue(h.read(Topic.ALERTS).isEmpty());
+        }
+    }
+
+    @Test
+    void pointsProcessedAfterTheFinishWithinTheGraceStillAlertOnceAndResolveAtOnce() {
+        try (Harness h = new Harness()) {
+            h.send(Topic.RUNS, "r", Events.started("r", T0));
+            h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 1, 0.9, T0 + 1).build());
+            // No ordering across topics: the finish overtakes the last metric batch.
+            h.send(Topic.RUNS, "r", Events.finished("r", T0 + 5));
+            h.advanceWallClock(ProcessorsTopology.Settings.DEFAULT_FINISH_GRACE.minusSeconds(1));
+            h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 2, Double.NaN, T0 + 2).build());
+            List<Alert> alerts = h.read(Topic.ALERTS);
+            assertEquals(List.of(AlertState.FIRING, AlertState.RESOLVED), alerts.stream().map(Alert::getState).toList());
+            assertEquals("non_finite", alerts.getFirst().getRule());
+            assertEquals(2L, alerts.getFirst().getStep());
+            assertEquals(alerts.get(0).getIncidentId(), alerts.get(1).getIncidentId());
+            assertTrue(h.read(Topic.CONTROL).isEmpty(), "no STOP for a run that already ended");
+
+            // Another late NaN reopens the rule as a new incident, still within the grace ...
+            h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 3, Double.NaN, T0 + 3).build());
+            assertEquals(2, h.read(Topic.ALERTS).size());
+            // ... and nothing once the grace is over.
+            h.advanceWallClock(Duration.ofSeconds(2));
+            h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 4, Double.NaN, T0 + 4).build());
+            assertTrue(h.read(Topic.ALERTS).isEmpty());
+        }
+    }
+
+    @Test
+    void aZeroGraceIgnoresEveryPointAfterTheFinish() {
+        ProcessorsTopology.Settings d = ProcessorsTopology.Settings.defaults();
+        try (Harness h = new Harness(new ProcessorsTopology.Settings(d.stats(), d.andon(), d.andonCheckInterval(), d.eta(), d.leaderboard(),
+                Duration.ZERO))) {
+            h.send(Topic.RUNS, "r", Events.started("r", T0));
+            h.send(Topic.RUNS, "r", Events.finished("r", T0 + 5));
+            h.advanceWallClock(Duration.ofMillis(1));
+            h.send(Topic.METRICS, "r", new Events.Batch("r").point("loss", 2, Double.NaN, T0 + 2).build());
             assertTrue(h.read(Topic.ALERTS).isEmpty());
         }
     }

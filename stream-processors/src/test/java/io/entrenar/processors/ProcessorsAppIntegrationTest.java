@@ -82,6 +82,7 @@ class ProcessorsAppIntegrationTest {
         m.put(ProcessorsConfig.APPLICATION_ID_CONFIG, appId);
         m.put(ProcessorsConfig.STATE_DIR_CONFIG, stateDir.toString());
         m.put(ProcessorsConfig.HTTP_PORT_CONFIG, 0);
+        m.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, 0);
         m.put(ProcessorsConfig.ANDON_CHECK_INTERVAL_MS_CONFIG, 250L);
         m.put(ProcessorsConfig.ANDON_RULES_FILE_CONFIG, rules.toString());
         // A killed instance is noticed in seconds, not the default 45 s; its open transaction is aborted as soon as its successor starts.
@@ -197,11 +198,17 @@ class ProcessorsAppIntegrationTest {
             assertEquals(1, dead.size());
             assertTrue(header(dead.getFirst(), DeadLetters.REASON).startsWith("UNKNOWN_SCHEMA_ID"), header(dead.getFirst(), DeadLetters.REASON));
             assertEquals("deserialization", header(dead.getFirst(), DeadLetters.STAGE));
-            assertEquals(1, get(app.httpUrl() + "/health").at("/dead_letters/deserialization").asLong());
-            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String ops = app.opsUrl().orElseThrow();
+            assertEquals(200, HTTP.send(HttpRequest.newBuilder(URI.create(ops + "/health/ready")).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
+            String metrics = HTTP.send(HttpRequest.newBuilder(URI.create(ops + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertTrue(metrics.contains("entrenar_processors_dead_letters_total{stage=\"deserialization\"} 1\n"), metrics);
             assertTrue(metrics.contains("entrenar_processors_running 1\n"), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.matches("entrenar_processors_records_processed_total [1-9][0-9]*")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("entrenar_processors_consumer_lag_records{topic=\"entrenar.metrics.v1\"} ")), metrics);
+            assertTrue(metrics.lines().anyMatch(l -> l.startsWith("entrenar_processors_open_incidents ")), metrics);
             assertTrue(metrics.lines().anyMatch(l -> l.startsWith("kafka_streams_stream_thread_metrics_process_total{")), metrics);
+            assertEquals(404, HTTP.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/metrics")).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode(), "metrics and health are the ops endpoint's only");
         }
     }
 
@@ -245,14 +252,9 @@ class ProcessorsAppIntegrationTest {
         }
     }
 
-    private static int tasks(ProcessorsApp app) throws IOException, InterruptedException {
-        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(app.httpUrl() + "/health")).build(), HttpResponse.BodyHandlers.ofString());
+    private static int tasks(ProcessorsApp app) {
         // Sub-topology 0 reads the training topics; 1 and 2 are the leaderboard and failure repartitions.
-        int n = 0;
-        for (JsonNode t : JSON.readTree(r.body()).get("active_tasks")) {
-            n += t.asText().startsWith("0_") ? 1 : 0;
-        }
-        return n;
+        return (int) app.activeTasks().stream().filter(t -> t.startsWith("0_")).count();
     }
 
     private static List<ConsumerRecord<byte[], byte[]>> deadLetters(String key, int expected) {

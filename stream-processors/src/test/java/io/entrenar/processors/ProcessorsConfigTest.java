@@ -25,6 +25,26 @@ class ProcessorsConfigTest {
     }
 
     @Test
+    void theQueryEndpointAdvertisesAnAddressOtherInstancesCanReach() throws Exception {
+        assertEquals("10.1.2.3", QueryServer.advertised("0.0.0.0", "10.1.2.3"));
+        assertEquals("127.0.0.1", QueryServer.advertised("127.0.0.1", ""));
+        String own = java.net.InetAddress.getLocalHost().getHostAddress();
+        assertEquals(own, QueryServer.advertised("0.0.0.0", ""), "a wildcard bind advertises this machine's address");
+        QueryServer server = QueryServer.bind("0.0.0.0", 0, "");
+        try {
+            assertTrue(server.url().startsWith("http://" + own + ":"), server.url());
+            // Reachable at what it advertises: the socket listens on every address, this one included.
+            java.net.URI url = java.net.URI.create(server.url());
+            try (java.net.Socket socket = new java.net.Socket()) {
+                socket.connect(new java.net.InetSocketAddress(url.getHost(), url.getPort()), 2000);
+                assertTrue(socket.isConnected());
+            }
+        } finally {
+            server.close();
+        }
+    }
+
+    @Test
     void defaultsAreExactlyOnceWithBuiltInRules() {
         ProcessorsConfig config = new ProcessorsConfig(minimal());
         assertEquals(6, config.settings().andon().rules().size());

@@ -62,15 +62,14 @@ public final class Pipeline implements AutoCloseable {
             if (config.getBoolean(PipelineConfig.SINK_ENABLED_CONFIG)) {
                 sink = SinkApp.start(config.sink(stack.bootstrapServers(), stack.registryUrl()));
                 apps.add(sink);
-                SinkApp started = sink;
-                readiness.put("sink", () -> started.isRunning() ? null : "the sink stopped: " + started.failure());
+                sink.registerMetrics(metrics);
+                sink.readiness().forEach((name, check) -> readiness.put("sink." + name, check));
             }
             if (config.getBoolean(PipelineConfig.PROCESSORS_ENABLED_CONFIG)) {
                 processors = ProcessorsApp.start(config.processors(stack.bootstrapServers(), stack.registryUrl()));
                 apps.add(processors);
-                ProcessorsApp started = processors;
-                readiness.put("processors", () -> started.state() == org.apache.kafka.streams.KafkaStreams.State.RUNNING
-                        ? null : "Kafka Streams is " + started.state());
+                processors.registerMetrics(metrics);
+                processors.readiness().forEach((name, check) -> readiness.put("processors." + name, check));
             }
             if (config.getBoolean(PipelineConfig.ALERTING_ENABLED_CONFIG)) {
                 Path dir = Files.createDirectories(config.stack().dataDir().resolve("alerting"));
@@ -86,7 +85,7 @@ public final class Pipeline implements AutoCloseable {
                         OpsConfig.PORT_CONFIG, -1)));
                 apps.add(alerting);
                 alerting.registerMetrics(metrics);
-                readiness.putAll(alerting.readiness());
+                alerting.readiness().forEach((name, check) -> readiness.put("alerting." + name, check));
             }
             DashboardApp dashboard = null;
             if (config.getBoolean(PipelineConfig.DASHBOARD_ENABLED_CONFIG)) {

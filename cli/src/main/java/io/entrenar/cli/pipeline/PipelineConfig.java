@@ -107,6 +107,8 @@ public final class PipelineConfig extends AbstractConfig {
         settings.put(ProcessorsConfig.HTTP_HOST_CONFIG, stack.host());
         settings.putAll(originalsWithPrefix(PROCESSORS_PREFIX));
         settings.remove("enabled");
+        // One /metrics and /health for the whole pipeline: the processors' own endpoint stays off.
+        settings.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, -1);
         settings.put(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(ProcessorsConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         return new ProcessorsConfig(settings);

@@ -42,14 +42,21 @@ public final class SchemaRegistryServer implements AutoCloseable {
         ExecutorService executor = Executors.newFixedThreadPool(config.httpThreads(), threads());
         try {
             RegistryRouter router = new RegistryRouter(new RegistryService(state, log));
-            HttpServer http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            HttpServer http;
+            if (config.https()) {
+                com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+                https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(config.sslContext()));
+                http = https;
+            } else {
+                http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
+            }
             HttpContext context = http.createContext("/", router);
             if (config.basicAuthUserInfo() != null) {
                 context.getFilters().add(new BasicAuthFilter(config.basicAuthUserInfo()));
             }
             http.setExecutor(executor);
             http.start();
-            String url = "http://" + urlHost(config.host()) + ":" + http.getAddress().getPort();
+            String url = (config.https() ? "https://" : "http://") + urlHost(config.host()) + ":" + http.getAddress().getPort();
             LOG.info("Schema registry serving {} from topic {}", url, config.topic());
             return new SchemaRegistryServer(http, executor, log, router, url);
         } catch (IOException | RuntimeException e) {

@@ -21,8 +21,17 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
 
     public static final String LISTENERS_CONFIG = "listeners";
     public static final String LISTENERS_DEFAULT = "http://127.0.0.1:8081";
-    private static final String LISTENERS_DOC = "The one http://host:port to listen on; port 0 picks a free "
-            + "port (see SchemaRegistryServer.url()). HTTPS is not supported.";
+    private static final String LISTENERS_DOC = "The one http://host:port or https://host:port to listen on; port 0 "
+            + "picks a free port (see SchemaRegistryServer.url()). https needs ssl.keystore.location.";
+
+    public static final String SSL_KEYSTORE_LOCATION_CONFIG = "ssl.keystore.location";
+    private static final String SSL_KEYSTORE_LOCATION_DOC = "Key store with the server's certificate and key, for an https listener.";
+    public static final String SSL_KEYSTORE_PASSWORD_CONFIG = "ssl.keystore.password";
+    private static final String SSL_KEYSTORE_PASSWORD_DOC = "Password of the key store.";
+    public static final String SSL_KEYSTORE_TYPE_CONFIG = "ssl.keystore.type";
+    private static final String SSL_KEYSTORE_TYPE_DOC = "Key store format: PKCS12 or JKS.";
+    public static final String SSL_KEY_PASSWORD_CONFIG = "ssl.key.password";
+    private static final String SSL_KEY_PASSWORD_DOC = "Password of the private key; empty = the key store's password.";
 
     public static final String KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG = "kafkastore.bootstrap.servers";
     private static final String KAFKASTORE_BOOTSTRAP_SERVERS_DOC = "Kafka brokers holding the schemas topic.";
@@ -64,6 +73,11 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
     private static final Pattern TOPIC_NAME = Pattern.compile("[a-zA-Z0-9._-]{1,249}");
 
     private static final ConfigDef CONFIG = new ConfigDef()
+            .define(SSL_KEYSTORE_LOCATION_CONFIG, Type.STRING, "", Importance.MEDIUM, SSL_KEYSTORE_LOCATION_DOC)
+            .define(SSL_KEYSTORE_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.MEDIUM, SSL_KEYSTORE_PASSWORD_DOC)
+            .define(SSL_KEYSTORE_TYPE_CONFIG, Type.STRING, "PKCS12", ConfigDef.CaseInsensitiveValidString.in("PKCS12", "JKS"),
+                    Importance.LOW, SSL_KEYSTORE_TYPE_DOC)
+            .define(SSL_KEY_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.LOW, SSL_KEY_PASSWORD_DOC)
             .define(LISTENERS_CONFIG, Type.STRING, LISTENERS_DEFAULT, Importance.HIGH, LISTENERS_DOC)
             .define(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, Type.LIST, ConfigDef.NO_DEFAULT_VALUE, Importance.HIGH,
                     KAFKASTORE_BOOTSTRAP_SERVERS_DOC)
@@ -85,6 +99,7 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
 
     private final String host;
     private final int port;
+    private final boolean https;
 
     /** @throws ConfigException when a value is missing, malformed or contradicts another */
     public SchemaRegistryServerConfig(Map<?, ?> props) {
@@ -94,6 +109,13 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
                 ? listener.getHost().substring(1, listener.getHost().length() - 1)
                 : listener.getHost();
         this.port = listener.getPort();
+        this.https = "https".equalsIgnoreCase(listener.getScheme());
+        if (https && getString(SSL_KEYSTORE_LOCATION_CONFIG).isEmpty()) {
+            throw new ConfigException(SSL_KEYSTORE_LOCATION_CONFIG, "", "is required for the https listener " + getString(LISTENERS_CONFIG));
+        }
+        if (https && !java.nio.file.Files.isReadable(java.nio.file.Path.of(getString(SSL_KEYSTORE_LOCATION_CONFIG)))) {
+            throw new ConfigException(SSL_KEYSTORE_LOCATION_CONFIG, getString(SSL_KEYSTORE_LOCATION_CONFIG), "no readable file there");
+        }
         if (bootstrapServers().isBlank()) {
             throw new ConfigException(KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, "", "at least one broker is required");
         }
@@ -153,6 +175,29 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
         return p == null || p.value().isEmpty() ? null : p.value();
     }
 
+    /** True for an https:// listener. */
+    public boolean https() {
+        return https;
+    }
+
+    /** The server's TLS context from the ssl.keystore.* settings (https listeners only). */
+    public javax.net.ssl.SSLContext sslContext() {
+        String storePassword = getPassword(SSL_KEYSTORE_PASSWORD_CONFIG).value();
+        String keyPassword = getPassword(SSL_KEY_PASSWORD_CONFIG).value();
+        try (java.io.InputStream in = java.nio.file.Files.newInputStream(java.nio.file.Path.of(getString(SSL_KEYSTORE_LOCATION_CONFIG)))) {
+            java.security.KeyStore store = java.security.KeyStore.getInstance(getString(SSL_KEYSTORE_TYPE_CONFIG));
+            store.load(in, storePassword.toCharArray());
+            javax.net.ssl.KeyManagerFactory kmf = javax.net.ssl.KeyManagerFactory.getInstance(javax.net.ssl.KeyManagerFactory.getDefaultAlgorithm());
+            kmf.init(store, (keyPassword.isEmpty() ? storePassword : keyPassword).toCharArray());
+            javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLS");
+            context.init(kmf.getKeyManagers(), null, null);
+            return context;
+        } catch (java.io.IOException | java.security.GeneralSecurityException e) {
+            throw new ConfigException(SSL_KEYSTORE_LOCATION_CONFIG, getString(SSL_KEYSTORE_LOCATION_CONFIG),
+                    "cannot read the key store (wrong password or type?): " + e.getMessage());
+        }
+    }
+
     public int httpThreads() {
         return getInt(HTTP_THREADS_CONFIG);
     }
@@ -167,8 +212,8 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
         } catch (URISyntaxException e) {
             throw new ConfigException(LISTENERS_CONFIG, value, "not a URL: " + e.getMessage());
         }
-        if (!"http".equalsIgnoreCase(uri.getScheme())) {
-            throw new ConfigException(LISTENERS_CONFIG, value, "must be http://host:port (HTTPS is not supported)");
+        if (!"http".equalsIgnoreCase(uri.getScheme()) && !"https".equalsIgnoreCase(uri.getScheme())) {
+            throw new ConfigException(LISTENERS_CONFIG, value, "must be http://host:port or https://host:port");
         }
         if (uri.getHost() == null || uri.getPort() < 0) {
             throw new ConfigException(LISTENERS_CONFIG, value, "must name a host and a port, e.g. http://127.0.0.1:8081");

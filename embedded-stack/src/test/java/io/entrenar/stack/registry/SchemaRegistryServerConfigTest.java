@@ -3,6 +3,7 @@ package io.entrenar.stack.registry;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -37,7 +38,9 @@ class SchemaRegistryServerConfigTest {
     @Test
     void valuesAreValidated() {
         assertThrows(ConfigException.class, () -> new SchemaRegistryServerConfig(Map.of()));
-        assertThrows(ConfigException.class, () -> config(SchemaRegistryServerConfig.LISTENERS_CONFIG, "https://0.0.0.0:8081"));
+        assertTrue(assertThrows(ConfigException.class, () -> config(SchemaRegistryServerConfig.LISTENERS_CONFIG, "https://0.0.0.0:8081"))
+                .getMessage().contains("ssl.keystore.location"), "https needs a key store");
+        assertThrows(ConfigException.class, () -> config(SchemaRegistryServerConfig.LISTENERS_CONFIG, "ftp://0.0.0.0:8081"));
         assertThrows(ConfigException.class, () -> config(SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://host"));
         assertThrows(ConfigException.class,
                 () -> config(SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://a:1,http://b:2"));
