@@ -23,6 +23,8 @@ import io.entrenar.schemas.Topic;
  */
 final class Spool implements AutoCloseable {
     static final String LOCK_FILE = ".lock";
+    /** "host pid" of the process that created the spool, written before the lock file exists. */
+    static final String OWNER_FILE = "owner";
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -42,6 +44,17 @@ final class Spool implements AutoCloseable {
         this.fsync = fsync;
         this.segmentBytes = segmentBytes;
         this.maxBytes = maxBytes;
+    }
+
+    /**
+     * Creates this process's own spool in {@code dir}. The owner file is written before the lock file
+     * exists, so that no scan ever probes a live spool's lock (see {@link #ownedByLiveProcess}).
+     */
+    static Spool create(Path dir, FsyncPolicy fsync, int segmentBytes, long maxBytes) throws IOException {
+        Files.createDirectories(dir);
+        Files.writeString(dir.resolve(OWNER_FILE), ProcessIdentity.host() + " " + ProcessIdentity.pid() + "\n");
+        return open(dir, fsync, segmentBytes, maxBytes)
+                .orElseThrow(() -> new IOException("spool directory " + dir + " is locked by another process"));
     }
 
     /** Creates (or takes over) {@code dir}; empty when another live process holds it. */
@@ -82,12 +95,33 @@ final class Spool implements AutoCloseable {
         List<Path> out = new ArrayList<>();
         try (Stream<Path> dirs = Files.list(root)) {
             for (Path d : dirs.filter(Files::isDirectory).sorted().toList()) {
-                if (!d.equals(except) && Files.exists(d.resolve(LOCK_FILE))) {
+                if (!d.equals(except) && Files.exists(d.resolve(LOCK_FILE)) && !ownedByLiveProcess(d)) {
                     out.add(d);
                 }
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the spool's owner file names a live process on this host. Probing such a spool's lock
+     * is not harmless: POSIX drops a process's lock on a file when any of its descriptors for that
+     * file closes, so a second tracker in the same JVM (the agent's next to the application's) would
+     * unlock the first one's spool by probing it, and another process would then take it over.
+     * Spools of other hosts (a shared disk) fall back to the lock.
+     */
+    static boolean ownedByLiveProcess(Path dir) {
+        try {
+            String[] owner = Files.readString(dir.resolve(OWNER_FILE)).trim().split(" ");
+            if (owner.length != 2 || !owner[0].equals(ProcessIdentity.host())) {
+                return false;
+            }
+            long pid = Long.parseLong(owner[1]);
+            return pid == ProcessIdentity.pid() || ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+        } catch (IOException | NumberFormatException e) {
+            // No owner file (a spool from before owner files, or a foreign one): the lock decides.
+            return false;
+        }
     }
 
     long append(Outbound out) throws IOException {

@@ -57,8 +57,7 @@ public final class Tracker implements AutoCloseable {
         this.ring = new MetricRing(config.ringCapacity());
         Path root = config.spoolDir();
         Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis());
-        Spool spool = Spool.open(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes())
-                .orElseThrow(() -> new IOException("spool directory " + ownDir + " is locked by another process"));
+        Spool spool = Spool.create(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes());
         this.registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
         this.producer = new KafkaProducer<>(config.producerProperties());
         SchemaIds ids = new SchemaIds(registry);
