@@ -140,6 +140,20 @@ class TrainerTest {
     }
 
     @Test
+    void aRandomForestReportsAFiniteTrainingLossEveryRoundSoNothingLooksNonFinite() throws IOException {
+        Result r = train(config("forest", """
+                model: {arch: random_forest, trees: 5}
+                data: {source: iris}
+                seed: 3
+                """), "forest");
+        List<JsonNode> rounds = Events.of(r.events(), "epoch");
+        assertEquals(5, rounds.size());
+        for (JsonNode round : rounds) {
+            assertTrue(Double.isFinite(round.get("train_loss").asDouble()) && round.get("train_loss").isNumber(), round.toString());
+        }
+    }
+
+    @Test
     void learningRateBlowUpHaltsWithinOneBatch() throws IOException {
         Result r = train(config("blowup", """
                 model: {arch: logistic}

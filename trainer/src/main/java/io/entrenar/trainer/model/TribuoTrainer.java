@@ -141,27 +141,15 @@ public final class TribuoTrainer {
         EnsembleModel<Label> forest = new RandomForestTrainer<>(cart, new VotingCombiner(), spec.trees(), config.seed())
                 .train(trainSet);
         List<Model<Label>> members = forest.getModels();
-        int[][] votes = new int[validation.rows()][validation.classes()];
-        List<Example<Label>> valExamples = examples(validation);
+        // The forest of the first k trees, round by round, on both splits: validation for the metrics,
+        // train for the training loss (a forest has no optimisation loss; its vote log-loss is the analogue).
+        Votes onValidation = new Votes(validation);
+        Votes onTrain = new Votes(train);
         for (int k = 0; k < members.size(); k++) {
-            List<Prediction<Label>> predictions = members.get(k).predict(valExamples);
-            for (int i = 0; i < predictions.size(); i++) {
-                votes[i][validation.labels().indexOf(predictions.get(i).getOutput().getLabel())]++;
-            }
-            int[] predicted = new int[validation.rows()];
-            double loss = 0;
-            for (int i = 0; i < votes.length; i++) {
-                int best = 0;
-                for (int c = 1; c < votes[i].length; c++) {
-                    if (votes[i][c] > votes[i][best]) {
-                        best = c;
-                    }
-                }
-                predicted[i] = best;
-                loss += -Math.log(Math.max(1e-6, (double) votes[i][validation.y()[i]] / (k + 1)));
-            }
-            Evaluation e = Evaluation.of(validation.y(), predicted, loss, validation.classes());
-            run.epoch(k + 1, k + 1, Double.NaN, e.loss(), e.accuracy(), e.macroF1());
+            onValidation.add(members.get(k));
+            onTrain.add(members.get(k));
+            Evaluation e = onValidation.evaluate(k + 1);
+            run.epoch(k + 1, k + 1, onTrain.evaluate(k + 1).loss(), e.loss(), e.accuracy(), e.macroF1());
         }
         return forest;
     }
@@ -348,5 +336,42 @@ public final class TribuoTrainer {
             list.add(new ArrayExample<>(new Label(d.labels().get(d.y()[i])), names, d.x()[i]));
         }
         return list;
+    }
+
+    /** Majority votes of a growing forest over one split's rows. */
+    private final class Votes {
+        private final Dataset data;
+        private final List<Example<Label>> examples;
+        private final int[][] counts;
+
+        Votes(Dataset data) {
+            this.data = data;
+            this.examples = examples(data);
+            this.counts = new int[data.rows()][data.classes()];
+        }
+
+        void add(Model<Label> tree) {
+            List<Prediction<Label>> predictions = tree.predict(examples);
+            for (int i = 0; i < predictions.size(); i++) {
+                counts[i][data.labels().indexOf(predictions.get(i).getOutput().getLabel())]++;
+            }
+        }
+
+        /** Accuracy and vote log-loss of the forest of the first {@code trees} trees. */
+        Evaluation evaluate(int trees) {
+            int[] predicted = new int[data.rows()];
+            double loss = 0;
+            for (int i = 0; i < counts.length; i++) {
+                int best = 0;
+                for (int c = 1; c < counts[i].length; c++) {
+                    if (counts[i][c] > counts[i][best]) {
+                        best = c;
+                    }
+                }
+                predicted[i] = best;
+                loss += -Math.log(Math.max(1e-6, (double) counts[i][data.y()[i]] / trees));
+            }
+            return Evaluation.of(data.y(), predicted, loss, data.classes());
+        }
     }
 }
