@@ -10,6 +10,7 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.entrenar.alerting.WebhookReceiver;
+import io.entrenar.cli.view.Cells;
 import io.entrenar.cli.view.FailureParetoTable;
 import io.entrenar.cli.view.Glyphs;
 import io.entrenar.cli.view.LeaderboardReport;
@@ -122,14 +123,7 @@ final class DemoReport {
     }
 
     private static String fixed(String value, int digits) {
-        if (value == null || value.isEmpty() || value.equals("\\N")) {
-            return "-";
-        }
-        try {
-            return String.format(Locale.ROOT, "%." + digits + "f", Double.parseDouble(value));
-        } catch (NumberFormatException e) {
-            return value;
-        }
+        return Cells.number(Cells.parseDouble(value), digits);
     }
 
     private static String abbreviate(String s, int max) {

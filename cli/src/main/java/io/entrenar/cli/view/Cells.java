@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** How views write numbers, durations and missing values in cells. */
-public final class Cells {
+public public final class Cells {
     static final String MISSING = "-";
 
     private Cells() {
@@ -77,7 +77,7 @@ public final class Cells {
     }
 
     /** ClickHouse's TabSeparated text for a Float64 (nan, inf, \N) as a Double, or null. */
-    static Double parseDouble(String v) {
+    public static Double parseDouble(String v) {
         if (v == null || v.isEmpty() || v.equals("\\N")) {
             return null;
         }

@@ -9,6 +9,7 @@ import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.entrenar.cli.view.AlertsTable;
+import io.entrenar.cli.view.Cells;
 import io.entrenar.cli.view.RunInfo;
 import io.entrenar.sink.engine.ClickHouseException;
 import io.entrenar.sink.engine.Engine;
@@ -117,8 +118,8 @@ final class WatchSource implements AutoCloseable {
             done = Math.max(done, total);
         }
         return q.size() == 0 ? new Snapshot.Progress(done, total, null, null)
-                : new Snapshot.Progress(done, total, parseDouble(q.get(0, "predicted_remaining_secs")),
-                        parseDouble(q.get(0, "rate_steps_per_sec")));
+                : new Snapshot.Progress(done, total, Cells.parseDouble(q.get(0, "predicted_remaining_secs")),
+                        Cells.parseDouble(q.get(0, "rate_steps_per_sec")));
     }
 
     private Snapshot.Resources resources(String runId) {
@@ -127,8 +128,8 @@ final class WatchSource implements AutoCloseable {
             return null;
         }
         return new Snapshot.Resources(parseLong(q.get(0, "heap_used_bytes")), parseLong(q.get(0, "heap_max_bytes")),
-                parseDouble(q.get(0, "process_cpu_load")), parseLong(q.get(0, "gc_count")), parseLong(q.get(0, "gc_pause_micros")),
-                q.get(0, "thread_count") == null ? null : Integer.valueOf(q.get(0, "thread_count")), parseDouble(q.get(0, "vram_used_mb")));
+                Cells.parseDouble(q.get(0, "process_cpu_load")), parseLong(q.get(0, "gc_count")), parseLong(q.get(0, "gc_pause_micros")),
+                q.get(0, "thread_count") == null ? null : Integer.valueOf(q.get(0, "thread_count")), Cells.parseDouble(q.get(0, "vram_used_mb")));
     }
 
     private List<Snapshot.IoCount> io(String runId) {
@@ -152,21 +153,9 @@ final class WatchSource implements AutoCloseable {
             return out;
         }
         for (String v : inner.split(",")) {
-            out.add(parseDouble(v.strip()));
+            out.add(Cells.parseDouble(v.strip()));
         }
         return out;
-    }
-
-    private static Double parseDouble(String v) {
-        if (v == null) {
-            return null;
-        }
-        return switch (v) {
-            case "nan", "-nan" -> Double.NaN;
-            case "inf", "+inf" -> Double.POSITIVE_INFINITY;
-            case "-inf" -> Double.NEGATIVE_INFINITY;
-            default -> Double.parseDouble(v);
-        };
     }
 
     private static Long parseLong(String v) {
