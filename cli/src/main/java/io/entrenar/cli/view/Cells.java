@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.Locale;
 
 /** How views write numbers, durations and missing values in cells. */
-public public final class Cells {
+public final class Cells {
     static final String MISSING = "-";
 
     private Cells() {
