@@ -18,18 +18,13 @@ import org.slf4j.LoggerFactory;
  */
 final class DrainLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DrainLoop.class);
-    private static final int DRAIN_LIMIT = 8192;
+    private static final long RETIRE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** A point that found the ring full. Allocated only under overload. */
-    record OverflowPoint(int runIndex, int nameId, long step, double value, long nanoTime) {
-    }
-
-    private final MetricRing ring;
+    private final PointRings rings;
     private final MetricBatcher batcher;
     private final Shipper own;
     private final List<Shipper> orphans;
     private final ConcurrentLinkedQueue<Object> commands = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<OverflowPoint> overflow = new ConcurrentLinkedQueue<>();
     private final long idleNanos;
     private final TrackerStats.Counters counters;
     private volatile boolean stopping;
@@ -42,10 +37,10 @@ final class DrainLoop implements Runnable {
     private record Flush(CompletableFuture<Void> done) {
     }
 
-    DrainLoop(MetricRing ring, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
+    DrainLoop(PointRings rings, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
               TrackerStats.Counters counters, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         this.producer = producer;
-        this.ring = ring;
+        this.rings = rings;
         this.batcher = batcher;
         this.own = own;
         this.orphans = new ArrayList<>(orphans);
@@ -58,18 +53,6 @@ final class DrainLoop implements Runnable {
         t.setDaemon(true);
         thread = t;
         t.start();
-    }
-
-    /**
-     * Set while overflow points wait: producers then keep using the overflow queue, so a thread's
-     * points stay in order across the ring-full episode.
-     */
-    volatile boolean overflowing;
-
-    void overflow(OverflowPoint p) {
-        overflowing = true;
-        // no unpark: a full ring means the drain thread is already busy, and it parks at most 1 ms
-        overflow.add(p);
     }
 
     /** Ships an event after every metric point of its run logged before it. */
@@ -167,6 +150,7 @@ final class DrainLoop implements Runnable {
                 }
                 batcher.flushDue(now, finalPass);
                 pumpAll();
+                retireDeadThreads(now);
                 if (finalPass) {
                     return;
                 }
@@ -183,28 +167,21 @@ final class DrainLoop implements Runnable {
         }
     }
 
+    private long nextRetireNanos = System.nanoTime() + RETIRE_EVERY_NANOS;
+
     private int drainPoints() {
         int total = 0;
-        int n;
-        while ((n = ring.drain(batcher, DRAIN_LIMIT)) > 0) {
-            total += n;
-        }
-        if (overflowing) {
-            total += drainOverflow();
-            overflowing = false;
-            total += drainOverflow();
+        for (PointRing r : rings.all()) {
+            total += r.drain(batcher);
         }
         return total;
     }
 
-    private int drainOverflow() {
-        int total = 0;
-        OverflowPoint p;
-        while ((p = overflow.poll()) != null) {
-            batcher.point(p.runIndex(), p.nameId(), p.step(), p.value(), p.nanoTime());
-            total++;
+    private void retireDeadThreads(long now) {
+        if (now >= nextRetireNanos) {
+            nextRetireNanos = now + RETIRE_EVERY_NANOS;
+            rings.retireDead();
         }
-        return total;
     }
 
     private void handle(Object c) {

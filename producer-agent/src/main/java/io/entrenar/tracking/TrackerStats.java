@@ -21,10 +21,13 @@ import java.util.concurrent.atomic.AtomicLong;
  * @param outages times the broker was declared unreachable
  * @param backlog records in the spool not yet acknowledged
  * @param spoolBytes bytes in this process's spool
+ * @param eventsWrittenBehind records sent from memory and written to the spool afterwards: unacknowledged
+ *        after {@code spool.write.behind.ms}, or in flight when a send failed
  */
 public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOverflowed, long batchesFlushed, long eventsSent, long eventsAcked,
                            long eventsSpooledWhileDown, long eventsReplayed, long eventsSentUnspooled, long eventsRejected,
-                           long sendFailures, long spoolErrors, long outages, long backlog, long spoolBytes) {
+                           long sendFailures, long spoolErrors, long outages, long backlog, long spoolBytes,
+                           long eventsWrittenBehind) {
 
     /** The live counters behind a snapshot. */
     static final class Counters {
@@ -39,5 +42,6 @@ public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOver
         final AtomicLong sendFailures = new AtomicLong();
         final AtomicLong spoolErrors = new AtomicLong();
         final AtomicLong outages = new AtomicLong();
+        final AtomicLong writtenBehind = new AtomicLong();
     }
 }
