@@ -36,10 +36,14 @@ abstract class PointRingPad2 extends PointRingHead {
  * Single-producer single-consumer ring of metric points in primitive columns, owned by one
  * logging thread and drained by the tracker's one background thread (JCTools' SPSC layout: padded
  * indices, ordered stores, a cached limit). The producer neither locks, nor CASes, nor allocates
- * while the ring has room. When it is full, points go to an overflow queue (allocating, counted)
- * that is drained after the ring points logged before them, so a thread's points stay in order.
+ * while the ring has room. When it is full, points spill into overflow chunks (columns of
+ * {@value #CHUNK_POINTS} points, allocated only then, counted) that sit at the ring position where
+ * the spill began: the consumer hands over ring points before that position, then the chunk, then
+ * the ring points after it, so a thread's points stay in order. The producer returns to the ring
+ * as soon as it has room again.
  */
 final class PointRing extends PointRingPad2 {
+    static final int CHUNK_POINTS = 4096;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
 
@@ -58,11 +62,50 @@ final class PointRing extends PointRingPad2 {
         void point(int runIndex, int nameId, long step, double value, long nanoTime);
     }
 
-    /**
-     * A point that found its ring full. {@code ringPosition} is the ring's tail when it was
-     * refused: it is handed over only once every ring point before that position has been.
-     */
-    record OverflowPoint(long ringPosition, int runIndex, int nameId, long step, double value, long nanoTime) {
+    /** Points that found the ring full, in columns; filled by the producer, read by the consumer. */
+    private static final class Chunk {
+        private static final VarHandle COUNT;
+        private static final VarHandle SEALED;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                COUNT = l.findVarHandle(Chunk.class, "count", int.class);
+                SEALED = l.findVarHandle(Chunk.class, "sealed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Ring position the chunk sits at: after ring points before it, before ring points from it. */
+        final long ringPosition;
+        final int[] runIndex = new int[CHUNK_POINTS];
+        final int[] nameId = new int[CHUNK_POINTS];
+        final long[] step = new long[CHUNK_POINTS];
+        final double[] value = new double[CHUNK_POINTS];
+        final long[] nanoTime = new long[CHUNK_POINTS];
+        /** Points written; published with a release store. */
+        int count;
+        /** No more points will come; published after the last count. */
+        boolean sealed;
+        /** Consumer only: points handed over. */
+        int read;
+
+        Chunk(long ringPosition) {
+            this.ringPosition = ringPosition;
+        }
+
+        int published() {
+            return (int) COUNT.getAcquire(this);
+        }
+
+        boolean isSealed() {
+            return (boolean) SEALED.getAcquire(this);
+        }
+
+        void seal() {
+            SEALED.setRelease(this, true);
+        }
     }
 
     private final Thread owner;
@@ -73,9 +116,9 @@ final class PointRing extends PointRingPad2 {
     private final long[] step;
     private final double[] value;
     private final long[] nanoTime;
-    private final ConcurrentLinkedQueue<OverflowPoint> overflow = new ConcurrentLinkedQueue<>();
-    /** Producer-only: set from the first refused point until the overflow queue is seen empty. */
-    private boolean spilling;
+    private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();
+    /** Producer only: the chunk being filled while the ring is full. */
+    private Chunk spill;
 
     PointRing(Thread owner, int capacity) {
         if (Integer.bitCount(capacity) != 1) {
@@ -97,24 +140,20 @@ final class PointRing extends PointRingPad2 {
     }
 
     /**
-     * Producer side (the owner thread only). Returns false when the point took the overflow path;
-     * it is never refused.
+     * Producer side (the owner thread only). Returns false when the point went to an overflow
+     * chunk because the ring was full; a point is never refused.
      */
     boolean log(int run, int name, long stepValue, double metricValue, long nanos) {
-        if (spilling) {
-            if (!overflow.isEmpty()) {
-                overflow.add(new OverflowPoint(tail, run, name, stepValue, metricValue, nanos));
-                return false;
-            }
-            spilling = false;
-        }
         long t = tail;
         if (t >= producerLimit) {
             producerLimit = (long) HEAD.getAcquire(this) + capacity;
             if (t >= producerLimit) {
-                spilling = true;
-                overflow.add(new OverflowPoint(t, run, name, stepValue, metricValue, nanos));
+                spill(t, run, name, stepValue, metricValue, nanos);
                 return false;
+            }
+            if (spill != null) {
+                spill.seal(); // the ring has room again: later points follow the chunk
+                spill = null;
             }
         }
         int i = (int) t & mask;
@@ -127,13 +166,35 @@ final class PointRing extends PointRingPad2 {
         return true;
     }
 
+    private void spill(long ringPosition, int run, int name, long stepValue, double metricValue, long nanos) {
+        Chunk c = spill;
+        if (c == null || c.count == CHUNK_POINTS) {
+            if (c != null) {
+                c.seal();
+            }
+            c = new Chunk(ringPosition);
+            spill = c;
+            overflow.add(c);
+        }
+        int i = c.count;
+        c.runIndex[i] = run;
+        c.nameId[i] = name;
+        c.step[i] = stepValue;
+        c.value[i] = metricValue;
+        c.nanoTime[i] = nanos;
+        Chunk.COUNT.setRelease(c, i + 1);
+    }
+
     /** Consumer side: hands every published point to {@code sink} in logging order; returns how many. */
     int drain(PointSink sink) {
         int total = 0;
         while (true) {
             long h = head;
+            // tail before the chunk: a chunk created after this read sits at or beyond t
             long t = (long) TAIL.getAcquire(this);
-            int n = (int) Math.min(t - h, capacity);
+            Chunk c = overflow.peek();
+            long limit = c == null ? t : Math.min(t, c.ringPosition);
+            int n = (int) Math.max(0, Math.min(limit - h, capacity));
             for (int k = 0; k < n; k++) {
                 int i = (int) (h + k) & mask;
                 sink.point(runIndex[i], nameId[i], step[i], value[i], nanoTime[i]);
@@ -141,14 +202,21 @@ final class PointRing extends PointRingPad2 {
             h += n;
             HEAD.setRelease(this, h);
             total += n;
-            OverflowPoint p;
             int spilled = 0;
-            while ((p = overflow.peek()) != null && p.ringPosition() <= h) {
-                overflow.poll();
-                sink.point(p.runIndex(), p.nameId(), p.step(), p.value(), p.nanoTime());
-                spilled++;
+            if (c != null && h >= c.ringPosition) {
+                boolean sealed = c.isSealed(); // read before the count: a sealed chunk's count is final
+                int published = c.published();
+                for (int i = c.read; i < published; i++) {
+                    sink.point(c.runIndex[i], c.nameId[i], c.step[i], c.value[i], c.nanoTime[i]);
+                }
+                spilled = published - c.read;
+                c.read = published;
+                total += spilled;
+                if (sealed) {
+                    overflow.poll();
+                    continue;
+                }
             }
-            total += spilled;
             if (n == 0 && spilled == 0) {
                 return total;
             }
@@ -162,10 +230,14 @@ final class PointRing extends PointRingPad2 {
 
     /** Points logged and not yet drained, overflow included (approximate while the owner logs). */
     long size() {
-        return Math.max(0, published() - (long) HEAD.getAcquire(this)) + overflow.size();
+        long n = Math.max(0, published() - (long) HEAD.getAcquire(this));
+        for (Chunk c : overflow) {
+            n += c.published() - c.read;
+        }
+        return n;
     }
 
     boolean isEmpty() {
-        return published() == (long) HEAD.getAcquire(this) && overflow.isEmpty();
+        return size() == 0;
     }
 }

@@ -27,6 +27,8 @@ import org.slf4j.LoggerFactory;
 final class Shipper implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Shipper.class);
     private static final int MAX_IN_FLIGHT = 4096;
+    /** Events waiting in memory for room in the producer's buffer; beyond this the spool queues them. */
+    private static final long MAX_UNSENT_BYTES = 32L * 1024 * 1024;
     private static final long PROBE_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
     private static final long ROLL_AFTER_NANOS = TimeUnit.SECONDS.toNanos(1);
 
@@ -54,30 +56,38 @@ final class Shipper implements AutoCloseable {
     private long pendingHead;
     /** Pending events before this index are spooled (or acknowledged); after it, only in memory. */
     private long pendingSpooled;
+    /** Pending events from here on wait for room in the producer's buffer (sent in order). */
+    private long pendingSent;
     private long pendingTail;
+    private long unsentBytes;
+    private final AtomicInteger unsent = new AtomicInteger();
+    /** Set by a send's callback, on the sending thread, when the producer's buffer is full. */
+    private volatile boolean bufferFull;
     private long writeBehindNanos;
     private boolean unspoolableLogged;
 
-    /** An event sent from memory; its outcome is set on the producer's IO thread. */
+    /** An event on the memory path; its outcome is set on the producer's IO thread. */
     private static final class Pending {
-        static final int IN_FLIGHT = 0;
+        static final int OPEN = 0;
         static final int ACKED = 1;
         static final int FAILED = 2;
+        /** Never sent from memory: handed to the spool's replay (outage, or too much waiting for buffer). */
+        static final int MOVED = 3;
         static final long NOT_SPOOLED = -1;
         static final long UNSPOOLABLE = -2;
 
         final Topic topic;
         final byte[] key;
         final byte[] value;
-        final long sentNanos;
+        final long createdNanos;
         long spoolSeq = NOT_SPOOLED;
         volatile int outcome;
 
-        Pending(Topic topic, byte[] key, byte[] value, long sentNanos) {
+        Pending(Topic topic, byte[] key, byte[] value, long createdNanos) {
             this.topic = topic;
             this.key = key;
             this.value = value;
-            this.sentNanos = sentNanos;
+            this.createdNanos = createdNanos;
         }
     }
 
@@ -119,9 +129,25 @@ final class Shipper implements AutoCloseable {
      * neither be sent nor spooled. Copies {@code out.body()}: the caller may reuse the array.
      */
     void ship(Outbound out) {
-        if (writeBehindNanos > 0 && !held && state == State.DIRECT && !failed && cursor == spool.endSeq()
-                && pendingTail - pendingHead < MAX_IN_FLIGHT && sendFromMemory(out)) {
-            return;
+        if (writeBehindNanos > 0 && !held && state == State.DIRECT && !failed && cursor == spool.endSeq()) {
+            if (pendingTail - pendingHead < MAX_IN_FLIGHT && unsentBytes + out.bodyLength() <= MAX_UNSENT_BYTES) {
+                byte[] value = null;
+                try {
+                    value = schemaIds.frame(out.topic(), out.body(), out.bodyLength());
+                } catch (RuntimeException e) {
+                    // the registry cannot answer: the spool path below records the failure
+                }
+                if (value != null) {
+                    pending[(int) (pendingTail++ & (MAX_IN_FLIGHT - 1))] = new Pending(out.topic(), out.key(), value, System.nanoTime());
+                    unsentBytes += value.length;
+                    unsent.incrementAndGet();
+                    sendUnsent();
+                    return;
+                }
+            }
+            // The producer has been refusing for a while: the spool queues the rest, in order.
+            moveUnsentToSpool();
+            state = State.BACKLOG;
         }
         // Whatever is only in memory goes to the spool first, so the spool keeps the events' order.
         spoolPending(System.nanoTime(), true);
@@ -143,25 +169,34 @@ final class Shipper implements AutoCloseable {
         }
     }
 
-    /** False (nothing sent) when the registry cannot frame it or the producer's buffer is full. */
-    private boolean sendFromMemory(Outbound out) {
-        byte[] value;
-        try {
-            value = schemaIds.frame(out.topic(), out.body(), out.bodyLength());
-        } catch (RuntimeException e) {
-            return false;
+    /** Sends waiting memory-path events in order until the producer refuses one for lack of buffer. */
+    private void sendUnsent() {
+        while (pendingSent < pendingTail && !failed) {
+            Pending p = pending[(int) (pendingSent & (MAX_IN_FLIGHT - 1))];
+            if (!sendPending(p)) {
+                return;
+            }
+            pendingSent++;
+            unsentBytes -= p.value.length;
+            unsent.decrementAndGet();
         }
+    }
+
+    private boolean sendPending(Pending p) {
         long now = System.nanoTime();
-        Pending p = new Pending(out.topic(), out.key(), value, now);
         if (inFlight.getAndIncrement() == 0) {
             lastProgressNanos.set(now);
         }
+        bufferFull = false;
         try {
-            producer.send(new ProducerRecord<>(out.topic().topicName(), out.key(), value), (md, e) -> {
+            // a full buffer is reported to the callback on this thread, inside send()
+            producer.send(new ProducerRecord<>(p.topic.topicName(), p.key, p.value), (md, e) -> {
                 if (e == null) {
                     p.outcome = Pending.ACKED;
                     counters.acked.incrementAndGet();
                     lastProgressNanos.set(System.nanoTime());
+                } else if (e instanceof BufferExhaustedException) {
+                    bufferFull = true;
                 } else {
                     p.outcome = Pending.FAILED;
                     fail(e);
@@ -175,8 +210,10 @@ final class Shipper implements AutoCloseable {
             }
             return false;
         }
+        if (bufferFull) {
+            return false;
+        }
         counters.sent.incrementAndGet();
-        pending[(int) (pendingTail++ & (MAX_IN_FLIGHT - 1))] = p;
         return true;
     }
 
@@ -185,12 +222,15 @@ final class Shipper implements AutoCloseable {
      * and spools the ones unacknowledged for longer than the write-behind delay, or all of them.
      */
     private void settlePending(long now) {
+        if (failed) {
+            moveUnsentToSpool();
+        }
         spoolPending(now, failed);
-        while (pendingHead < pendingTail) {
+        while (pendingHead < pendingSent) {
             int i = (int) (pendingHead & (MAX_IN_FLIGHT - 1));
             Pending p = pending[i];
             int outcome = p.outcome;
-            if (outcome == Pending.IN_FLIGHT) {
+            if (outcome == Pending.OPEN) {
                 break;
             }
             if (outcome == Pending.ACKED) {
@@ -201,7 +241,7 @@ final class Shipper implements AutoCloseable {
                 break; // failed after the spooling pass above: the next pass spools it
             } else if (p.spoolSeq == Pending.UNSPOOLABLE) {
                 long n = counters.rejected.incrementAndGet();
-                LOG.error("entrenar: LOST a {} event: its send failed and the spool could not store it ({} so far)",
+                LOG.error("entrenar: LOST a {} event: it could not be sent and the spool could not store it ({} so far)",
                         p.topic.topicName(), n);
             }
             pending[i] = null;
@@ -212,11 +252,36 @@ final class Shipper implements AutoCloseable {
         }
     }
 
+    /**
+     * Hands every not-yet-sent memory-path event to the spool's replay, which then resends from
+     * the first of them: after a failure, or when the producer's buffer stays full.
+     */
+    private void moveUnsentToSpool() {
+        if (pendingSent == pendingTail) {
+            return;
+        }
+        spoolPending(System.nanoTime(), true);
+        long first = -1;
+        for (long k = pendingSent; k < pendingTail; k++) {
+            Pending p = pending[(int) (k & (MAX_IN_FLIGHT - 1))];
+            p.outcome = Pending.MOVED;
+            if (first < 0 && p.spoolSeq >= 0) {
+                first = p.spoolSeq;
+            }
+        }
+        pendingSent = pendingTail;
+        unsentBytes = 0;
+        unsent.set(0);
+        if (first >= 0 && first < cursor) {
+            cursor = first;
+        }
+    }
+
     private void spoolPending(long now, boolean all) {
         while (pendingSpooled < pendingTail) {
             Pending p = pending[(int) (pendingSpooled & (MAX_IN_FLIGHT - 1))];
             int outcome = p.outcome;
-            if (outcome == Pending.IN_FLIGHT && !all && now - p.sentNanos < writeBehindNanos) {
+            if (outcome == Pending.OPEN && !all && now - p.createdNanos < writeBehindNanos) {
                 return;
             }
             if (outcome != Pending.ACKED) {
@@ -224,7 +289,8 @@ final class Shipper implements AutoCloseable {
                     long seq = spool.append(p.topic, p.key, p.value, SchemaIds.HEADER, p.value.length - SchemaIds.HEADER);
                     p.spoolSeq = seq;
                     if (cursor == seq) {
-                        cursor = seq + 1; // already sent: replay starts after it unless it fails
+                        // owned by the memory path (sent, or sent when there is buffer): replay starts after it
+                        cursor = seq + 1;
                     }
                     counters.writtenBehind.incrementAndGet();
                 } catch (IOException e) {
@@ -248,8 +314,12 @@ final class Shipper implements AutoCloseable {
             housekeep();
             return;
         }
+        if (state == State.DIRECT && !failed) {
+            sendUnsent();
+        }
         settlePending(now);
         if (state != State.OUTAGE && (failed || (inFlight.get() > 0 && now - lastProgressNanos.get() > outageAfterNanos))) {
+            moveUnsentToSpool();
             spoolPending(now, true);
             enterOutage(now);
         }
@@ -274,7 +344,7 @@ final class Shipper implements AutoCloseable {
 
     /** True when every event has been acknowledged (none in flight, none failed, none left in the spool). */
     boolean drained() {
-        return inFlight.get() == 0 && !failed && spool.fullyAcked();
+        return inFlight.get() == 0 && unsent.get() == 0 && !failed && spool.fullyAcked();
     }
 
     State state() {
@@ -366,16 +436,22 @@ final class Shipper implements AutoCloseable {
             lastProgressNanos.set(System.nanoTime());
         }
         try {
+            bufferFull = false;
             producer.send(new ProducerRecord<>(out.topic().topicName(), out.key(), value), (md, e) -> {
                 if (e == null) {
                     spool.ack(seq);
                     counters.acked.incrementAndGet();
                     lastProgressNanos.set(System.nanoTime());
+                } else if (e instanceof BufferExhaustedException) {
+                    bufferFull = true; // back-pressure, not an outage: replay sends it when there is room
                 } else {
                     fail(e);
                 }
                 inFlight.decrementAndGet();
             });
+            if (bufferFull) {
+                return false;
+            }
             counters.sent.incrementAndGet();
             return true;
         } catch (BufferExhaustedException e) {

@@ -38,6 +38,8 @@ public final class Tracker implements AutoCloseable {
     private final TrackerConfig config;
     private final String producerId;
     private final PointRings rings;
+    private final CoarseClock coarseClock = new CoarseClock();
+    private final boolean preciseTimestamps;
     private final MetricNames names = new MetricNames(100_000);
     private final RunTable runs = new RunTable();
     private final LamportClock lamport = new LamportClock();
@@ -55,6 +57,7 @@ public final class Tracker implements AutoCloseable {
         this.config = config;
         this.producerId = config.producerId();
         this.rings = new PointRings(config.ringCapacity());
+        this.preciseTimestamps = config.preciseTimestamps();
         Path root = config.spoolDir();
         Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis());
         Spool spool = Spool.open(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes())
@@ -76,7 +79,7 @@ public final class Tracker implements AutoCloseable {
         this.control = new ControlListener(config, registry, lamport);
         MetricBatcher batcher = new MetricBatcher(runs, names, lamport, wallClock, producerId, config.flushMaxPoints(),
                 TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), own::ship, counters);
-        this.drain = new DrainLoop(rings, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
+        this.drain = new DrainLoop(rings, coarseClock, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
         drain.start("entrenar-drain");
         this.shutdownHook = new Thread(this::closeQuietly, "entrenar-shutdown");
         if (config.shutdownHook()) {
@@ -211,7 +214,8 @@ public final class Tracker implements AutoCloseable {
 
     /** The hot path: no lock, no CAS, no allocation unless the thread's ring is full. */
     void log(PointRing ring, int runIndex, int nameId, double value, long step) {
-        if (!ring.log(runIndex, nameId, step, value, System.nanoTime())) {
+        long t = preciseTimestamps ? System.nanoTime() : coarseClock.nanos();
+        if (!ring.log(runIndex, nameId, step, value, t)) {
             counters.pointsOverflowed.incrementAndGet();
         }
     }
