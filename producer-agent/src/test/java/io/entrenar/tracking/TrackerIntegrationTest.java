@@ -29,20 +29,21 @@ import io.entrenar.events.RunStatus;
 import io.entrenar.events.Span;
 import io.entrenar.events.SpanStatus;
 import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tracking API against a real broker and registry: what a downstream consumer sees. */
-@ExtendWith(TestStack.class)
+@ExtendWith(SharedStack.class)
 class TrackerIntegrationTest {
     @TempDir
     Path spool;
 
     private Map<String, Object> config() {
-        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.stack().bootstrapServers(),
-                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, TestStack.stack().registryUrl(),
+        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(),
                 TrackerConfig.SPOOL_DIR_CONFIG, spool.toString(),
                 TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 500);
     }
@@ -75,8 +76,8 @@ class TrackerIntegrationTest {
             assertEquals(stats.eventsSent(), stats.eventsAcked() + stats.sendFailures(), stats.toString());
             assertEquals(0, stats.backlog());
         }
-        String bootstrap = TestStack.stack().bootstrapServers();
-        String registry = TestStack.stack().registryUrl();
+        String bootstrap = SharedStack.stack().bootstrapServers();
+        String registry = SharedStack.stack().registryUrl();
         List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(bootstrap, registry, Topic.METRICS, Set.of(a, b),
                 got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= 3 * n, Duration.ofSeconds(30));
 
@@ -161,8 +162,8 @@ class TrackerIntegrationTest {
             assertTrue(e.getMessage().contains("PICKLE"), e.getMessage());
             run.finish();
             assertTrue(tracker.flush(Duration.ofSeconds(30)));
-            List<ConsumerRecord<String, io.entrenar.events.Artifact>> arts = TopicReader.read(TestStack.stack().bootstrapServers(),
-                    TestStack.stack().registryUrl(), Topic.ARTIFACTS, Set.of(run.id()), got -> !got.isEmpty(), Duration.ofSeconds(30));
+            List<ConsumerRecord<String, io.entrenar.events.Artifact>> arts = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                    SharedStack.stack().registryUrl(), Topic.ARTIFACTS, Set.of(run.id()), got -> !got.isEmpty(), Duration.ofSeconds(30));
             assertEquals(sha, arts.get(0).value().getSha256());
             assertEquals(Files.size(model), arts.get(0).value().getSizeBytes());
         }
