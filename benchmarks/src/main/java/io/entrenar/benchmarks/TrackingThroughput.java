@@ -39,6 +39,7 @@ public final class TrackingThroughput {
                 String[] names = {"loss", "accuracy", "lr", "grad_norm", "val/loss", "val/accuracy", "throughput", "weight_norm"};
                 long t0;
                 long t1;
+                long tLogged;
                 String runId;
                 TrackerStats stats;
                 try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
@@ -57,6 +58,7 @@ public final class TrackingThroughput {
                     for (long p = 0; p < points; p++) {
                         metrics[(int) (p & 7)].log(1.0 / (p + 1), p >>> 3);
                     }
+                    tLogged = System.nanoTime();
                     if (!tracker.flush(Duration.ofMinutes(5))) {
                         throw new IllegalStateException("flush timed out: " + tracker.stats());
                     }
@@ -87,6 +89,7 @@ public final class TrackingThroughput {
                                 + "tracking/raw bytes/s = %.0f %%%n",
                         round, points, trackerSecs, points / trackerSecs, bytes / trackerSecs / 1e6, same.size(),
                         stats.pointsOverflowed(), same.size(), bytes, rawSecs, bytes / rawSecs / 1e6, 100.0 * rawSecs / trackerSecs);
+                System.out.printf("  logging loop %.2f s; %s%n", (tLogged - t0) / 1e9, stats);
             }
         }
     }
