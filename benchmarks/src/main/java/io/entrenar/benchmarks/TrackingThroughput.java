@@ -26,12 +26,14 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * End to end: tracking API → broker, against a raw KafkaProducer sending the very same record
  * bytes (read back from the topic) with the same producer settings, on the same embedded broker.
- * Usage: {@code TrackingThroughput [points] [rounds]}; prints points/s, bytes/s and the ratio.
+ * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms]} (default 50, the
+ * tracker's default); prints points/s, bytes/s, the ratio and the tracker's counters.
  */
 public final class TrackingThroughput {
     public static void main(String[] args) throws Exception {
         long points = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        long writeBehindMs = args.length > 2 ? Long.parseLong(args[2]) : TrackerConfig.SPOOL_WRITE_BEHIND_MS_DEFAULT;
         Path dir = Files.createTempDirectory("entrenar-throughput");
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 2)))) {
@@ -46,6 +48,7 @@ public final class TrackingThroughput {
                         TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                         TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
                         TrackerConfig.RING_CAPACITY_CONFIG, 1 << 20,
+                        TrackerConfig.SPOOL_WRITE_BEHIND_MS_CONFIG, writeBehindMs,
                         TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 8192))) {
                     Run run = tracker.experiment("throughput").run("round-" + round).start();
                     runId = run.id();
