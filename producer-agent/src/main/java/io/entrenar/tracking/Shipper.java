@@ -197,6 +197,7 @@ final class Shipper implements AutoCloseable {
                     lastProgressNanos.set(System.nanoTime());
                 } else if (e instanceof BufferExhaustedException) {
                     bufferFull = true;
+                    counters.bufferFull.incrementAndGet();
                 } else {
                     p.outcome = Pending.FAILED;
                     fail(e);
@@ -205,7 +206,9 @@ final class Shipper implements AutoCloseable {
             });
         } catch (RuntimeException e) {
             inFlight.decrementAndGet();
-            if (!(e instanceof BufferExhaustedException)) {
+            if (e instanceof BufferExhaustedException) {
+                counters.bufferFull.incrementAndGet();
+            } else {
                 fail(e);
             }
             return false;
@@ -443,7 +446,9 @@ final class Shipper implements AutoCloseable {
                     counters.acked.incrementAndGet();
                     lastProgressNanos.set(System.nanoTime());
                 } else if (e instanceof BufferExhaustedException) {
-                    bufferFull = true; // back-pressure, not an outage: replay sends it when there is room
+                    // back-pressure, not an outage: replay sends it when there is room
+                    bufferFull = true;
+                    counters.bufferFull.incrementAndGet();
                 } else {
                     fail(e);
                 }
@@ -456,6 +461,7 @@ final class Shipper implements AutoCloseable {
             return true;
         } catch (BufferExhaustedException e) {
             // back-pressure, not an outage: the event stays in the spool and is sent when there is room
+            counters.bufferFull.incrementAndGet();
             inFlight.decrementAndGet();
             return false;
         } catch (RuntimeException e) {
