@@ -20,8 +20,9 @@ import io.entrenar.stack.StackConfig;
  * measured inside the child and the whole process's wall time, and the per-pair overhead: mean,
  * median and a 95 % confidence interval of the mean (Student t).
  *
- * <p>Usage: {@code AgentOverheadBenchmark AGENT_JAR [PAIRS] [EPOCHS]} (defaults 10 pairs, 40 epochs
- * of an MLP [128, 64] on digits).
+ * <p>Usage: {@code AgentOverheadBenchmark AGENT_JAR [PAIRS] [EPOCHS] [AGENT_OPTIONS]} (defaults 10
+ * pairs, 40 epochs of an MLP [128, 64] on digits; extra agent settings such as {@code agent.jfr=false}
+ * to see what a part of the agent costs).
  */
 public final class AgentOverheadBenchmark {
     private AgentOverheadBenchmark() {
@@ -29,7 +30,7 @@ public final class AgentOverheadBenchmark {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 1) {
-            throw new IllegalArgumentException("usage: AgentOverheadBenchmark AGENT_JAR [PAIRS] [EPOCHS]");
+            throw new IllegalArgumentException("usage: AgentOverheadBenchmark AGENT_JAR [PAIRS] [EPOCHS] [AGENT_OPTIONS]");
         }
         Path agentJar = Path.of(args[0]).toAbsolutePath();
         if (!Files.isRegularFile(agentJar)) {
@@ -37,6 +38,7 @@ public final class AgentOverheadBenchmark {
         }
         int pairs = args.length > 1 ? Integer.parseInt(args[1]) : 10;
         int epochs = args.length > 2 ? Integer.parseInt(args[2]) : 40;
+        String extraOptions = args.length > 3 && !args[3].isBlank() ? "," + args[3] : "";
         Path dir = Files.createTempDirectory("entrenar-agent-overhead");
         Path job = dir.resolve("mlp.yaml");
         Files.writeString(job, """
@@ -60,9 +62,9 @@ public final class AgentOverheadBenchmark {
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.resolve("stack").toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0)))) {
             String agentArg = "-javaagent:" + agentJar + "=bootstrap.servers=" + stack.bootstrapServers()
-                    + ",schema.registry.url=" + stack.registryUrl() + ",spool.dir=" + dir.resolve("spool");
-            System.out.printf(Locale.ROOT, "job: MLP [128, 64] on digits, %d epochs; %d pairs, ABBA order; agent %s%n",
-                    epochs, pairs, agentJar.getFileName());
+                    + ",schema.registry.url=" + stack.registryUrl() + ",spool.dir=" + dir.resolve("spool") + extraOptions;
+            System.out.printf(Locale.ROOT, "job: MLP [128, 64] on digits, %d epochs; %d pairs, ABBA order; agent %s%s%n",
+                    epochs, pairs, agentJar.getFileName(), extraOptions.isEmpty() ? "" : " with " + extraOptions.substring(1));
             // one untimed run of each arm: page cache, JIT of the embedded broker's request path
             run(job, null, dir);
             run(job, agentArg, dir);
@@ -88,8 +90,9 @@ public final class AgentOverheadBenchmark {
                 System.out.printf(Locale.ROOT, "pair %2d (%s): training %.3f s vs %.3f s with agent (%+.2f %%); process %.3f s vs %.3f s (%+.2f %%)%n",
                         i + 1, agentFirst ? "agent first" : "agent second", b[0], a[0], pct(a[0], b[0]), b[1], a[1], pct(a[1], b[1]));
             }
-            report("training wall time (Trainer.run inside the child)", trainBase, trainAgent);
-            report("process wall time (JVM start to exit, agent start and final flush included)", procBase, procAgent);
+            report("training wall time (Trainer.run inside the child, agent already running: steady state)", trainBase, trainAgent);
+            report("process wall time (JVM start to exit: agent start-up, the wait for it and the final flush included)",
+                    procBase, procAgent);
         }
     }
 

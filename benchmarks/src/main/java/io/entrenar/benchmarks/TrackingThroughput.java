@@ -26,14 +26,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * End to end: tracking API → broker, against a raw KafkaProducer sending the very same record
  * bytes (read back from the topic) with the same producer settings, on the same embedded broker.
- * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms]} (default 50, the
- * tracker's default); prints points/s, bytes/s, the ratio and the tracker's counters.
+ * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms] [ring.capacity]}
+ * (defaults 4M, 3, 50 as the tracker's default, 2^20); prints points/s, bytes/s, the ratio and the
+ * tracker's counters.
  */
 public final class TrackingThroughput {
     public static void main(String[] args) throws Exception {
         long points = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long writeBehindMs = args.length > 2 ? Long.parseLong(args[2]) : TrackerConfig.SPOOL_WRITE_BEHIND_MS_DEFAULT;
+        int ringCapacity = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 20;
         Path dir = Files.createTempDirectory("entrenar-throughput");
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 2)))) {
@@ -47,7 +49,7 @@ public final class TrackingThroughput {
                 try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                         TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                         TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
-                        TrackerConfig.RING_CAPACITY_CONFIG, 1 << 20,
+                        TrackerConfig.RING_CAPACITY_CONFIG, ringCapacity,
                         TrackerConfig.SPOOL_WRITE_BEHIND_MS_CONFIG, writeBehindMs,
                         TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 8192))) {
                     Run run = tracker.experiment("throughput").run("round-" + round).start();
