@@ -16,9 +16,10 @@ import io.entrenar.stack.StackConfig;
  * Overhead of {@code -javaagent:producer-agent.jar} on a real Tribuo training job: pairs of child
  * JVMs running the same job ({@link AgentOverheadChild}) without and with the agent (streaming its
  * run, spans, JFR syscall/IO aggregates and resource samples to an embedded broker), in ABBA order
- * so drift in the machine's load hits both arms alike. Prints, per arm, the training wall time
- * measured inside the child and the whole process's wall time, and the per-pair overhead: mean,
- * median and a 95 % confidence interval of the mean (Student t).
+ * so drift in the machine's load hits both arms alike. Prints, per arm, the steady-state training
+ * wall time measured inside the child (a second, timed run after an untimed one) and the whole
+ * process's wall time, and the per-pair overhead: mean, median and a 95 % confidence interval of
+ * the mean (Student t).
  *
  * <p>Usage: {@code AgentOverheadBenchmark AGENT_JAR [PAIRS] [EPOCHS] [AGENT_OPTIONS]} (defaults 10
  * pairs, 40 epochs of an MLP [128, 64] on digits; extra agent settings such as {@code agent.jfr=false}
@@ -90,9 +91,8 @@ public final class AgentOverheadBenchmark {
                 System.out.printf(Locale.ROOT, "pair %2d (%s): training %.3f s vs %.3f s with agent (%+.2f %%); process %.3f s vs %.3f s (%+.2f %%)%n",
                         i + 1, agentFirst ? "agent first" : "agent second", b[0], a[0], pct(a[0], b[0]), b[1], a[1], pct(a[1], b[1]));
             }
-            report("training wall time (Trainer.run inside the child, agent already running: steady state)", trainBase, trainAgent);
-            report("process wall time (JVM start to exit: agent start-up, the wait for it and the final flush included)",
-                    procBase, procAgent);
+            report("training wall time (the second Trainer.run inside the child: steady state)", trainBase, trainAgent);
+            report("process wall time (JVM start to exit, both runs, agent start-up and final flush included)", procBase, procAgent);
         }
     }
 
