@@ -26,12 +26,16 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * End to end: tracking API → broker, against a raw KafkaProducer sending the very same record
  * bytes (read back from the topic) with the same producer settings, on the same embedded broker.
- * Usage: {@code TrackingThroughput [points] [rounds]}; prints points/s, bytes/s and the ratio.
+ * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms] [ring.capacity]}
+ * (defaults 4M, 3, 50 as the tracker's default, 2^20); prints points/s, bytes/s, the ratio and the
+ * tracker's counters.
  */
 public final class TrackingThroughput {
     public static void main(String[] args) throws Exception {
         long points = args.length > 0 ? Long.parseLong(args[0]) : 4_000_000L;
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
+        long writeBehindMs = args.length > 2 ? Long.parseLong(args[2]) : TrackerConfig.SPOOL_WRITE_BEHIND_MS_DEFAULT;
+        int ringCapacity = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 20;
         Path dir = Files.createTempDirectory("entrenar-throughput");
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 2)))) {
@@ -39,12 +43,14 @@ public final class TrackingThroughput {
                 String[] names = {"loss", "accuracy", "lr", "grad_norm", "val/loss", "val/accuracy", "throughput", "weight_norm"};
                 long t0;
                 long t1;
+                long tLogged;
                 String runId;
                 TrackerStats stats;
                 try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                         TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                         TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
-                        TrackerConfig.RING_CAPACITY_CONFIG, 1 << 20,
+                        TrackerConfig.RING_CAPACITY_CONFIG, ringCapacity,
+                        TrackerConfig.SPOOL_WRITE_BEHIND_MS_CONFIG, writeBehindMs,
                         TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 8192))) {
                     Run run = tracker.experiment("throughput").run("round-" + round).start();
                     runId = run.id();
@@ -57,6 +63,7 @@ public final class TrackingThroughput {
                     for (long p = 0; p < points; p++) {
                         metrics[(int) (p & 7)].log(1.0 / (p + 1), p >>> 3);
                     }
+                    tLogged = System.nanoTime();
                     if (!tracker.flush(Duration.ofMinutes(5))) {
                         throw new IllegalStateException("flush timed out: " + tracker.stats());
                     }
@@ -87,6 +94,7 @@ public final class TrackingThroughput {
                                 + "tracking/raw bytes/s = %.0f %%%n",
                         round, points, trackerSecs, points / trackerSecs, bytes / trackerSecs / 1e6, same.size(),
                         stats.pointsOverflowed(), same.size(), bytes, rawSecs, bytes / rawSecs / 1e6, 100.0 * rawSecs / trackerSecs);
+                System.out.printf("  logging loop %.2f s; %s%n", (tLogged - t0) / 1e9, stats);
             }
         }
     }

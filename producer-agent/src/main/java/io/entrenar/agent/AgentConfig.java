@@ -40,6 +40,11 @@ public final class AgentConfig extends AbstractConfig {
     public static final String JFR_WAIT_THRESHOLD_MS_CONFIG = "agent.jfr.wait.threshold.ms";
     private static final String JFR_WAIT_THRESHOLD_MS_DOC = "Shortest thread park or monitor wait/enter JFR records.";
 
+    public static final String OTLP_ENDPOINT_CONFIG = "agent.otlp.endpoint";
+    private static final String OTLP_ENDPOINT_DOC = "Also export the run's OpenTelemetry spans over OTLP/HTTP (protobuf) to this "
+            + "URL, e.g. http://localhost:4318/v1/traces (an OpenTelemetry Collector, Jaeger, Tempo); empty = off. "
+            + "Spans always go to entrenar.spans.v1.";
+
     public static final String CONFIG_FILE = "config";
 
     private static final ConfigDef CONFIG = TrackerConfig.configDef()
@@ -48,7 +53,32 @@ public final class AgentConfig extends AbstractConfig {
             .define(INTERVAL_MS_CONFIG, Type.LONG, 1000L, ConfigDef.Range.between(50, 3_600_000), Importance.MEDIUM, INTERVAL_MS_DOC)
             .define(JFR_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, JFR_DOC)
             .define(JFR_IO_THRESHOLD_MS_CONFIG, Type.LONG, 1L, ConfigDef.Range.atLeast(0), Importance.LOW, JFR_IO_THRESHOLD_MS_DOC)
-            .define(JFR_WAIT_THRESHOLD_MS_CONFIG, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.LOW, JFR_WAIT_THRESHOLD_MS_DOC);
+            .define(JFR_WAIT_THRESHOLD_MS_CONFIG, Type.LONG, 10L, ConfigDef.Range.atLeast(0), Importance.LOW, JFR_WAIT_THRESHOLD_MS_DOC)
+            .define(OTLP_ENDPOINT_CONFIG, Type.STRING, "", new OtlpEndpoint(), Importance.LOW, OTLP_ENDPOINT_DOC);
+
+    /** An empty string (off) or an absolute http(s) URL. */
+    private static final class OtlpEndpoint implements ConfigDef.Validator {
+        @Override
+        public void ensureValid(String name, Object value) {
+            String v = value == null ? "" : value.toString();
+            if (v.isEmpty()) {
+                return;
+            }
+            try {
+                java.net.URI uri = new java.net.URI(v);
+                if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme()) || uri.getHost() == null) {
+                    throw new ConfigException(name, v, "must be an http:// or https:// URL such as http://localhost:4318/v1/traces");
+                }
+            } catch (java.net.URISyntaxException e) {
+                throw new ConfigException(name, v, "is not a URL: " + e.getMessage());
+            }
+        }
+
+        @Override
+        public String toString() {
+            return "empty or an http(s) URL";
+        }
+    }
 
     public AgentConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
@@ -134,6 +164,11 @@ public final class AgentConfig extends AbstractConfig {
 
     long ioThresholdMs() {
         return getLong(JFR_IO_THRESHOLD_MS_CONFIG);
+    }
+
+    /** The OTLP/HTTP traces URL, or empty when spans go to Kafka only. */
+    String otlpEndpoint() {
+        return getString(OTLP_ENDPOINT_CONFIG);
     }
 
     long waitThresholdMs() {

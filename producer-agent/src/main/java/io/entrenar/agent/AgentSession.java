@@ -53,7 +53,7 @@ final class AgentSession implements AutoCloseable {
         resources = new ResourceSampler(run, tracker.lamport(), RaplMeter.open());
         jfr = config.jfr() ? new JfrAggregator(run, tracker.lamport(), resources, config.ioThresholdMs(), config.waitThresholdMs(),
                 config.intervalMs()) : null;
-        spans = new SpanBridge(run, tracker.lamport());
+        spans = new SpanBridge(run, tracker.lamport(), config.otlpEndpoint());
         processSpan = spans.tracer().spanBuilder("jvm " + simple).setParent(spans.runContext())
                 .setAttribute("process.pid", ProcessHandle.current().pid())
                 .setAttribute("process.command", command.length() > 1000 ? command.substring(0, 1000) : command)

@@ -11,21 +11,27 @@ import io.entrenar.events.SpanKind;
 import io.entrenar.events.SpanStatus;
 import io.entrenar.tracking.LamportClock;
 import io.entrenar.tracking.Run;
+import io.opentelemetry.api.common.AttributeKey;
 import io.opentelemetry.api.trace.SpanContext;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.TraceFlags;
 import io.opentelemetry.api.trace.TraceState;
 import io.opentelemetry.api.trace.Tracer;
 import io.opentelemetry.context.Context;
+import io.opentelemetry.exporter.otlp.http.trace.OtlpHttpSpanExporter;
 import io.opentelemetry.sdk.common.CompletableResultCode;
+import io.opentelemetry.sdk.resources.Resource;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.SdkTracerProviderBuilder;
+import io.opentelemetry.sdk.trace.export.BatchSpanProcessor;
 import io.opentelemetry.sdk.trace.data.SpanData;
 import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 import io.opentelemetry.sdk.trace.export.SpanExporter;
 
 /**
  * OpenTelemetry SDK tracing inside the run: spans started from {@link #tracer()} are children of
- * the run's root span (same trace id) and are exported to entrenar.spans.v1 as Span events.
+ * the run's root span (same trace id) and are exported to entrenar.spans.v1 as Span events, and,
+ * with an OTLP endpoint, also batched to it over OTLP/HTTP (the JDK's HTTP client; closing flushes).
  */
 final class SpanBridge implements AutoCloseable {
     private final Run run;
@@ -33,8 +39,22 @@ final class SpanBridge implements AutoCloseable {
     private final Context runContext;
 
     SpanBridge(Run run, LamportClock lamport) {
+        this(run, lamport, "");
+    }
+
+    /** {@code otlpEndpoint}: an OTLP/HTTP traces URL, or empty for Kafka only. */
+    SpanBridge(Run run, LamportClock lamport, String otlpEndpoint) {
         this.run = run;
-        this.provider = SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(new Exporter(run, lamport))).build();
+        SdkTracerProviderBuilder builder = SdkTracerProvider.builder()
+                .setResource(Resource.getDefault().merge(Resource.create(io.opentelemetry.api.common.Attributes.of(
+                        AttributeKey.stringKey("service.name"), "entrenar-agent",
+                        AttributeKey.stringKey("entrenar.run_id"), run.id(),
+                        AttributeKey.stringKey("entrenar.run_name"), run.name()))))
+                .addSpanProcessor(SimpleSpanProcessor.create(new Exporter(run, lamport)));
+        if (!otlpEndpoint.isEmpty()) {
+            builder.addSpanProcessor(BatchSpanProcessor.builder(OtlpHttpSpanExporter.builder().setEndpoint(otlpEndpoint).build()).build());
+        }
+        this.provider = builder.build();
         this.runContext = Context.root().with(io.opentelemetry.api.trace.Span.wrap(SpanContext.createFromRemoteParent(
                 run.traceId(), run.spanId(), TraceFlags.getSampled(), TraceState.getDefault())));
     }

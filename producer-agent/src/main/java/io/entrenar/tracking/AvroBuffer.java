@@ -23,6 +23,11 @@ final class AvroBuffer {
         return size;
     }
 
+    /** The backing array; valid up to {@link #size()} until the next write grows it. */
+    byte[] array() {
+        return bytes;
+    }
+
     byte[] toByteArray() {
         return Arrays.copyOf(bytes, size);
     }

@@ -18,18 +18,20 @@ import org.slf4j.LoggerFactory;
  */
 final class DrainLoop implements Runnable {
     private static final Logger LOG = LoggerFactory.getLogger(DrainLoop.class);
-    private static final int DRAIN_LIMIT = 8192;
+    private static final long RETIRE_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /**
+     * Fewer points than this in a pass and the thread parks until the next tick: draining a trickle
+     * point by point would pull the training threads' cache lines over to this core after every
+     * write; taking them about once a millisecond moves them in bulk.
+     */
+    private static final int BUSY_PASS_POINTS = 1024;
 
-    /** A point that found the ring full. Allocated only under overload. */
-    record OverflowPoint(int runIndex, int nameId, long step, double value, long nanoTime) {
-    }
-
-    private final MetricRing ring;
+    private final PointRings rings;
+    private final CoarseClock coarseClock;
     private final MetricBatcher batcher;
     private final Shipper own;
     private final List<Shipper> orphans;
     private final ConcurrentLinkedQueue<Object> commands = new ConcurrentLinkedQueue<>();
-    private final ConcurrentLinkedQueue<OverflowPoint> overflow = new ConcurrentLinkedQueue<>();
     private final long idleNanos;
     private final TrackerStats.Counters counters;
     private volatile boolean stopping;
@@ -42,10 +44,11 @@ final class DrainLoop implements Runnable {
     private record Flush(CompletableFuture<Void> done) {
     }
 
-    DrainLoop(MetricRing ring, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
+    DrainLoop(PointRings rings, CoarseClock coarseClock, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
               TrackerStats.Counters counters, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         this.producer = producer;
-        this.ring = ring;
+        this.rings = rings;
+        this.coarseClock = coarseClock;
         this.batcher = batcher;
         this.own = own;
         this.orphans = new ArrayList<>(orphans);
@@ -58,18 +61,6 @@ final class DrainLoop implements Runnable {
         t.setDaemon(true);
         thread = t;
         t.start();
-    }
-
-    /**
-     * Set while overflow points wait: producers then keep using the overflow queue, so a thread's
-     * points stay in order across the ring-full episode.
-     */
-    volatile boolean overflowing;
-
-    void overflow(OverflowPoint p) {
-        overflowing = true;
-        // no unpark: a full ring means the drain thread is already busy, and it parks at most 1 ms
-        overflow.add(p);
     }
 
     /** Ships an event after every metric point of its run logged before it. */
@@ -153,13 +144,14 @@ final class DrainLoop implements Runnable {
     public void run() {
         while (true) {
             boolean finalPass = stopping;
+            coarseClock.tick();
             try {
                 int work = drainPoints();
                 Object c;
                 while ((c = commands.poll()) != null) {
                     drainPoints();
                     handle(c);
-                    work++;
+                    work += BUSY_PASS_POINTS;
                 }
                 long now = System.nanoTime();
                 if (!warm) {
@@ -167,10 +159,11 @@ final class DrainLoop implements Runnable {
                 }
                 batcher.flushDue(now, finalPass);
                 pumpAll();
+                retireDeadThreads(now);
                 if (finalPass) {
                     return;
                 }
-                if (work == 0) {
+                if (work < BUSY_PASS_POINTS) {
                     LockSupport.parkNanos(this, idleNanos);
                 }
             } catch (Throwable t) {
@@ -183,28 +176,21 @@ final class DrainLoop implements Runnable {
         }
     }
 
+    private long nextRetireNanos = System.nanoTime() + RETIRE_EVERY_NANOS;
+
     private int drainPoints() {
         int total = 0;
-        int n;
-        while ((n = ring.drain(batcher, DRAIN_LIMIT)) > 0) {
-            total += n;
-        }
-        if (overflowing) {
-            total += drainOverflow();
-            overflowing = false;
-            total += drainOverflow();
+        for (PointRing r : rings.all()) {
+            total += r.drain(batcher);
         }
         return total;
     }
 
-    private int drainOverflow() {
-        int total = 0;
-        OverflowPoint p;
-        while ((p = overflow.poll()) != null) {
-            batcher.point(p.runIndex(), p.nameId(), p.step(), p.value(), p.nanoTime());
-            total++;
+    private void retireDeadThreads(long now) {
+        if (now >= nextRetireNanos) {
+            nextRetireNanos = now + RETIRE_EVERY_NANOS;
+            rings.retireDead();
         }
-        return total;
     }
 
     private void handle(Object c) {

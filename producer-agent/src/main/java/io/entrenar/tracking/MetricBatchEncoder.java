@@ -16,8 +16,19 @@ final class MetricBatchEncoder {
         Arrays.fill(localIdOf, -1);
     }
 
-    /** The encoded body of one batch of {@code count} points. */
+    /** The encoded body of one batch of {@code count} points, as a fresh array. */
     byte[] encode(String eventId, String runId, long tsMicros, long lamport, String producerId, long sequence,
+                  MetricNames names, int[] nameIds, long[] steps, double[] values, long[] timestampsMicros, int count) {
+        int n = encodeInPlace(eventId, runId, tsMicros, lamport, producerId, sequence, names, nameIds, steps, values,
+                timestampsMicros, count);
+        return Arrays.copyOf(buffer(), n);
+    }
+
+    /**
+     * Encodes one batch into the encoder's reused buffer ({@link #buffer()}, valid until the next
+     * call) and returns its length: the drain thread's path, which allocates nothing.
+     */
+    int encodeInPlace(String eventId, String runId, long tsMicros, long lamport, String producerId, long sequence,
                   MetricNames names, int[] nameIds, long[] steps, double[] values, long[] timestampsMicros, int count) {
         out.reset();
         out.writeString(eventId);
@@ -73,6 +84,10 @@ final class MetricBatchEncoder {
         for (int i = 0; i < distinct; i++) {
             localIdOf[usedGlobal[i]] = -1;
         }
-        return out.toByteArray();
+        return out.size();
+    }
+
+    byte[] buffer() {
+        return out.array();
     }
 }

@@ -11,7 +11,7 @@ import io.entrenar.schemas.Topic;
  * Drain-thread side of metric logging: collects points per run into columns and turns them into
  * MetricBatch events when a batch is full or its oldest point has waited {@code flush.interval.ms}.
  */
-final class MetricBatcher implements MetricRing.PointSink {
+final class MetricBatcher implements PointRing.PointSink {
     private final RunTable runs;
     private final MetricNames names;
     private final LamportClock clock;
@@ -44,7 +44,7 @@ final class MetricBatcher implements MetricRing.PointSink {
         }
         RunBuffer b = buffers[runIndex];
         if (b == null) {
-            b = new RunBuffer(maxPoints);
+            b = new RunBuffer(maxPoints, runs.runId(runIndex).getBytes(StandardCharsets.UTF_8));
             buffers[runIndex] = b;
         }
         if (b.count == 0) {
@@ -79,11 +79,12 @@ final class MetricBatcher implements MetricRing.PointSink {
 
     private void flush(int runIndex, RunBuffer b) {
         String runId = runs.runId(runIndex);
-        byte[] body = encoder.encode(UUID.randomUUID().toString(), runId, wallClock.nowMicros(), clock.tick(), producerId,
+        int length = encoder.encodeInPlace(UUID.randomUUID().toString(), runId, wallClock.nowMicros(), clock.tick(), producerId,
                 b.sequence++, names, b.nameIds, b.steps, b.values, b.micros, b.count);
         b.count = 0;
         counters.batchesFlushed.incrementAndGet();
-        downstream.accept(new Outbound(Topic.METRICS, runId.getBytes(StandardCharsets.UTF_8), body));
+        // the body is the encoder's buffer: the shipper copies it (spool or Kafka record) before returning
+        downstream.accept(new Outbound(Topic.METRICS, b.key, encoder.buffer(), length));
     }
 
     private static final class RunBuffer {
@@ -91,11 +92,13 @@ final class MetricBatcher implements MetricRing.PointSink {
         final long[] steps;
         final double[] values;
         final long[] micros;
+        final byte[] key;
         int count;
         long firstNanos;
         long sequence;
 
-        RunBuffer(int capacity) {
+        RunBuffer(int capacity, byte[] key) {
+            this.key = key;
             nameIds = new int[capacity];
             steps = new long[capacity];
             values = new double[capacity];

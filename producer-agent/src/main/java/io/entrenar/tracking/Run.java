@@ -48,6 +48,11 @@ public final class Run implements AutoCloseable {
     private volatile RunStatus status = RunStatus.PENDING;
     private volatile boolean ended;
     private long maxStep = -1;
+    /**
+     * The ring of the thread that logged last, reused while the same thread keeps logging (one
+     * reference read and an owner check instead of a thread-local lookup).
+     */
+    private PointRing ring;
     private volatile boolean stopRequested;
     private volatile boolean paused;
     private int approvals;
@@ -97,7 +102,7 @@ public final class Run implements AutoCloseable {
         if (ended) {
             throw new IllegalStateException("run " + runId + " (" + name + ") has ended; cannot log " + metricName);
         }
-        tracker.log(runIndex, tracker.metricId(metricName), value, step);
+        tracker.log(ring(), runIndex, tracker.metricId(metricName), value, step);
         if (step > maxStep) {
             maxStep = step;
         }
@@ -112,10 +117,19 @@ public final class Run implements AutoCloseable {
         if (ended) {
             throw new IllegalStateException("run " + runId + " (" + name + ") has ended");
         }
-        tracker.log(runIndex, nameId, value, step);
+        tracker.log(ring(), runIndex, nameId, value, step);
         if (step > maxStep) {
             maxStep = step;
         }
+    }
+
+    private PointRing ring() {
+        PointRing r = ring;
+        if (r == null || r.owner() != Thread.currentThread()) {
+            r = tracker.ringOfCurrentThread();
+            ring = r;
+        }
+        return r;
     }
 
     /** Changes the status (RUNNING, PAUSED, AWAITING_APPROVAL...); terminal states go through finish/fail. */

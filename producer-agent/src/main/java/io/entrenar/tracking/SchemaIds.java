@@ -26,15 +26,17 @@ final class SchemaIds {
         return id;
     }
 
+    static final int HEADER = 5;
+
     /** Confluent framing: magic byte 0, big-endian schema id, Avro body. */
-    byte[] frame(Topic topic, byte[] body) {
+    byte[] frame(Topic topic, byte[] body, int length) {
         int id = idOf(topic);
-        byte[] out = new byte[5 + body.length];
+        byte[] out = new byte[5 + length];
         out[1] = (byte) (id >>> 24);
         out[2] = (byte) (id >>> 16);
         out[3] = (byte) (id >>> 8);
         out[4] = (byte) id;
-        System.arraycopy(body, 0, out, 5, body.length);
+        System.arraycopy(body, 0, out, 5, length);
         return out;
     }
 }

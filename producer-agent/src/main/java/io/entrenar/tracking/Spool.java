@@ -36,6 +36,16 @@ final class Spool implements AutoCloseable {
     private long totalBytes;
     private long nextSeq;
     private long lastFsyncNanos = System.nanoTime();
+    private ByteBuffer frame = ByteBuffer.allocate(256 * 1024);
+    private static final byte[][] TOPIC_NAMES;
+
+    static {
+        Topic[] all = Topic.values();
+        TOPIC_NAMES = new byte[all.length][];
+        for (Topic t : all) {
+            TOPIC_NAMES[t.ordinal()] = t.topicName().getBytes(StandardCharsets.UTF_8);
+        }
+    }
 
     private Spool(Path dir, FileChannel lockChannel, FileLock lock, FsyncPolicy fsync, int segmentBytes, long maxBytes) {
         this.dir = dir;
@@ -125,17 +135,28 @@ final class Spool implements AutoCloseable {
     }
 
     long append(Outbound out) throws IOException {
-        byte[] topic = out.topic().topicName().getBytes(StandardCharsets.UTF_8);
-        int len = 2 + topic.length + 4 + out.key().length + 4 + out.body().length;
+        return append(out.topic(), out.key(), out.body(), 0, out.bodyLength());
+    }
+
+    /**
+     * Appends one event whose body is {@code body[offset, offset + length)}; returns its sequence
+     * number. Builds the frame in a reused buffer: spooling allocates nothing per record.
+     */
+    long append(Topic topicOf, byte[] key, byte[] body, int offset, int length) throws IOException {
+        byte[] topic = TOPIC_NAMES[topicOf.ordinal()];
+        int len = 2 + topic.length + 4 + key.length + 4 + length;
         if (totalBytes + len + SpoolSegment.FRAME_HEADER > maxBytes) {
             throw new SpoolFullException("spool " + dir + " reached spool.max.bytes=" + maxBytes, null);
         }
-        ByteBuffer b = ByteBuffer.allocate(len);
-        b.putShort((short) topic.length).put(topic).putInt(out.key().length).put(out.key()).putInt(out.body().length).put(out.body());
+        if (frame.capacity() < SpoolSegment.FRAME_HEADER + len) {
+            frame = ByteBuffer.allocate(Math.max(frame.capacity() * 2, SpoolSegment.FRAME_HEADER + len));
+        }
+        ByteBuffer b = frame.clear().position(SpoolSegment.FRAME_HEADER);
+        b.putShort((short) topic.length).put(topic).putInt(key.length).put(key).putInt(length).put(body, offset, length);
         SpoolSegment active = active(len);
         long seq;
         try {
-            seq = active.append(b.array(), len);
+            seq = active.append(b, len);
         } catch (IOException e) {
             throw new SpoolFullException("cannot write to spool " + dir + ": " + e.getMessage(), e);
         }

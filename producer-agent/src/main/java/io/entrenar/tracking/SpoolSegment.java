@@ -30,6 +30,7 @@ final class SpoolSegment implements AutoCloseable {
     private final long createdNanos = System.nanoTime();
     private boolean dirty;
     private int truncatedBytes;
+    private final CRC32C crc32c = new CRC32C();
 
     private SpoolSegment(Path file, long firstSeq, FileChannel channel) {
         this.file = file;
@@ -82,10 +83,15 @@ final class SpoolSegment implements AutoCloseable {
         return n.endsWith(SUFFIX) && n.length() == 20 + SUFFIX.length();
     }
 
-    /** Appends one framed record; returns its sequence number. */
-    long append(byte[] payload, int length) throws IOException {
-        ByteBuffer frame = ByteBuffer.allocate(FRAME_HEADER + length);
-        frame.putInt(length).putInt(crc(payload, 0, length)).put(payload, 0, length).flip();
+    /**
+     * Appends one record whose payload sits in {@code frame} (a heap buffer) right after
+     * {@link #FRAME_HEADER} bytes left free for the length and CRC; returns its sequence number.
+     */
+    long append(ByteBuffer frame, int length) throws IOException {
+        crc32c.reset();
+        crc32c.update(frame.array(), frame.arrayOffset() + FRAME_HEADER, length);
+        frame.putInt(0, length).putInt(4, (int) crc32c.getValue());
+        frame.position(0).limit(FRAME_HEADER + length);
         long at = size;
         while (frame.hasRemaining()) {
             channel.write(frame, at + frame.position());

@@ -37,7 +37,9 @@ public final class Tracker implements AutoCloseable {
 
     private final TrackerConfig config;
     private final String producerId;
-    private final MetricRing ring;
+    private final PointRings rings;
+    private final CoarseClock coarseClock = new CoarseClock();
+    private final boolean preciseTimestamps;
     private final MetricNames names = new MetricNames(100_000);
     private final RunTable runs = new RunTable();
     private final LamportClock lamport = new LamportClock();
@@ -54,14 +56,16 @@ public final class Tracker implements AutoCloseable {
     private Tracker(TrackerConfig config) throws IOException {
         this.config = config;
         this.producerId = config.producerId();
-        this.ring = new MetricRing(config.ringCapacity());
+        this.rings = new PointRings(config.ringCapacity());
+        this.preciseTimestamps = config.preciseTimestamps();
         Path root = config.spoolDir();
         Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis());
         Spool spool = Spool.create(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes());
         this.registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
         this.producer = new KafkaProducer<>(config.producerProperties());
         SchemaIds ids = new SchemaIds(registry);
-        this.own = new Shipper(spool, producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs()).held();
+        this.own = new Shipper(spool, producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs())
+                .writeBehind(config.spoolWriteBehindMs()).held();
         List<Shipper> orphans = new ArrayList<>();
         for (Path dir : Spool.orphans(root, ownDir)) {
             Optional<Spool> orphan = Spool.open(dir, config.fsyncPolicy(), config.segmentBytes(), Long.MAX_VALUE);
@@ -74,7 +78,7 @@ public final class Tracker implements AutoCloseable {
         this.control = new ControlListener(config, registry, lamport);
         MetricBatcher batcher = new MetricBatcher(runs, names, lamport, wallClock, producerId, config.flushMaxPoints(),
                 TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), own::ship, counters);
-        this.drain = new DrainLoop(ring, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
+        this.drain = new DrainLoop(rings, coarseClock, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
         drain.start("entrenar-drain");
         this.shutdownHook = new Thread(this::closeQuietly, "entrenar-shutdown");
         if (config.shutdownHook()) {
@@ -112,10 +116,10 @@ public final class Tracker implements AutoCloseable {
 
     public TrackerStats stats() {
         long overflowed = counters.pointsOverflowed.get();
-        return new TrackerStats(ring.published() + overflowed, Math.max(0, ring.size()), overflowed, counters.batchesFlushed.get(), counters.sent.get(),
+        return new TrackerStats(rings.published() + overflowed, rings.size(), overflowed, counters.batchesFlushed.get(), counters.sent.get(),
                 counters.acked.get(), counters.spooledWhileDown.get(), counters.replayed.get(), counters.sentUnspooled.get(),
                 counters.rejected.get(), counters.sendFailures.get(), counters.spoolErrors.get(), counters.outages.get(),
-                drain.backlog(), own.spool().bytes());
+                drain.backlog(), own.spool().bytes(), counters.writtenBehind.get(), counters.bufferFull.get());
     }
 
     /**
@@ -202,13 +206,16 @@ public final class Tracker implements AutoCloseable {
         return names.idOf(name);
     }
 
-    /** The hot path: no lock, no allocation unless the ring is full. */
-    void log(int runIndex, int nameId, double value, long step) {
-        long t = System.nanoTime();
-        DrainLoop d = drain;
-        if (d.overflowing || !ring.offer(runIndex, nameId, step, value, t)) {
+    /** The calling thread's ring of this tracker. */
+    PointRing ringOfCurrentThread() {
+        return rings.current();
+    }
+
+    /** The hot path: no lock, no CAS, no allocation unless the thread's ring is full. */
+    void log(PointRing ring, int runIndex, int nameId, double value, long step) {
+        long t = preciseTimestamps ? System.nanoTime() : coarseClock.nanos();
+        if (!ring.log(runIndex, nameId, step, value, t)) {
             counters.pointsOverflowed.incrementAndGet();
-            d.overflow(new DrainLoop.OverflowPoint(runIndex, nameId, step, value, t));
         }
     }
 

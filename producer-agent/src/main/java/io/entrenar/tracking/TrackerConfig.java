@@ -48,9 +48,17 @@ public final class TrackerConfig extends AbstractConfig {
             + "disk is full) new events are refused with a loud counted error; training continues.";
     public static final long SPOOL_MAX_BYTES_DEFAULT = 1024L * 1024 * 1024;
 
+    public static final String SPOOL_WRITE_BEHIND_MS_CONFIG = "spool.write.behind.ms";
+    private static final String SPOOL_WRITE_BEHIND_MS_DOC = "While the broker answers, events are sent from memory and "
+            + "written to the spool only if still unacknowledged after this delay (or when a send fails), so a healthy "
+            + "broker costs no disk writes and a crash loses nothing older than flush.interval.ms plus this delay. "
+            + "0 spools every event before sending it (write-ahead).";
+    public static final long SPOOL_WRITE_BEHIND_MS_DEFAULT = 50L;
+
     public static final String RING_CAPACITY_CONFIG = "ring.capacity";
-    private static final String RING_CAPACITY_DOC = "Metric points the in-memory ring holds between the training "
-            + "threads and the drain thread; a power of two.";
+    private static final String RING_CAPACITY_DOC = "Metric points each logging thread's in-memory ring holds until the "
+            + "drain thread takes them (32 bytes a point, allocated on the thread's first point); a power of two. "
+            + "A full ring does not block: further points take a slower, allocating overflow path.";
     public static final int RING_CAPACITY_DEFAULT = 1 << 16;
 
     public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
@@ -60,6 +68,12 @@ public final class TrackerConfig extends AbstractConfig {
     public static final String FLUSH_MAX_POINTS_CONFIG = "flush.max.points";
     private static final String FLUSH_MAX_POINTS_DOC = "Points per MetricBatch record; a full batch is flushed at once.";
     public static final int FLUSH_MAX_POINTS_DEFAULT = 2048;
+
+    public static final String METRIC_TIMESTAMPS_CONFIG = "metric.timestamps";
+    private static final String METRIC_TIMESTAMPS_DOC = "How logMetric stamps a point: coarse (the drain thread's clock "
+            + "tick, refreshed at least every millisecond: about 1 ns on the training thread) or precise (System.nanoTime() "
+            + "per point: about 20 ns more).";
+    public static final String METRIC_TIMESTAMPS_DEFAULT = "coarse";
 
     public static final String OUTAGE_AFTER_MS_CONFIG = "outage.after.ms";
     private static final String OUTAGE_AFTER_MS_DOC = "An unacknowledged send older than this marks the broker "
@@ -83,9 +97,11 @@ public final class TrackerConfig extends AbstractConfig {
             .define(SPOOL_FSYNC_INTERVAL_MS_CONFIG, Type.LONG, SPOOL_FSYNC_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 3_600_000), Importance.LOW, SPOOL_FSYNC_INTERVAL_MS_DOC)
             .define(SPOOL_SEGMENT_BYTES_CONFIG, Type.INT, SPOOL_SEGMENT_BYTES_DEFAULT, ConfigDef.Range.between(64 * 1024, 1 << 30), Importance.LOW, SPOOL_SEGMENT_BYTES_DOC)
             .define(SPOOL_MAX_BYTES_CONFIG, Type.LONG, SPOOL_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.MEDIUM, SPOOL_MAX_BYTES_DOC)
+            .define(SPOOL_WRITE_BEHIND_MS_CONFIG, Type.LONG, SPOOL_WRITE_BEHIND_MS_DEFAULT, ConfigDef.Range.between(0, 60_000), Importance.LOW, SPOOL_WRITE_BEHIND_MS_DOC)
             .define(RING_CAPACITY_CONFIG, Type.INT, RING_CAPACITY_DEFAULT, ConfigDef.Range.between(64, 1 << 26), Importance.MEDIUM, RING_CAPACITY_DOC)
             .define(FLUSH_INTERVAL_MS_CONFIG, Type.LONG, FLUSH_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM, FLUSH_INTERVAL_MS_DOC)
             .define(FLUSH_MAX_POINTS_CONFIG, Type.INT, FLUSH_MAX_POINTS_DEFAULT, ConfigDef.Range.between(1, 1 << 20), Importance.MEDIUM, FLUSH_MAX_POINTS_DOC)
+            .define(METRIC_TIMESTAMPS_CONFIG, Type.STRING, METRIC_TIMESTAMPS_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("coarse", "precise"), Importance.LOW, METRIC_TIMESTAMPS_DOC)
             .define(OUTAGE_AFTER_MS_CONFIG, Type.LONG, OUTAGE_AFTER_MS_DEFAULT, ConfigDef.Range.between(10, 600_000), Importance.LOW, OUTAGE_AFTER_MS_DOC)
             .define(PRODUCER_ID_CONFIG, Type.STRING, "", Importance.LOW, PRODUCER_ID_DOC)
             .define(SHUTDOWN_HOOK_CONFIG, Type.BOOLEAN, true, Importance.LOW, SHUTDOWN_HOOK_DOC);
@@ -141,6 +157,10 @@ public final class TrackerConfig extends AbstractConfig {
         return getLong(SPOOL_MAX_BYTES_CONFIG);
     }
 
+    long spoolWriteBehindMs() {
+        return getLong(SPOOL_WRITE_BEHIND_MS_CONFIG);
+    }
+
     int ringCapacity() {
         return getInt(RING_CAPACITY_CONFIG);
     }
@@ -151,6 +171,10 @@ public final class TrackerConfig extends AbstractConfig {
 
     int flushMaxPoints() {
         return getInt(FLUSH_MAX_POINTS_CONFIG);
+    }
+
+    boolean preciseTimestamps() {
+        return getString(METRIC_TIMESTAMPS_CONFIG).equalsIgnoreCase("precise");
     }
 
     long outageAfterMs() {

@@ -39,7 +39,7 @@ import org.junit.jupiter.api.io.TempDir;
  * attached by PID. Each must produce a run (started and finished), spans, syscall aggregates and
  * resource samples on the real broker.
  */
-@ExtendWith(io.entrenar.tracking.TestStack.class)
+@ExtendWith(io.entrenar.stack.SharedStack.class)
 class AgentTest {
     @TempDir
     static Path dir;

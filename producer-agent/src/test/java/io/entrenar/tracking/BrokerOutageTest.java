@@ -17,6 +17,7 @@ import io.entrenar.schemas.Topic;
 import io.entrenar.schemas.TopicCatalogue;
 import io.entrenar.schemas.TopicCatalogueConfig;
 import io.entrenar.stack.EmbeddedKafka;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
@@ -29,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  * wait on Kafka); asserted: every point arrives once the broker is back. The registry lives in
  * the shared stack, so only the data broker goes away.
  */
-@ExtendWith(TestStack.class)
+@ExtendWith(SharedStack.class)
 class BrokerOutageTest {
     @TempDir
     Path dir;
@@ -53,7 +54,7 @@ class BrokerOutageTest {
         long outageCalls = 0;
         TrackerStats stats;
         try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, TestStack.stack().registryUrl(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(),
                 TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
                 TrackerConfig.OUTAGE_AFTER_MS_CONFIG, 500))) {
             Run run = tracker.experiment("outage").run("r").start();
@@ -115,7 +116,7 @@ class BrokerOutageTest {
             stats = tracker.stats();
             try {
                 final long total = n;
-                List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(bootstrap, TestStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
+                List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(bootstrap, SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
                         got -> distinct(got).size() >= total, Duration.ofSeconds(30));
                 TreeSet<Long> steps = distinct(batches);
                 assertEquals(n, steps.size(), "every point logged during the episode arrived: " + stats);

@@ -22,6 +22,7 @@ import io.entrenar.events.RunStatusChanged;
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroSerializer;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -31,15 +32,15 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** STOP / PAUSE / RESUME / APPROVE sent on entrenar.control.v1 by another producer reach the run. */
-@ExtendWith(TestStack.class)
+@ExtendWith(SharedStack.class)
 class ControlTest {
     @TempDir
     Path spool;
 
     @Test
     void commandsReachTheRunAsFlagsGatesAndStatusChanges() throws Exception {
-        String bootstrap = TestStack.stack().bootstrapServers();
-        String registryUrl = TestStack.stack().registryUrl();
+        String bootstrap = SharedStack.stack().bootstrapServers();
+        String registryUrl = SharedStack.stack().registryUrl();
         try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl, TrackerConfig.SPOOL_DIR_CONFIG, spool.toString()));
              var registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", registryUrl));

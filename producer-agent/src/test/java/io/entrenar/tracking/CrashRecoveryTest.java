@@ -21,6 +21,7 @@ import java.util.stream.Stream;
 
 import io.entrenar.events.MetricBatch;
 import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -31,14 +32,14 @@ import org.junit.jupiter.api.io.TempDir;
  * "LOGGED s" after logMetric(s) returned; the parent stamps each line when it reads it. Every step
  * whose line was read at least 100 ms before the kill must be in the topic after recovery.
  */
-@ExtendWith(TestStack.class)
+@ExtendWith(SharedStack.class)
 class CrashRecoveryTest {
     @TempDir
     Path spool;
 
     @Test
     void killedWhileBrokerUpRestartReplaysTheSpool() throws Exception {
-        Crash crash = runAndKill(TestStack.stack().bootstrapServers());
+        Crash crash = runAndKill(SharedStack.stack().bootstrapServers());
         // The next process on the same spool root replays the dead one's spool at start.
         try (Tracker next = Tracker.start(config())) {
             assertTrue(next.flush(Duration.ofSeconds(60)), "replay of the dead process's spool");
@@ -68,7 +69,7 @@ class CrashRecoveryTest {
     private Crash runAndKill(String bootstrap) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Process child = new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), CrashChild.class.getName(),
-                bootstrap, TestStack.stack().registryUrl(), spool.toString()).redirectErrorStream(false)
+                bootstrap, SharedStack.stack().registryUrl(), spool.toString()).redirectErrorStream(false)
                 .redirectError(Path.of("target", "crash-child-" + System.nanoTime() + ".log").toFile()).start();
         ConcurrentLinkedQueue<long[]> logged = new ConcurrentLinkedQueue<>();
         String[] runId = new String[1];
@@ -115,8 +116,8 @@ class CrashRecoveryTest {
     }
 
     private void assertAllLoggedArrived(Crash crash) {
-        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(TestStack.stack().bootstrapServers(),
-                TestStack.stack().registryUrl(), Topic.METRICS, Set.of(crash.runId()),
+        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(crash.runId()),
                 got -> steps(got).size() > crash.lastStepLoggedBeforeMargin()
                         && steps(got).contains(crash.lastStepLoggedBeforeMargin()), Duration.ofSeconds(30));
         TreeSet<Long> steps = steps(batches);
@@ -155,8 +156,8 @@ class CrashRecoveryTest {
     }
 
     private Map<String, Object> config() {
-        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.stack().bootstrapServers(),
-                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, TestStack.stack().registryUrl(),
+        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(),
                 TrackerConfig.SPOOL_DIR_CONFIG, spool.toString());
     }
 }

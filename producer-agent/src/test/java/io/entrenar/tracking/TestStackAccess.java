@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 
 import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 
 /** The shared test stack and topic reader, for tests in other packages. */
@@ -14,11 +15,11 @@ public final class TestStackAccess {
     }
 
     public static String bootstrap() {
-        return TestStack.stack().bootstrapServers();
+        return SharedStack.stack().bootstrapServers();
     }
 
     public static String registry() {
-        return TestStack.stack().registryUrl();
+        return SharedStack.stack().registryUrl();
     }
 
     public static <T> List<ConsumerRecord<String, T>> read(Topic topic, Set<String> runIds,

@@ -29,20 +29,21 @@ import io.entrenar.events.RunStatus;
 import io.entrenar.events.Span;
 import io.entrenar.events.SpanStatus;
 import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The tracking API against a real broker and registry: what a downstream consumer sees. */
-@ExtendWith(TestStack.class)
+@ExtendWith(SharedStack.class)
 class TrackerIntegrationTest {
     @TempDir
     Path spool;
 
     private Map<String, Object> config() {
-        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, TestStack.stack().bootstrapServers(),
-                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, TestStack.stack().registryUrl(),
+        return Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(),
                 TrackerConfig.SPOOL_DIR_CONFIG, spool.toString(),
                 TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 500);
     }
@@ -75,8 +76,8 @@ class TrackerIntegrationTest {
             assertEquals(stats.eventsSent(), stats.eventsAcked() + stats.sendFailures(), stats.toString());
             assertEquals(0, stats.backlog());
         }
-        String bootstrap = TestStack.stack().bootstrapServers();
-        String registry = TestStack.stack().registryUrl();
+        String bootstrap = SharedStack.stack().bootstrapServers();
+        String registry = SharedStack.stack().registryUrl();
         List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(bootstrap, registry, Topic.METRICS, Set.of(a, b),
                 got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= 3 * n, Duration.ofSeconds(30));
 
@@ -149,6 +150,49 @@ class TrackerIntegrationTest {
         assertFalse(Files.exists(spool.resolve("x")));
     }
 
+    /**
+     * A producer buffer far smaller than what one thread logs: the producer refuses sends for lack
+     * of buffer (the test checks it did), which must be back-pressure — no outage, no failed send —
+     * and every point must still arrive once and in order.
+     */
+    @Test
+    void aFullProducerBufferIsBackPressureNotAnOutage() {
+        int n = 400_000;
+        String runId;
+        TrackerStats stats;
+        Map<String, Object> cfg = new java.util.HashMap<>(config());
+        cfg.put(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 2048);
+        cfg.put("producer.buffer.memory", 256 * 1024);
+        cfg.put("producer.batch.size", 64 * 1024);
+        try (Tracker tracker = Tracker.start(cfg)) {
+            Run run = tracker.experiment("back-pressure").run("r").start();
+            runId = run.id();
+            Metric loss = run.metric("loss");
+            for (int i = 0; i < n; i++) {
+                loss.log(i * 0.25, i);
+            }
+            run.finish();
+            assertTrue(tracker.flush(Duration.ofSeconds(90)), "flush: " + tracker.stats());
+            stats = tracker.stats();
+        }
+        assertTrue(stats.producerBufferFull() > 0, "the small buffer filled up: " + stats);
+        assertEquals(0, stats.outages(), "a full buffer is not an outage: " + stats);
+        assertEquals(0, stats.sendFailures(), stats.toString());
+        assertEquals(0, stats.eventsRejected(), stats.toString());
+        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
+                got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= n, Duration.ofSeconds(60));
+        long expected = 0;
+        for (ConsumerRecord<String, MetricBatch> r : batches) {
+            for (int i = 0; i < r.value().getSteps().size(); i++) {
+                assertEquals(expected, (long) r.value().getSteps().get(i), "every point once, in order");
+                assertEquals(expected * 0.25, r.value().getValues().get(i));
+                expected++;
+            }
+        }
+        assertEquals(n, expected);
+    }
+
     @Test
     void artifactsCarryShaAndSizeAndUnsafeFormatsAreRefused() throws Exception {
         Path model = Files.writeString(spool.resolve("model.onnx"), "not really onnx");
@@ -161,8 +205,8 @@ class TrackerIntegrationTest {
             assertTrue(e.getMessage().contains("PICKLE"), e.getMessage());
             run.finish();
             assertTrue(tracker.flush(Duration.ofSeconds(30)));
-            List<ConsumerRecord<String, io.entrenar.events.Artifact>> arts = TopicReader.read(TestStack.stack().bootstrapServers(),
-                    TestStack.stack().registryUrl(), Topic.ARTIFACTS, Set.of(run.id()), got -> !got.isEmpty(), Duration.ofSeconds(30));
+            List<ConsumerRecord<String, io.entrenar.events.Artifact>> arts = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                    SharedStack.stack().registryUrl(), Topic.ARTIFACTS, Set.of(run.id()), got -> !got.isEmpty(), Duration.ofSeconds(30));
             assertEquals(sha, arts.get(0).value().getSha256());
             assertEquals(Files.size(model), arts.get(0).value().getSizeBytes());
         }

@@ -1,0 +1,243 @@
+package io.entrenar.tracking;
+
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+/** Padding before the producer index (superclass fields are laid out first). */
+abstract class PointRingPad0 {
+    @SuppressWarnings("unused")
+    private long p00, p01, p02, p03, p04, p05, p06, p07;
+}
+
+/** The producer's index: next position to write; published with a release store. */
+abstract class PointRingTail extends PointRingPad0 {
+    long tail;
+    /** Producer-local cache of {@code head + capacity}, so a non-full ring costs no read of the consumer's line. */
+    long producerLimit;
+}
+
+abstract class PointRingPad1 extends PointRingTail {
+    @SuppressWarnings("unused")
+    private long p10, p11, p12, p13, p14, p15, p16, p17;
+}
+
+/** The consumer's index: next position to read; published with a release store. */
+abstract class PointRingHead extends PointRingPad1 {
+    long head;
+}
+
+abstract class PointRingPad2 extends PointRingHead {
+    @SuppressWarnings("unused")
+    private long p20, p21, p22, p23, p24, p25, p26, p27;
+}
+
+/**
+ * Single-producer single-consumer ring of metric points in primitive columns, owned by one
+ * logging thread and drained by the tracker's one background thread (JCTools' SPSC layout: padded
+ * indices, ordered stores, a cached limit). The producer neither locks, nor CASes, nor allocates
+ * while the ring has room. When it is full, points spill into overflow chunks (columns of
+ * {@value #CHUNK_POINTS} points, allocated only then, counted) that sit at the ring position where
+ * the spill began: the consumer hands over ring points before that position, then the chunk, then
+ * the ring points after it, so a thread's points stay in order. The producer returns to the ring
+ * as soon as it has room again.
+ */
+final class PointRing extends PointRingPad2 {
+    static final int CHUNK_POINTS = 4096;
+    private static final VarHandle TAIL;
+    private static final VarHandle HEAD;
+
+    static {
+        try {
+            MethodHandles.Lookup l = MethodHandles.lookup();
+            TAIL = l.findVarHandle(PointRingTail.class, "tail", long.class);
+            HEAD = l.findVarHandle(PointRingHead.class, "head", long.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
+    /** Receives drained points on the consumer thread. */
+    interface PointSink {
+        void point(int runIndex, int nameId, long step, double value, long nanoTime);
+    }
+
+    /** Points that found the ring full, in columns; filled by the producer, read by the consumer. */
+    private static final class Chunk {
+        private static final VarHandle COUNT;
+        private static final VarHandle SEALED;
+
+        static {
+            try {
+                MethodHandles.Lookup l = MethodHandles.lookup();
+                COUNT = l.findVarHandle(Chunk.class, "count", int.class);
+                SEALED = l.findVarHandle(Chunk.class, "sealed", boolean.class);
+            } catch (ReflectiveOperationException e) {
+                throw new ExceptionInInitializerError(e);
+            }
+        }
+
+        /** Ring position the chunk sits at: after ring points before it, before ring points from it. */
+        final long ringPosition;
+        final int[] runIndex = new int[CHUNK_POINTS];
+        final int[] nameId = new int[CHUNK_POINTS];
+        final long[] step = new long[CHUNK_POINTS];
+        final double[] value = new double[CHUNK_POINTS];
+        final long[] nanoTime = new long[CHUNK_POINTS];
+        /** Points written; published with a release store. */
+        int count;
+        /** No more points will come; published after the last count. */
+        boolean sealed;
+        /** Consumer only: points handed over. */
+        int read;
+
+        Chunk(long ringPosition) {
+            this.ringPosition = ringPosition;
+        }
+
+        int published() {
+            return (int) COUNT.getAcquire(this);
+        }
+
+        boolean isSealed() {
+            return (boolean) SEALED.getAcquire(this);
+        }
+
+        void seal() {
+            SEALED.setRelease(this, true);
+        }
+    }
+
+    private final Thread owner;
+    private final int capacity;
+    private final int mask;
+    private final int[] runIndex;
+    private final int[] nameId;
+    private final long[] step;
+    private final double[] value;
+    private final long[] nanoTime;
+    private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();
+    /** Producer only: the chunk being filled while the ring is full. */
+    private Chunk spill;
+
+    PointRing(Thread owner, int capacity) {
+        if (Integer.bitCount(capacity) != 1) {
+            throw new IllegalArgumentException("ring capacity must be a power of two: " + capacity);
+        }
+        this.owner = owner;
+        this.capacity = capacity;
+        this.mask = capacity - 1;
+        runIndex = new int[capacity];
+        nameId = new int[capacity];
+        step = new long[capacity];
+        value = new double[capacity];
+        nanoTime = new long[capacity];
+        producerLimit = capacity;
+    }
+
+    Thread owner() {
+        return owner;
+    }
+
+    /**
+     * Producer side (the owner thread only). Returns false when the point went to an overflow
+     * chunk because the ring was full; a point is never refused.
+     */
+    boolean log(int run, int name, long stepValue, double metricValue, long nanos) {
+        long t = tail;
+        if (t >= producerLimit) {
+            producerLimit = (long) HEAD.getAcquire(this) + capacity;
+            if (t >= producerLimit) {
+                spill(t, run, name, stepValue, metricValue, nanos);
+                return false;
+            }
+            if (spill != null) {
+                spill.seal(); // the ring has room again: later points follow the chunk
+                spill = null;
+            }
+        }
+        int i = (int) t & mask;
+        runIndex[i] = run;
+        nameId[i] = name;
+        step[i] = stepValue;
+        value[i] = metricValue;
+        nanoTime[i] = nanos;
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    private void spill(long ringPosition, int run, int name, long stepValue, double metricValue, long nanos) {
+        Chunk c = spill;
+        if (c == null || c.count == CHUNK_POINTS) {
+            if (c != null) {
+                c.seal();
+            }
+            c = new Chunk(ringPosition);
+            spill = c;
+            overflow.add(c);
+        }
+        int i = c.count;
+        c.runIndex[i] = run;
+        c.nameId[i] = name;
+        c.step[i] = stepValue;
+        c.value[i] = metricValue;
+        c.nanoTime[i] = nanos;
+        Chunk.COUNT.setRelease(c, i + 1);
+    }
+
+    /** Consumer side: hands every published point to {@code sink} in logging order; returns how many. */
+    int drain(PointSink sink) {
+        int total = 0;
+        while (true) {
+            long h = head;
+            // tail before the chunk: a chunk created after this read sits at or beyond t
+            long t = (long) TAIL.getAcquire(this);
+            Chunk c = overflow.peek();
+            long limit = c == null ? t : Math.min(t, c.ringPosition);
+            int n = (int) Math.max(0, Math.min(limit - h, capacity));
+            for (int k = 0; k < n; k++) {
+                int i = (int) (h + k) & mask;
+                sink.point(runIndex[i], nameId[i], step[i], value[i], nanoTime[i]);
+            }
+            h += n;
+            HEAD.setRelease(this, h);
+            total += n;
+            int spilled = 0;
+            if (c != null && h >= c.ringPosition) {
+                boolean sealed = c.isSealed(); // read before the count: a sealed chunk's count is final
+                int published = c.published();
+                for (int i = c.read; i < published; i++) {
+                    sink.point(c.runIndex[i], c.nameId[i], c.step[i], c.value[i], c.nanoTime[i]);
+                }
+                spilled = published - c.read;
+                c.read = published;
+                total += spilled;
+                if (sealed) {
+                    overflow.poll();
+                    continue;
+                }
+            }
+            if (n == 0 && spilled == 0) {
+                return total;
+            }
+        }
+    }
+
+    /** Points ever written to the ring (overflowed points excluded). */
+    long published() {
+        return (long) TAIL.getAcquire(this);
+    }
+
+    /** Points logged and not yet drained, overflow included (approximate while the owner logs). */
+    long size() {
+        long n = Math.max(0, published() - (long) HEAD.getAcquire(this));
+        for (Chunk c : overflow) {
+            n += c.published() - c.read;
+        }
+        return n;
+    }
+
+    boolean isEmpty() {
+        return size() == 0;
+    }
+}

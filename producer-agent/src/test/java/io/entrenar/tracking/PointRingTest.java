@@ -1,0 +1,68 @@
+package io.entrenar.tracking;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The per-thread ring under a real producer thread and a concurrent consumer: a tiny ring forces
+ * many ring-full episodes, and every point must still come out once, in logging order, with its
+ * fields (NaN included).
+ */
+class PointRingTest {
+    @Test
+    void pointsComeOutOnceInOrderAcrossOverflowEpisodes() throws Exception {
+        int n = 2_000_000;
+        PointRing[] ring = new PointRing[1];
+        long[] overflowed = new long[1];
+        AtomicBoolean done = new AtomicBoolean();
+        Thread producer = new Thread(() -> {
+            PointRing r = new PointRing(Thread.currentThread(), 64);
+            synchronized (ring) {
+                ring[0] = r;
+                ring.notifyAll();
+            }
+            long spilled = 0;
+            for (int i = 0; i < n; i++) {
+                double v = i % 1000 == 0 ? Double.NaN : i * 0.5;
+                if (!r.log(i & 7, i % 3, i, v, -i)) {
+                    spilled++;
+                }
+            }
+            overflowed[0] = spilled;
+            done.set(true);
+        });
+        producer.start();
+        synchronized (ring) {
+            while (ring[0] == null) {
+                ring.wait();
+            }
+        }
+        long[] next = {0};
+        PointRing.PointSink check = (run, name, step, value, nanos) -> {
+            long i = next[0]++;
+            assertEquals(i, step, "points in logging order");
+            assertEquals((int) (i & 7), run);
+            assertEquals((int) (i % 3), name);
+            assertEquals(-i, nanos);
+            if (i % 1000 == 0) {
+                assertTrue(Double.isNaN(value), "NaN kept");
+            } else {
+                assertEquals(i * 0.5, value);
+            }
+        };
+        while (!done.get() || !ring[0].isEmpty()) {
+            if (ring[0].drain(check) == 0) {
+                Thread.onSpinWait();
+            }
+        }
+        producer.join();
+        ring[0].drain(check);
+        assertEquals(n, next[0], "every point once");
+        assertTrue(overflowed[0] > 0, "the 64-point ring overflowed at least once, so both paths were exercised");
+        assertTrue(ring[0].isEmpty());
+    }
+}
