@@ -16,10 +16,11 @@ import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
-/** {@code entrenar stack}: the embedded broker and registry in the foreground until Ctrl+C. */
+/** {@code entrenar stack}: the whole pipeline in one JVM, in the foreground until Ctrl+C. */
 @Command(name = "stack", mixinStandardHelpOptions = true,
-        description = {"Starts the embedded stack (Kafka broker in KRaft mode + schema registry), prints its addresses "
-                + "and runs until Ctrl+C.",
+        description = {"Starts the whole pipeline in one JVM: Kafka broker (KRaft) and schema registry, the ClickHouse sink "
+                + "on embedded chDB with its HTTP endpoint, the stream processors, the alert router with a local webhook "
+                + "receiver and the web dashboard; prints their addresses and runs until Ctrl+C.",
                 "Settings come from --config FILE (key=value), then ENTRENAR_<KEY> environment variables, then options."})
 final class StackCommand implements Callable<Integer> {
     @Spec
