@@ -48,15 +48,17 @@ final class JfrAggregator implements AutoCloseable {
         this.stream = new RecordingStream();
         Duration io = Duration.ofMillis(ioThresholdMs);
         Duration wait = Duration.ofMillis(waitThresholdMs);
-        stream.enable("jdk.FileRead").withThreshold(io);
-        stream.enable("jdk.FileWrite").withThreshold(io);
-        stream.enable("jdk.SocketRead").withThreshold(io);
-        stream.enable("jdk.SocketWrite").withThreshold(io);
-        stream.enable("jdk.GarbageCollection");
-        stream.enable("jdk.ObjectAllocationSample").with("throttle", "100/s");
-        stream.enable("jdk.ThreadPark").withThreshold(wait);
-        stream.enable("jdk.JavaMonitorWait").withThreshold(wait);
-        stream.enable("jdk.JavaMonitorEnter").withThreshold(wait);
+        // No stack traces: the aggregates key on path, host or class, so walking the stack of the
+        // recording thread (often the training thread) at every event would buy nothing.
+        stream.enable("jdk.FileRead").withThreshold(io).withoutStackTrace();
+        stream.enable("jdk.FileWrite").withThreshold(io).withoutStackTrace();
+        stream.enable("jdk.SocketRead").withThreshold(io).withoutStackTrace();
+        stream.enable("jdk.SocketWrite").withThreshold(io).withoutStackTrace();
+        stream.enable("jdk.GarbageCollection").withoutStackTrace();
+        stream.enable("jdk.ObjectAllocationSample").with("throttle", "100/s").withoutStackTrace();
+        stream.enable("jdk.ThreadPark").withThreshold(wait).withoutStackTrace();
+        stream.enable("jdk.JavaMonitorWait").withThreshold(wait).withoutStackTrace();
+        stream.enable("jdk.JavaMonitorEnter").withThreshold(wait).withoutStackTrace();
         stream.enable("jdk.CPULoad").withPeriod(Duration.ofMillis(intervalMs));
         stream.onEvent("jdk.FileRead", e -> add(SyscallCategory.FILE_IO, "file_read", str(e, "path"), e.getLong("bytesRead"), e));
         stream.onEvent("jdk.FileWrite", e -> add(SyscallCategory.FILE_IO, "file_write", str(e, "path"), e.getLong("bytesWritten"), e));
