@@ -38,6 +38,10 @@ public final class SpoolReplayer {
             throw new IOException("no such spool directory: " + dir);
         }
         List<Path> candidates = isProcessSpool(dir) ? List.of(dir) : Spool.orphans(dir, null);
+        if (candidates.isEmpty()) {
+            // Nothing to send: no producer or registry client to start (supervisors call this after every job).
+            return new Result(0, 0, 0, List.of());
+        }
         TrackerStats.Counters counters = new TrackerStats.Counters();
         List<Path> live = new ArrayList<>();
         List<Shipper> shippers = new ArrayList<>();

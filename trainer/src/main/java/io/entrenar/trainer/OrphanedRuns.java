@@ -89,7 +89,7 @@ final class OrphanedRuns {
         Map<String, Object> configs = new HashMap<>(kafka);
         configs.put("specific.avro.reader", true);
         configs.put("enable.auto.commit", false);
-        Map<String, Orphan> open = new LinkedHashMap<>();
+        Map<String, RunEvent> started = new LinkedHashMap<>();
         Map<String, Long> lamports = new HashMap<>();
         Set<String> finished = new HashSet<>();
         AvroDeserializer<RunEvent> values = new AvroDeserializer<>();
@@ -117,9 +117,9 @@ final class OrphanedRuns {
                     RunEvent event = record.value();
                     String runId = event.getRunId();
                     lamports.merge(runId, event.getLamport(), Math::max);
-                    if (event.getPayload() instanceof RunStarted started && started.getSource() != null
-                            && started.getSource().getPid() == death.pid() && death.host().equals(started.getSource().getHost())) {
-                        open.putIfAbsent(runId, new Orphan(runId, started.getRunName(), 0, event.getTsMicros()));
+                    if (event.getPayload() instanceof RunStarted start && start.getSource() != null
+                            && start.getSource().getPid() == death.pid() && death.host().equals(start.getSource().getHost())) {
+                        started.putIfAbsent(runId, event);
                     } else if (event.getPayload() instanceof RunFinished) {
                         finished.add(runId);
                     }
@@ -127,9 +127,12 @@ final class OrphanedRuns {
             }
         }
         // Offsets are no order here: a replayed spool re-sends a RunStarted after the run's RunFinished.
-        open.keySet().removeAll(finished);
+        started.keySet().removeAll(finished);
         List<Orphan> orphans = new ArrayList<>();
-        open.values().forEach(o -> orphans.add(new Orphan(o.runId(), o.runName(), lamports.get(o.runId()), o.startedAt())));
+        for (RunEvent start : started.values()) {
+            orphans.add(new Orphan(start.getRunId(), ((RunStarted) start.getPayload()).getRunName(), lamports.get(start.getRunId()),
+                    start.getTsMicros()));
+        }
         return orphans;
     }
 
