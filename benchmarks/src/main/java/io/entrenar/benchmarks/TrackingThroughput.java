@@ -28,7 +28,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * bytes (read back from the topic) with the same producer settings, on the same embedded broker.
  * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms] [ring.capacity]}
  * (defaults 4M, 3, 50 as the tracker's default, 2^20); prints points/s, bytes/s, the ratio and the
- * tracker's counters.
+ * tracker's counters per round, then the median over the rounds after the first (JIT and broker warm-up).
  */
 public final class TrackingThroughput {
     public static void main(String[] args) throws Exception {
@@ -37,6 +37,9 @@ public final class TrackingThroughput {
         long writeBehindMs = args.length > 2 ? Long.parseLong(args[2]) : TrackerConfig.SPOOL_WRITE_BEHIND_MS_DEFAULT;
         int ringCapacity = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 20;
         Path dir = Files.createTempDirectory("entrenar-throughput");
+        List<Double> trackerMBs = new ArrayList<>();
+        List<Double> rawMBs = new ArrayList<>();
+        List<Double> ratios = new ArrayList<>();
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 2)))) {
             for (int round = 1; round <= rounds; round++) {
@@ -95,8 +98,21 @@ public final class TrackingThroughput {
                         round, points, trackerSecs, points / trackerSecs, bytes / trackerSecs / 1e6, same.size(),
                         stats.pointsOverflowed(), same.size(), bytes, rawSecs, bytes / rawSecs / 1e6, 100.0 * rawSecs / trackerSecs);
                 System.out.printf("  logging loop %.2f s; %s%n", (tLogged - t0) / 1e9, stats);
+                if (round > 1 || rounds == 1) {
+                    trackerMBs.add(bytes / trackerSecs / 1e6);
+                    rawMBs.add(bytes / rawSecs / 1e6);
+                    ratios.add(100.0 * rawSecs / trackerSecs);
+                }
             }
         }
+        System.out.printf("median of %d warm rounds: tracking API %,.1f MB/s, raw KafkaProducer %,.1f MB/s, tracking/raw = %.0f %%%n",
+                ratios.size(), median(trackerMBs), median(rawMBs), median(ratios));
+    }
+
+    private static double median(List<Double> xs) {
+        List<Double> sorted = xs.stream().sorted().toList();
+        int n = sorted.size();
+        return n % 2 == 1 ? sorted.get(n / 2) : (sorted.get(n / 2 - 1) + sorted.get(n / 2)) / 2;
     }
 
     private static List<ProducerRecord<byte[], byte[]>> readBack(String bootstrap, String runId) {

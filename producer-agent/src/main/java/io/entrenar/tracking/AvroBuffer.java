@@ -1,5 +1,8 @@
 package io.entrenar.tracking;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
@@ -8,6 +11,22 @@ import java.util.Arrays;
  * length-prefixed UTF-8), for encoding hot records straight from primitive arrays.
  */
 final class AvroBuffer {
+    /** Eight bytes at once, little-endian: a double's bits, or a varint of up to 8 bytes with its continuation bits. */
+    private static final VarHandle LONG_LE = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    /** Bytes of the varint of a value with this many leading zero bits. */
+    private static final byte[] VARINT_LENGTH = new byte[65];
+    /**
+     * Slack kept past {@link #size} by the bulk writers: a short varint is stored as a full 8-byte
+     * word whose tail the next write overwrites.
+     */
+    private static final int WORD_SLACK = 8;
+
+    static {
+        for (int leadingZeros = 0; leadingZeros <= 64; leadingZeros++) {
+            VARINT_LENGTH[leadingZeros] = (byte) Math.max(1, (64 - leadingZeros + 6) / 7);
+        }
+    }
+
     private byte[] bytes;
     private int size;
 
@@ -44,6 +63,70 @@ final class AvroBuffer {
             v >>>= 7;
         }
         bytes[size++] = (byte) v;
+    }
+
+    /**
+     * Writes {@code count} longs as an array block's items. The batch columns are the drain thread's
+     * main work (timestamps in micros take 8 varint bytes each), so the varints are built in a
+     * register and stored as one word instead of byte by byte.
+     */
+    void writeLongs(long[] values, int count) {
+        ensure(count * 10 + WORD_SLACK);
+        byte[] b = bytes;
+        int pos = size;
+        for (int i = 0; i < count; i++) {
+            pos = putVarLong(b, pos, values[i]);
+        }
+        size = pos;
+    }
+
+    /** Writes {@code count} ints as an array block's items. */
+    void writeInts(int[] values, int count) {
+        ensure(count * 5 + WORD_SLACK);
+        byte[] b = bytes;
+        int pos = size;
+        for (int i = 0; i < count; i++) {
+            pos = putVarLong(b, pos, values[i]);
+        }
+        size = pos;
+    }
+
+    /** Writes {@code count} doubles as an array block's items. */
+    void writeDoubles(double[] values, int count) {
+        ensure(count * 8);
+        byte[] b = bytes;
+        int pos = size;
+        for (int i = 0; i < count; i++) {
+            LONG_LE.set(b, pos, Double.doubleToRawLongBits(values[i]));
+            pos += 8;
+        }
+        size = pos;
+    }
+
+    /** Zig-zag varint of {@code n} at {@code pos}; needs 10 bytes (or 8 + {@link #WORD_SLACK}) of room. */
+    private static int putVarLong(byte[] b, int pos, long n) {
+        long v = (n << 1) ^ (n >> 63);
+        if ((v >>> 56) != 0) {
+            while ((v & ~0x7FL) != 0) {
+                b[pos++] = (byte) ((v & 0x7F) | 0x80);
+                v >>>= 7;
+            }
+            b[pos++] = (byte) v;
+            return pos;
+        }
+        int length = VARINT_LENGTH[Long.numberOfLeadingZeros(v)];
+        // 7-bit groups spread to one per byte, then the continuation bit on every byte but the last
+        long word = (v & 0x7FL)
+                | ((v << 1) & (0x7FL << 8))
+                | ((v << 2) & (0x7FL << 16))
+                | ((v << 3) & (0x7FL << 24))
+                | ((v << 4) & (0x7FL << 32))
+                | ((v << 5) & (0x7FL << 40))
+                | ((v << 6) & (0x7FL << 48))
+                | ((v << 7) & (0x7FL << 56));
+        word |= 0x8080808080808080L & ((1L << (8 * (length - 1))) - 1);
+        LONG_LE.set(b, pos, word);
+        return pos + length;
     }
 
     void writeDouble(double d) {

@@ -11,6 +11,8 @@ final class MetricBatchEncoder {
     private final AvroBuffer out = new AvroBuffer(64 * 1024);
     private int[] localIdOf = new int[64];
     private int[] usedGlobal = new int[64];
+    /** The batch's name ids in the batch's own dictionary; grown to the largest batch once. */
+    private int[] localIds = new int[0];
 
     MetricBatchEncoder() {
         Arrays.fill(localIdOf, -1);
@@ -60,25 +62,23 @@ final class MetricBatchEncoder {
         }
         out.writeArrayEnd();
 
-        out.writeBlockCount(count);
-        for (int i = 0; i < count; i++) {
-            out.writeInt(localIdOf[nameIds[i]]);
+        if (localIds.length < count) {
+            localIds = new int[Math.max(count, localIds.length * 2)];
         }
+        for (int i = 0; i < count; i++) {
+            localIds[i] = localIdOf[nameIds[i]];
+        }
+        out.writeBlockCount(count);
+        out.writeInts(localIds, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        for (int i = 0; i < count; i++) {
-            out.writeLong(steps[i]);
-        }
+        out.writeLongs(steps, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        for (int i = 0; i < count; i++) {
-            out.writeDouble(values[i]);
-        }
+        out.writeDoubles(values, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        for (int i = 0; i < count; i++) {
-            out.writeLong(timestampsMicros[i]);
-        }
+        out.writeLongs(timestampsMicros, count);
         out.writeArrayEnd();
 
         for (int i = 0; i < distinct; i++) {

@@ -63,4 +63,35 @@ class MetricBatchEncoderTest {
         }
         assertArrayEquals(new int[] {other}, new int[] {names.idOf("unused")});
     }
+
+    @Test
+    void bulkVarintsMatchAvrosEncoderAtEveryLengthBoundary() throws Exception {
+        List<Long> cases = new ArrayList<>(List.of(0L, -1L, 1L, Long.MAX_VALUE, Long.MIN_VALUE, 1_760_000_000_123_456L));
+        for (int bits = 1; bits < 64; bits++) {
+            long p = 1L << bits;
+            cases.addAll(List.of(p - 1, p, p + 1, -p, -p - 1, -p + 1));
+        }
+        long[] longs = cases.stream().mapToLong(Long::longValue).toArray();
+        int[] ints = cases.stream().mapToInt(Long::intValue).toArray();
+        double[] doubles = cases.stream().mapToDouble(v -> Double.longBitsToDouble(v)).toArray();
+
+        AvroBuffer ours = new AvroBuffer(1); // grows: the slack rule is exercised from the first write
+        ours.writeLongs(longs, longs.length);
+        ours.writeInts(ints, ints.length);
+        ours.writeDoubles(doubles, doubles.length);
+
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        BinaryEncoder avro = EncoderFactory.get().binaryEncoder(out, null);
+        for (long v : longs) {
+            avro.writeLong(v);
+        }
+        for (int v : ints) {
+            avro.writeInt(v);
+        }
+        for (double v : doubles) {
+            avro.writeDouble(v);
+        }
+        avro.flush();
+        assertArrayEquals(out.toByteArray(), ours.toByteArray());
+    }
 }
