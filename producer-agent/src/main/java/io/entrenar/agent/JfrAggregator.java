@@ -15,6 +15,7 @@ import io.entrenar.events.SyscallCount;
 import io.entrenar.tracking.LamportClock;
 import io.entrenar.tracking.Run;
 import jdk.jfr.consumer.RecordedEvent;
+import jdk.jfr.consumer.RecordedThread;
 import jdk.jfr.consumer.RecordingStream;
 
 /**
@@ -66,7 +67,11 @@ final class JfrAggregator implements AutoCloseable {
         stream.onEvent("jdk.SocketWrite", e -> add(SyscallCategory.SOCKET_IO, "socket_write", e.getString("host") + ":" + e.getInt("port"), e.getLong("bytesWritten"), e));
         stream.onEvent("jdk.GarbageCollection", e -> add(SyscallCategory.GC, "gc_pause", e.getString("name"), 0,
                 e.getDuration("sumOfPauses").toNanos() / 1000));
-        stream.onEvent("jdk.ObjectAllocationSample", e -> add(SyscallCategory.ALLOCATION, "allocation_sample", null, e.getLong("weight"), 0));
+        stream.onEvent("jdk.ObjectAllocationSample", e -> {
+            if (!isOwnThread(e)) {
+                add(SyscallCategory.ALLOCATION, "allocation_sample", null, e.getLong("weight"), 0);
+            }
+        });
         stream.onEvent("jdk.ThreadPark", e -> add(SyscallCategory.THREAD_PARK, "thread_park", null, 0, e));
         stream.onEvent("jdk.JavaMonitorWait", e -> add(SyscallCategory.MONITOR, "monitor_wait", className(e), 0, e));
         stream.onEvent("jdk.JavaMonitorEnter", e -> add(SyscallCategory.MONITOR, "monitor_enter", className(e), 0, e));
@@ -127,7 +132,21 @@ final class JfrAggregator implements AutoCloseable {
     }
 
     private void add(SyscallCategory cat, String op, String target, long bytes, RecordedEvent e) {
+        if (isOwnThread(e)) {
+            return;
+        }
         add(cat, op, target, bytes, e.getDuration().toNanos() / 1000);
+    }
+
+    /**
+     * The tracker's own threads (drain, control, sampler, JFR reader, its producer's network thread)
+     * park, wait and write to the broker for the program's telemetry: counting that would report
+     * the agent's I/O as the training's.
+     */
+    private static boolean isOwnThread(RecordedEvent e) {
+        RecordedThread t = e.getThread();
+        String name = t == null ? null : t.getJavaName();
+        return name != null && (name.startsWith("entrenar-") || name.contains("| entrenar-tracker-"));
     }
 
     private synchronized void add(SyscallCategory cat, String op, String target, long bytes, long micros) {

@@ -70,6 +70,16 @@ final class MetricBatcher implements PointRing.PointSink {
         }
     }
 
+    /** True when no point waits in a batch. */
+    boolean isEmpty() {
+        for (RunBuffer b : buffers) {
+            if (b != null && b.count > 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     /** Flushes one run's pending points (before its lifecycle events are shipped). */
     void flushRun(int runIndex) {
         if (runIndex < buffers.length && buffers[runIndex] != null && buffers[runIndex].count > 0) {

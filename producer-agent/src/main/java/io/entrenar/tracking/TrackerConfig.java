@@ -62,8 +62,10 @@ public final class TrackerConfig extends AbstractConfig {
     public static final int RING_CAPACITY_DEFAULT = 1 << 16;
 
     public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
-    private static final String FLUSH_INTERVAL_MS_DOC = "Longest time a metric point waits in a batch.";
-    public static final long FLUSH_INTERVAL_MS_DEFAULT = 5L;
+    private static final String FLUSH_INTERVAL_MS_DOC = "Longest time a metric point waits in a batch. Each batch is "
+            + "a Kafka record, so a training loop logging a point every few ms sends one record per interval: shorter "
+            + "intervals cost the training JVM's cores more than they gain in latency.";
+    public static final long FLUSH_INTERVAL_MS_DEFAULT = 20L;
 
     public static final String FLUSH_MAX_POINTS_CONFIG = "flush.max.points";
     private static final String FLUSH_MAX_POINTS_DOC = "Points per MetricBatch record; a full batch is flushed at once.";
@@ -190,6 +192,8 @@ public final class TrackerConfig extends AbstractConfig {
         return getBoolean(SHUTDOWN_HOOK_CONFIG);
     }
 
+    private static final java.util.concurrent.atomic.AtomicInteger CLIENT_SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+
     /** Producer settings: ours, then the user's {@code producer.*} overrides of the tunable ones. */
     Map<String, Object> producerProperties() {
         Map<String, Object> p = new HashMap<>();
@@ -206,6 +210,9 @@ public final class TrackerConfig extends AbstractConfig {
         // Topics we write rarely (failures, artifacts) must not fall out of the metadata cache:
         // with max.block.ms=0 a send to an unknown topic fails at once.
         p.put("metadata.max.idle.ms", 86_400_000);
+        // Named so the agent can tell its own network thread ("kafka-producer-network-thread | entrenar-...")
+        // from the application's in the JFR events it aggregates.
+        p.put("client.id", "entrenar-tracker-" + CLIENT_SEQUENCE.incrementAndGet());
         p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
         p.putAll(originalsWithPrefix(PRODUCER_PREFIX));

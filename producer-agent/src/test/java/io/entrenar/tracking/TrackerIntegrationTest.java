@@ -48,6 +48,40 @@ class TrackerIntegrationTest {
                 TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 500);
     }
 
+    /**
+     * After a quiet spell the drain thread sleeps up to 16 ms and stops the coarse clock: a point
+     * logged then must carry the time it was logged, not the drain thread's last tick.
+     */
+    @Test
+    void pointsLoggedAfterAQuietSpellCarryFreshTimestamps() throws Exception {
+        String id;
+        List<Long> loggedAtMicros = new ArrayList<>();
+        try (Tracker tracker = Tracker.start(config())) {
+            Run run = tracker.experiment("integration").run("quiet").start();
+            id = run.id();
+            Metric loss = run.metric("loss");
+            assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
+            for (int i = 0; i < 5; i++) {
+                Thread.sleep(300); // the drain thread is in its longest sleep by now
+                java.time.Instant now = java.time.Instant.now();
+                loggedAtMicros.add(now.getEpochSecond() * 1_000_000L + now.getNano() / 1000);
+                loss.log(i, i);
+            }
+            run.finish();
+            assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
+        }
+        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(id),
+                got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= 5, Duration.ofSeconds(30));
+        for (ConsumerRecord<String, MetricBatch> r : batches) {
+            for (int i = 0; i < r.value().getSteps().size(); i++) {
+                int step = r.value().getSteps().get(i).intValue();
+                long skew = r.value().getTimestampsMicros().get(i) - loggedAtMicros.get(step);
+                assertTrue(Math.abs(skew) < 3_000, "step " + step + " stamped " + skew + " µs from when it was logged");
+            }
+        }
+    }
+
     @Test
     void pointsArriveOnceInOrderWithEveryFieldAndNaNKept() {
         int n = 5_000;
