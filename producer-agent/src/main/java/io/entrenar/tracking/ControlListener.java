@@ -103,7 +103,8 @@ final class ControlListener implements Runnable, AutoCloseable {
         } catch (RuntimeException e) {
             LOG.warn("entrenar: control listener stopped: {}", e.toString());
         } finally {
-            consumer.close(Duration.ofSeconds(1));
+            // no group and no offsets to commit: nothing to wait for, and the JVM may be exiting
+            consumer.close(Duration.ZERO);
         }
     }
 
