@@ -33,7 +33,7 @@ abstract class PointRingPad2 extends PointRingHead {
 }
 
 /**
- * Single-producer single-consumer ring of metric points in primitive columns, owned by one
+ * Single-producer single-consumer ring of metric points in a primitive array, owned by one
  * logging thread and drained by the tracker's one background thread (JCTools' SPSC layout: padded
  * indices, ordered stores, a cached limit). The producer neither locks, nor CASes, nor allocates
  * while the ring has room. When it is full, points spill into overflow chunks (columns of
@@ -44,6 +44,7 @@ abstract class PointRingPad2 extends PointRingHead {
  */
 final class PointRing extends PointRingPad2 {
     static final int CHUNK_POINTS = 4096;
+    private static final int SLOT_LONGS = 4;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
 
@@ -111,11 +112,13 @@ final class PointRing extends PointRingPad2 {
     private final Thread owner;
     private final int capacity;
     private final int mask;
-    private final int[] runIndex;
-    private final int[] nameId;
-    private final long[] step;
-    private final double[] value;
-    private final long[] nanoTime;
+    /**
+     * The points, four longs each (run index and name id, step, value bits, nano time): a point is
+     * half a cache line, so a write touches one line, not one per column. The drain thread reads
+     * lines the logging thread wrote; five columns meant five lines moving between cores per few
+     * points, and those transfers were the slow tail of {@code log}.
+     */
+    private final long[] slots;
     private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();
     /** Producer only: the chunk being filled while the ring is full. */
     private Chunk spill;
@@ -127,11 +130,7 @@ final class PointRing extends PointRingPad2 {
         this.owner = owner;
         this.capacity = capacity;
         this.mask = capacity - 1;
-        runIndex = new int[capacity];
-        nameId = new int[capacity];
-        step = new long[capacity];
-        value = new double[capacity];
-        nanoTime = new long[capacity];
+        slots = new long[capacity * SLOT_LONGS];
         producerLimit = capacity;
     }
 
@@ -156,12 +155,12 @@ final class PointRing extends PointRingPad2 {
                 spill = null;
             }
         }
-        int i = (int) t & mask;
-        runIndex[i] = run;
-        nameId[i] = name;
-        step[i] = stepValue;
-        value[i] = metricValue;
-        nanoTime[i] = nanos;
+        int i = ((int) t & mask) * SLOT_LONGS;
+        long[] s = slots;
+        s[i] = ((long) run << 32) | (name & 0xFFFF_FFFFL);
+        s[i + 1] = stepValue;
+        s[i + 2] = Double.doubleToRawLongBits(metricValue);
+        s[i + 3] = nanos;
         TAIL.setRelease(this, t + 1);
         return true;
     }
@@ -195,9 +194,11 @@ final class PointRing extends PointRingPad2 {
             Chunk c = overflow.peek();
             long limit = c == null ? t : Math.min(t, c.ringPosition);
             int n = (int) Math.max(0, Math.min(limit - h, capacity));
+            long[] s = slots;
             for (int k = 0; k < n; k++) {
-                int i = (int) (h + k) & mask;
-                sink.point(runIndex[i], nameId[i], step[i], value[i], nanoTime[i]);
+                int i = ((int) (h + k) & mask) * SLOT_LONGS;
+                long ids = s[i];
+                sink.point((int) (ids >>> 32), (int) ids, s[i + 1], Double.longBitsToDouble(s[i + 2]), s[i + 3]);
             }
             h += n;
             HEAD.setRelease(this, h);
