@@ -48,7 +48,7 @@ class ProcessorsConfigTest {
     void defaultsAreExactlyOnceWithBuiltInRules() {
         ProcessorsConfig config = new ProcessorsConfig(minimal());
         assertEquals(6, config.settings().andon().rules().size());
-        Properties p = ProcessorsApp.streamsProperties(config, new DeadLetters.Counts(), "127.0.0.1:8086");
+        Properties p = ProcessorsApp.streamsProperties(config, new DeadLetters.Counts(), new RefusedOutputs(), "127.0.0.1:8086");
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("entrenar-processors", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
         assertEquals("127.0.0.1:8086", p.get(StreamsConfig.APPLICATION_SERVER_CONFIG));
@@ -58,7 +58,7 @@ class ProcessorsConfigTest {
     void streamsPrefixPassesSettingsThrough() {
         Map<String, Object> m = minimal();
         m.put("streams.replication.factor", "3");
-        Properties p = ProcessorsApp.streamsProperties(new ProcessorsConfig(m), new DeadLetters.Counts(), null);
+        Properties p = ProcessorsApp.streamsProperties(new ProcessorsConfig(m), new DeadLetters.Counts(), new RefusedOutputs(), null);
         assertEquals("3", p.get("replication.factor"));
     }
 
