@@ -11,15 +11,19 @@ import io.entrenar.schemas.Topic;
 import io.entrenar.serde.WireFormatException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.InvalidRecordException;
+import org.apache.kafka.common.errors.ApiException;
 import org.apache.kafka.common.errors.InvalidTimestampException;
 import org.apache.kafka.common.errors.RecordTooLargeException;
+import org.apache.kafka.common.errors.RetriableException;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.errors.DeserializationExceptionHandler;
 import org.apache.kafka.streams.errors.ErrorHandlerContext;
 import org.apache.kafka.streams.errors.ProcessingExceptionHandler;
 import org.apache.kafka.streams.errors.ProductionExceptionHandler;
+import org.apache.kafka.streams.errors.TaskCorruptedException;
+import org.apache.kafka.streams.errors.TaskMigratedException;
 import org.apache.kafka.streams.processor.api.Record;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,6 +135,10 @@ final class DeadLetters {
 
         @Override
         public Response handleError(ErrorHandlerContext context, Record<?, ?> record, Exception exception) {
+            if (fromKafka(exception)) {
+                // Not this record's fault: the task's transaction is lost (or the task moved), and dead letters written now would be lost with it.
+                return Response.fail();
+            }
             if (exception instanceof EventTimeGate.OutOfRange outOfRange) {
                 counts.eventTime.increment();
                 LOG.warn("dead letter: event time out of range in {}-{}@{}: {}", context.topic(), context.partition(), context.offset(),
@@ -147,37 +155,66 @@ final class DeadLetters {
         }
     }
 
+    /** A failed write or a fenced producer surfacing through a processor, as opposed to a processor rejecting its record. */
+    static boolean fromKafka(Throwable exception) {
+        for (Throwable t = exception; t != null; t = t.getCause()) {
+            if (t instanceof ApiException || t instanceof TaskMigratedException || t instanceof TaskCorruptedException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /**
-     * The safety net for outputs the broker refuses. The transaction is lost either way, so the task
-     * fails (its thread is replaced and it restarts from the last commit); remembering the record lets
-     * {@link OutputGuard} dead-letter it on the retry, so the task gets past it instead of failing on it
-     * forever. Other send errors keep Kafka Streams' default: fail.
+     * The safety net for outputs the broker refuses. Under exactly-once the task's transaction is lost
+     * with the refused write, so the task fails and restarts from its last commit; remembering the
+     * record lets {@link OutputGuard} dead-letter it on the retry, so the task gets past it instead of
+     * failing on it forever. Until the task fails, every failed write of the doomed transaction is let
+     * through (resume): each is seen here, so all refused records of the transaction are remembered
+     * at once, not one per restart. Without exactly-once a failed write fails the task (Kafka Streams'
+     * default), which retries it from the last commit too.
      */
     public static final class Production implements ProductionExceptionHandler {
         private Counts counts = new Counts();
         private RefusedOutputs refused = new RefusedOutputs();
+        private boolean exactlyOnce = true;
 
         @Override
         public void configure(Map<String, ?> configs) {
             counts = countsFrom(configs);
             refused = refusedFrom(configs);
+            exactlyOnce = !StreamsConfig.AT_LEAST_ONCE.equals(String.valueOf(configs.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG)));
         }
 
         @Override
         public Response handleError(ErrorHandlerContext context, ProducerRecord<byte[], byte[]> record, Exception exception) {
-            boolean refusedRecord = exception instanceof InvalidTimestampException || exception instanceof RecordTooLargeException
-                    || exception instanceof InvalidRecordException;
-            if (!refusedRecord || !OUTPUT_TOPICS.contains(record.topic())) {
-                LOG.error("cannot write to {} (task {}): {}", record.topic(), context.taskId(), exception.toString());
-                return Response.fail();
+            if (exception instanceof RetriableException) {
+                return Response.retry();
             }
-            counts.brokerRefusals.increment();
-            String reason = "broker refused the record for " + record.topic() + " with timestamp " + record.timestamp() + " ("
-                    + (record.timestamp() == null ? "none" : Instant.ofEpochMilli(record.timestamp())) + "): "
-                    + exception.getClass().getSimpleName() + ": " + exception.getMessage();
-            refused.add(record, reason);
-            LOG.warn("{}; task {} restarts from its last commit and sends this record to {} instead", reason, context.taskId(), Topic.DLQ.topicName());
-            return Response.fail();
+            if (refusedItself(record, exception) && OUTPUT_TOPICS.contains(record.topic())) {
+                counts.brokerRefusals.increment();
+                String reason = "broker refused the record for " + record.topic() + " with timestamp " + record.timestamp() + " ("
+                        + Instant.ofEpochMilli(record.timestamp()) + "): " + exception.getClass().getSimpleName() + ": " + exception.getMessage();
+                refused.add(record, reason);
+                LOG.warn("{}; task {} restarts from its last commit and sends this record to {} instead", reason, context.taskId(), Topic.DLQ.topicName());
+            } else {
+                LOG.error("cannot write to {} (task {}): {}", record.topic(), context.taskId(), exception.toString());
+            }
+            return exactlyOnce ? Response.resume() : Response.fail();
+        }
+
+        /**
+         * Whether the broker refused this very record. When it refuses one record, the others of its
+         * batch fail with a generic KafkaException, and the transaction's later batches with the same
+         * InvalidTimestampException but without the per-record message that names the timestamp.
+         */
+        private static boolean refusedItself(ProducerRecord<byte[], byte[]> record, Exception exception) {
+            return switch (exception) {
+                case InvalidTimestampException e -> record.timestamp() != null && e.getMessage() != null
+                        && e.getMessage().contains("Timestamp " + record.timestamp() + " of message");
+                case RecordTooLargeException e -> true;
+                default -> false;
+            };
         }
     }
 

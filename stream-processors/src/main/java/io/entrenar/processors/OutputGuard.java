@@ -40,6 +40,13 @@ final class OutputGuard implements Processor<String, SpecificRecord, String, Obj
     public void process(Record<String, SpecificRecord> record) {
         String topic = ProcessorsTopology.topicOf(record.value());
         String reason = refused.reason(topic, record.key(), record.timestamp());
+        RefusedOutputs.Source source = context.recordMetadata()
+                .map(m -> new RefusedOutputs.Source(m.topic(), m.partition(), m.offset(), record.timestamp())).orElse(null);
+        if (reason != null && source != null) {
+            refused.refusedAlongside(source, reason);
+        } else if (reason == null && source != null) {
+            reason = refused.reason(source);
+        }
         if (reason == null) {
             context.forward(record);
             return;
@@ -50,11 +57,11 @@ final class OutputGuard implements Processor<String, SpecificRecord, String, Obj
         headers.add(DeadLetters.STAGE, utf8(DeadLetters.STAGE_PRODUCTION));
         headers.add(DeadLetters.TARGET_TOPIC, utf8(topic));
         headers.add(DeadLetters.TIMESTAMP, utf8(Long.toString(record.timestamp())));
-        context.recordMetadata().ifPresent(source -> {
+        if (source != null) {
             headers.add(DeadLetters.SOURCE_TOPIC, utf8(String.valueOf(source.topic())));
             headers.add(DeadLetters.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
             headers.add(DeadLetters.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
-        });
+        }
         byte[] bytes = serializer.serialize(topic, record.value());
         context.forward(new Record<>(record.key(), new Refused(bytes), context.currentSystemTimeMs(), headers));
     }

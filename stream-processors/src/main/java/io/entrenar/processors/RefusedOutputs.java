@@ -24,8 +24,14 @@ final class RefusedOutputs {
     record Output(String topic, String key, long timestamp) {
     }
 
+    /** An input record and the timestamp of an output of it that the broker refused. */
+    record Source(String topic, int partition, long offset, long timestamp) {
+    }
+
     private final Map<Output, String> reasons = new ConcurrentHashMap<>();
     private final Queue<Output> order = new ConcurrentLinkedQueue<>();
+    private final Map<Source, String> sources = new ConcurrentHashMap<>();
+    private final Queue<Source> sourceOrder = new ConcurrentLinkedQueue<>();
 
     void add(ProducerRecord<byte[], byte[]> record, String reason) {
         Output output = new Output(record.topic(), record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
@@ -45,5 +51,28 @@ final class RefusedOutputs {
     /** Why the broker refused this output, or null if it did not. */
     String reason(String topic, String key, long timestamp) {
         return reasons.isEmpty() ? null : reasons.get(new Output(topic, key, timestamp));
+    }
+
+    /**
+     * Marks the other outputs of {@code source} with the refused timestamp as refused too. A task
+     * fails on its first refused write; without this, each further output of the same bad input
+     * (its stats, its ETA, ...) would cost one more restart of the task.
+     */
+    void refusedAlongside(Source source, String reason) {
+        if (sources.put(source, reason) == null) {
+            sourceOrder.add(source);
+            while (sources.size() > CAPACITY) {
+                Source oldest = sourceOrder.poll();
+                if (oldest == null) {
+                    break;
+                }
+                sources.remove(oldest);
+            }
+        }
+    }
+
+    /** Why an output of this input with this timestamp is held back, or null. */
+    String reason(Source source) {
+        return sources.isEmpty() ? null : sources.get(source);
     }
 }
