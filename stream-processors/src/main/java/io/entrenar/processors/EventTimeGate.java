@@ -52,27 +52,30 @@ final class EventTimeGate implements Processor<String, SpecificRecord, String, S
         if (event != null) {
             long nowMicros = context.currentSystemTimeMs() * 1000;
             long latestMicros = nowMicros + maxAhead.toNanos() / 1000;
-            check(event, "ts_micros", tsMicros(event), nowMicros, latestMicros);
+            long ts = tsMicros(event);
+            if (ts < 0 || ts > latestMicros) {
+                throw outOfRange(event, "ts_micros", ts, nowMicros);
+            }
             if (event instanceof MetricBatch batch) {
                 List<Long> points = batch.getTimestampsMicros();
                 for (int i = 0; i < points.size(); i++) {
-                    check(event, "timestamps_micros[" + i + "]", points.get(i), nowMicros, latestMicros);
+                    long point = points.get(i);
+                    if (point < 0 || point > latestMicros) {
+                        throw outOfRange(event, "timestamps_micros[" + i + "]", point, nowMicros);
+                    }
                 }
             }
         }
         context.forward(record);
     }
 
-    private void check(SpecificRecord event, String field, long micros, long nowMicros, long latestMicros) {
-        if (micros >= 0 && micros <= latestMicros) {
-            return;
-        }
+    private OutOfRange outOfRange(SpecificRecord event, String field, long micros, long nowMicros) {
         String what = event.getSchema().getName() + " " + field + " = " + micros + " (" + instant(micros) + ")";
         String why = micros < 0
                 ? "is before 1970: Kafka record timestamps cannot be negative"
                 : "is " + (micros - nowMicros) / 1_000_000 + " s ahead of this processor's clock ("
                         + instant(nowMicros) + "); a clock that far ahead is wrong, and outputs stamped with it would be refused by the broker";
-        throw new OutOfRange(what + " " + why + " (limit " + ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG + "=" + maxAhead.toMillis() + ")",
+        return new OutOfRange(what + " " + why + " (limit " + ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG + "=" + maxAhead.toMillis() + ")",
                 micros, maxAhead);
     }
 

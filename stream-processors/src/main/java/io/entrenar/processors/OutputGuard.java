@@ -38,6 +38,10 @@ final class OutputGuard implements Processor<String, SpecificRecord, String, Obj
 
     @Override
     public void process(Record<String, SpecificRecord> record) {
+        if (refused.isEmpty()) {
+            context.forward(record);
+            return;
+        }
         String topic = ProcessorsTopology.topicOf(record.value());
         String reason = refused.reason(topic, record.key(), record.timestamp());
         RefusedOutputs.Source source = context.recordMetadata()

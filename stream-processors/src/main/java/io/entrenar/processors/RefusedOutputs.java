@@ -48,6 +48,11 @@ final class RefusedOutputs {
         }
     }
 
+    /** Nothing refused so far: the common case, checked before anything is looked up. */
+    boolean isEmpty() {
+        return reasons.isEmpty();
+    }
+
     /** Why the broker refused this output, or null if it did not. */
     String reason(String topic, String key, long timestamp) {
         return reasons.isEmpty() ? null : reasons.get(new Output(topic, key, timestamp));

@@ -52,6 +52,18 @@ class ProcessorsConfigTest {
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("entrenar-processors", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
         assertEquals("127.0.0.1:8086", p.get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        assertEquals(DeadLetters.Production.class, p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(java.time.Duration.ofMinutes(55), config.settings().maxEventTimeAhead(), "below the brokers' default 1 h");
+    }
+
+    @Test
+    void theEventTimeLimitIsValidated() {
+        Map<String, Object> m = minimal();
+        m.put(ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG, "600000");
+        assertEquals(java.time.Duration.ofMinutes(10), new ProcessorsConfig(m).settings().maxEventTimeAhead());
+        m.put(ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG, "-1");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ProcessorsConfig(m));
+        assertTrue(e.getMessage().contains("event.time.max.ahead.ms"), e.getMessage());
     }
 
     @Test
