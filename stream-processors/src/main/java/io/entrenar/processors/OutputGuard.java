@@ -44,7 +44,8 @@ final class OutputGuard implements Processor<String, SpecificRecord, String, Obj
         }
         String topic = ProcessorsTopology.topicOf(record.value());
         String reason = refused.reason(topic, record.key(), record.timestamp());
-        RefusedOutputs.Source source = context.recordMetadata()
+        // Outputs of a punctuation (windows closed by the wall-clock check) have no input record.
+        RefusedOutputs.Source source = context.recordMetadata().filter(m -> m.topic() != null)
                 .map(m -> new RefusedOutputs.Source(m.topic(), m.partition(), m.offset(), record.timestamp())).orElse(null);
         if (reason != null && source != null) {
             refused.refusedAlongside(source, reason);
@@ -62,7 +63,7 @@ final class OutputGuard implements Processor<String, SpecificRecord, String, Obj
         headers.add(DeadLetters.TARGET_TOPIC, utf8(topic));
         headers.add(DeadLetters.TIMESTAMP, utf8(Long.toString(record.timestamp())));
         if (source != null) {
-            headers.add(DeadLetters.SOURCE_TOPIC, utf8(String.valueOf(source.topic())));
+            headers.add(DeadLetters.SOURCE_TOPIC, utf8(source.topic()));
             headers.add(DeadLetters.SOURCE_PARTITION, utf8(Integer.toString(source.partition())));
             headers.add(DeadLetters.SOURCE_OFFSET, utf8(Long.toString(source.offset())));
         }
