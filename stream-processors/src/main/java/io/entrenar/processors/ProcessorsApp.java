@@ -60,12 +60,13 @@ public final class ProcessorsApp implements AutoCloseable {
         QueryServer http = null;
         try {
             DeadLetters.Counts counts = new DeadLetters.Counts();
+            RefusedOutputs refused = new RefusedOutputs();
             http = QueryServer.bind(config.getString(ProcessorsConfig.HTTP_HOST_CONFIG), config.getInt(ProcessorsConfig.HTTP_PORT_CONFIG),
                     config.getString(ProcessorsConfig.HTTP_ADVERTISED_HOST_CONFIG));
             Serde<SpecificRecord> events = AvroSerde.specific(registry, Map.of(), false);
-            Topology topology = ProcessorsTopology.build(config.settings(), events);
+            Topology topology = ProcessorsTopology.build(config.settings(), events, refused, counts);
             LOG.debug("processors topology: {}", topology.describe());
-            KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, counts, http.advertised()));
+            KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, counts, refused, http.advertised()));
             streams.setUncaughtExceptionHandler(e -> {
                 LOG.error("stream thread failed; replacing it", e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
@@ -87,7 +88,7 @@ public final class ProcessorsApp implements AutoCloseable {
         }
     }
 
-    static Properties streamsProperties(ProcessorsConfig config, DeadLetters.Counts counts, String applicationServer) {
+    static Properties streamsProperties(ProcessorsConfig config, DeadLetters.Counts counts, RefusedOutputs refused, String applicationServer) {
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ProcessorsConfig.APPLICATION_ID_CONFIG));
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG)));
@@ -97,7 +98,9 @@ public final class ProcessorsApp implements AutoCloseable {
         p.put(StreamsConfig.COMMIT_INTERVAL_MS_CONFIG, config.getLong(ProcessorsConfig.COMMIT_INTERVAL_MS_CONFIG));
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
+        p.put(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Production.class);
         p.put(DeadLetters.COUNTS_CONFIG, counts);
+        p.put(RefusedOutputs.CONFIG, refused);
         // No global stores here; opting in now is what Kafka 5.0 will do by default.
         p.put("processing.exception.handler.global.enabled", true);
         if (applicationServer != null) {
@@ -171,7 +174,13 @@ public final class ProcessorsApp implements AutoCloseable {
                 .registerLabelled("entrenar_processors_dead_letters_total", Metrics.Type.COUNTER,
                         "Records this instance sent to entrenar.dlq.v1, per stage.", () -> Map.of(
                                 Map.of("stage", "deserialization"), (double) deadLetters.deserialization.sum(),
-                                Map.of("stage", "processing"), (double) deadLetters.processing.sum()))
+                                Map.of("stage", "processing"), (double) deadLetters.processing.sum(),
+                                Map.of("stage", DeadLetters.STAGE_EVENT_TIME), (double) deadLetters.eventTime.sum(),
+                                Map.of("stage", DeadLetters.STAGE_PRODUCTION), (double) deadLetters.production.sum()))
+                .register("entrenar_processors_broker_refusals_total", Metrics.Type.COUNTER,
+                        "Output records the broker refused (timestamp out of its limits, too large); each restarts its task once, "
+                                + "and the retry sends the record to entrenar.dlq.v1 (dead_letters_total{stage=\"production\"}).",
+                        () -> deadLetters.brokerRefusals.sum())
                 .register("entrenar_processors_open_incidents", Metrics.Type.GAUGE,
                         "Andon incidents FIRING and not yet RESOLVED in the runs this instance holds.", this::openIncidents)
                 .register("entrenar_processors_active_tasks", Metrics.Type.GAUGE, "Tasks this instance runs.", () -> activeTasks().size())

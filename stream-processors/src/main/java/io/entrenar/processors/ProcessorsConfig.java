@@ -80,6 +80,11 @@ public final class ProcessorsConfig extends AbstractConfig {
     private static final String LEADERBOARD_QUALITY_TARGET_DOC = "Quality target for cheapest_for_quality; unset leaves the flag false.";
     public static final String LEADERBOARD_MAX_ENTRIES_CONFIG = "leaderboard.max.entries";
     private static final String LEADERBOARD_MAX_ENTRIES_DOC = "Runs kept per benchmark board (the best by quality).";
+    public static final String EVENT_TIME_MAX_AHEAD_MS_CONFIG = "event.time.max.ahead.ms";
+    private static final String EVENT_TIME_MAX_AHEAD_MS_DOC = "How far ahead of this processor's clock an event's ts_micros or a metric point's "
+            + "timestamp may be; events beyond it (a training host with a wrong clock) go to the dead-letter topic instead of being processed. "
+            + "Outputs carry event time as their Kafka timestamp, which brokers refuse beyond message.timestamp.after.max.ms (1 h by default): "
+            + "keep this below that limit. The default leaves 5 minutes for clock differences between this app and the brokers.";
     /** Prefix of settings passed to Kafka Streams as they are, e.g. {@code streams.replication.factor=3}. */
     public static final String STREAMS_PREFIX = "streams.";
 
@@ -112,7 +117,9 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(ETA_CONFIDENCE_CONFIG, Type.DOUBLE, 0.05, Importance.LOW, ETA_CONFIDENCE_DOC)
             .define(LEADERBOARD_BUDGET_USD_CONFIG, Type.DOUBLE, null, Importance.LOW, LEADERBOARD_BUDGET_USD_DOC)
             .define(LEADERBOARD_QUALITY_TARGET_CONFIG, Type.DOUBLE, null, Importance.LOW, LEADERBOARD_QUALITY_TARGET_DOC)
-            .define(LEADERBOARD_MAX_ENTRIES_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.LOW, LEADERBOARD_MAX_ENTRIES_DOC);
+            .define(LEADERBOARD_MAX_ENTRIES_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.LOW, LEADERBOARD_MAX_ENTRIES_DOC)
+            .define(EVENT_TIME_MAX_AHEAD_MS_CONFIG, Type.LONG, ProcessorsTopology.Settings.DEFAULT_MAX_AHEAD.toMillis(), Range.atLeast(0),
+                    Importance.MEDIUM, EVENT_TIME_MAX_AHEAD_MS_DOC);
 
     private final ProcessorsTopology.Settings settings;
 
@@ -120,7 +127,8 @@ public final class ProcessorsConfig extends AbstractConfig {
         super(CONFIG, originals);
         io.entrenar.config.ClientSecurity.validate(this);
         this.settings = new ProcessorsTopology.Settings(statsSettings(), andonRules(), Duration.ofMillis(getLong(ANDON_CHECK_INTERVAL_MS_CONFIG)),
-                etaSettings(), leaderboardSettings(), Duration.ofMillis(getLong(ANDON_FINISH_GRACE_MS_CONFIG)));
+                etaSettings(), leaderboardSettings(), Duration.ofMillis(getLong(ANDON_FINISH_GRACE_MS_CONFIG)),
+                Duration.ofMillis(getLong(EVENT_TIME_MAX_AHEAD_MS_CONFIG)));
     }
 
     public static ConfigDef configDef() {

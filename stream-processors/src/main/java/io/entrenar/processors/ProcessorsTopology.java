@@ -2,6 +2,7 @@ package io.entrenar.processors;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.function.Consumer;
 
 import io.entrenar.events.Alert;
 import io.entrenar.events.ControlCommand;
@@ -14,6 +15,7 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.StreamsBuilder;
 import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.kstream.Branched;
 import org.apache.kafka.streams.kstream.Consumed;
 import org.apache.kafka.streams.kstream.KStream;
 import org.apache.kafka.streams.kstream.Named;
@@ -38,8 +40,15 @@ final class ProcessorsTopology {
 
     /** Everything the topology's processors are configured with. */
     record Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard,
-                    Duration andonFinishGrace) {
+                    Duration andonFinishGrace, Duration maxEventTimeAhead) {
         static final Duration DEFAULT_FINISH_GRACE = Duration.ofSeconds(30);
+        /** The brokers' default message.timestamp.after.max.ms (1 h) less 5 minutes for clock differences between them and us. */
+        static final Duration DEFAULT_MAX_AHEAD = Duration.ofMinutes(55);
+
+        Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard,
+                 Duration andonFinishGrace) {
+            this(stats, andon, andonCheckInterval, eta, leaderboard, andonFinishGrace, DEFAULT_MAX_AHEAD);
+        }
 
         Settings(StatsSettings stats, AndonRules andon, Duration andonCheckInterval, EtaSettings eta, LeaderboardSettings leaderboard) {
             this(stats, andon, andonCheckInterval, eta, leaderboard, DEFAULT_FINISH_GRACE);
@@ -52,6 +61,11 @@ final class ProcessorsTopology {
     }
 
     static Topology build(Settings settings, Serde<SpecificRecord> events) {
+        return build(settings, events, new RefusedOutputs(), new DeadLetters.Counts());
+    }
+
+    /** The topology; {@code refused} and {@code counts} are the ones the app's exception handlers share. */
+    static Topology build(Settings settings, Serde<SpecificRecord> events, RefusedOutputs refused, DeadLetters.Counts counts) {
         StreamsBuilder builder = new StreamsBuilder();
         builder.addStateStore(store(MetricStatsProcessor.RUN_STORE, new MomentsSerde()));
         builder.addStateStore(store(MetricStatsProcessor.WINDOW_STORE, new MomentsSerde()));
@@ -63,9 +77,11 @@ final class ProcessorsTopology {
         builder.addStateStore(store(LeaderboardProcessor.BOARDS_STORE, new JsonSerde<>(LeaderboardProcessor.Board.class)));
         builder.addStateStore(store(FailureParetoProcessor.STORE, Serdes.Long()));
 
+        // Gated before anything else: an event from a clock far ahead must reach no store and no output.
         KStream<String, SpecificRecord> telemetry = builder.stream(
-                List.of(Topic.RUNS.topicName(), Topic.METRICS.topicName(), Topic.RESOURCES.topicName(), Topic.FAILURES.topicName()),
-                Consumed.with(Serdes.String(), events).withName("telemetry"));
+                        List.of(Topic.RUNS.topicName(), Topic.METRICS.topicName(), Topic.RESOURCES.topicName(), Topic.FAILURES.topicName()),
+                        Consumed.with(Serdes.String(), events).withName("telemetry"))
+                .process(() -> new EventTimeGate(settings.maxEventTimeAhead()), Named.as("event-time-gate"));
 
         KStream<String, SpecificRecord> stats = telemetry.process(() -> new MetricStatsProcessor(settings.stats()),
                 Named.as("rolling-stats"), MetricStatsProcessor.RUN_STORE, MetricStatsProcessor.WINDOW_STORE, MetricStatsProcessor.HISTORY_STORE,
@@ -86,12 +102,25 @@ final class ProcessorsTopology {
                 .repartition(Repartitioned.with(Serdes.String(), events).withName("failure-pareto").withNumberOfPartitions(1))
                 .process(FailureParetoProcessor::new, Named.as("failure-pareto"), FailureParetoProcessor.STORE);
 
-        stats.merge(andon, Named.as("stats-and-alerts"))
-                .merge(eta, Named.as("with-eta"))
-                .to((key, value, context) -> topicOf(value), Produced.with(Serdes.String(), events).withName("outputs"));
+        KStream<String, SpecificRecord> outputs = stats.merge(andon, Named.as("stats-and-alerts")).merge(eta, Named.as("with-eta"));
+        guarded(outputs, "outputs", refused, counts, events, s -> s.to((key, value, context) -> topicOf(value),
+                Produced.with(Serdes.String(), events).withName("outputs")));
         // Its own sink: merged into the one above, the board tasks would be fused with the per-run tasks.
-        leaderboard.to(Topic.LEADERBOARD.topicName(), Produced.with(Serdes.String(), events).withName("leaderboard-out"));
+        guarded(leaderboard, "leaderboard-out", refused, counts, events,
+                s -> s.to(Topic.LEADERBOARD.topicName(), Produced.with(Serdes.String(), events).withName("leaderboard-out")));
         return builder.build();
+    }
+
+    /** Routes {@code out} to {@code sink}, except outputs the broker refused before: those go to the dead-letter topic. */
+    private static void guarded(KStream<String, SpecificRecord> out, String name, RefusedOutputs refused, DeadLetters.Counts counts,
+                                Serde<SpecificRecord> events, Consumer<KStream<String, SpecificRecord>> sink) {
+        out.process(() -> new OutputGuard(refused, counts, events.serializer()), Named.as(name + "-guard"))
+                .split(Named.as(name + "-"))
+                .branch((key, value) -> value instanceof OutputGuard.Refused, Branched.withConsumer(refusals -> refusals
+                        .mapValues(value -> ((OutputGuard.Refused) value).bytes(), Named.as(name + "-refused-bytes"))
+                        .to(Topic.DLQ.topicName(), Produced.with(Serdes.String(), Serdes.ByteArray()).withName(name + "-dead-letters")), "refused"))
+                .defaultBranch(Branched.withConsumer(accepted -> sink.accept(accepted.mapValues(value -> (SpecificRecord) value,
+                        Named.as(name + "-accepted-values"))), "accepted"));
     }
 
     private static <V> StoreBuilder<KeyValueStore<String, V>> store(String name, Serde<V> serde) {

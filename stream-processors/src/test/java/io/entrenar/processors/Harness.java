@@ -30,6 +30,11 @@ final class Harness implements AutoCloseable {
     private final Serde<SpecificRecord> events;
 
     Harness(ProcessorsTopology.Settings settings) {
+        this(settings, new RefusedOutputs());
+    }
+
+    /** With the outputs the broker has refused so far, as the production exception handler records them. */
+    Harness(ProcessorsTopology.Settings settings, RefusedOutputs refused) {
         events = AvroSerde.specific(SharedStack.registry(), Map.of(), false);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "processors-test");
@@ -38,7 +43,7 @@ final class Harness implements AutoCloseable {
         p.put(StreamsConfig.DESERIALIZATION_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Deserialization.class);
         p.put(StreamsConfig.PROCESSING_EXCEPTION_HANDLER_CLASS_CONFIG, DeadLetters.Processing.class);
         p.put(DeadLetters.COUNTS_CONFIG, deadLetters);
-        driver = new TopologyTestDriver(ProcessorsTopology.build(settings, events), p, START);
+        driver = new TopologyTestDriver(ProcessorsTopology.build(settings, events, refused, deadLetters), p, START);
     }
 
     Harness() {

@@ -48,17 +48,29 @@ class ProcessorsConfigTest {
     void defaultsAreExactlyOnceWithBuiltInRules() {
         ProcessorsConfig config = new ProcessorsConfig(minimal());
         assertEquals(6, config.settings().andon().rules().size());
-        Properties p = ProcessorsApp.streamsProperties(config, new DeadLetters.Counts(), "127.0.0.1:8086");
+        Properties p = ProcessorsApp.streamsProperties(config, new DeadLetters.Counts(), new RefusedOutputs(), "127.0.0.1:8086");
         assertEquals(StreamsConfig.EXACTLY_ONCE_V2, p.get(StreamsConfig.PROCESSING_GUARANTEE_CONFIG));
         assertEquals("entrenar-processors", p.get(StreamsConfig.APPLICATION_ID_CONFIG));
         assertEquals("127.0.0.1:8086", p.get(StreamsConfig.APPLICATION_SERVER_CONFIG));
+        assertEquals(DeadLetters.Production.class, p.get(StreamsConfig.PRODUCTION_EXCEPTION_HANDLER_CLASS_CONFIG));
+        assertEquals(java.time.Duration.ofMinutes(55), config.settings().maxEventTimeAhead(), "below the brokers' default 1 h");
+    }
+
+    @Test
+    void theEventTimeLimitIsValidated() {
+        Map<String, Object> m = minimal();
+        m.put(ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG, "600000");
+        assertEquals(java.time.Duration.ofMinutes(10), new ProcessorsConfig(m).settings().maxEventTimeAhead());
+        m.put(ProcessorsConfig.EVENT_TIME_MAX_AHEAD_MS_CONFIG, "-1");
+        ConfigException e = assertThrows(ConfigException.class, () -> new ProcessorsConfig(m));
+        assertTrue(e.getMessage().contains("event.time.max.ahead.ms"), e.getMessage());
     }
 
     @Test
     void streamsPrefixPassesSettingsThrough() {
         Map<String, Object> m = minimal();
         m.put("streams.replication.factor", "3");
-        Properties p = ProcessorsApp.streamsProperties(new ProcessorsConfig(m), new DeadLetters.Counts(), null);
+        Properties p = ProcessorsApp.streamsProperties(new ProcessorsConfig(m), new DeadLetters.Counts(), new RefusedOutputs(), null);
         assertEquals("3", p.get("replication.factor"));
     }
 
