@@ -3,6 +3,7 @@ package io.entrenar.tracking;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /** Padding before the producer index (superclass fields are laid out first). */
 abstract class PointRingPad0 {
@@ -37,7 +38,7 @@ abstract class PointRingPad2 extends PointRingHead {
  * logging thread and drained by the tracker's one background thread (JCTools' SPSC layout: padded
  * indices, ordered stores, a cached limit). The producer neither locks, nor CASes, nor allocates
  * while the ring has room. When it is full, points spill into overflow chunks (columns of
- * {@value #CHUNK_POINTS} points, allocated only then, counted) that sit at the ring position where
+ * {@value #CHUNK_POINTS} points, allocated only then and reused once drained, counted) that sit at the ring position where
  * the spill began: the consumer hands over ring points before that position, then the chunk, then
  * the ring points after it, so a thread's points stay in order. The producer returns to the ring
  * as soon as it has room again.
@@ -45,6 +46,7 @@ abstract class PointRingPad2 extends PointRingHead {
 final class PointRing extends PointRingPad2 {
     static final int CHUNK_POINTS = 4096;
     private static final int SLOT_LONGS = 4;
+    private static final int MAX_SPARE_CHUNKS = 16;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
 
@@ -79,7 +81,7 @@ final class PointRing extends PointRingPad2 {
         }
 
         /** Ring position the chunk sits at: after ring points before it, before ring points from it. */
-        final long ringPosition;
+        long ringPosition;
         final int[] runIndex = new int[CHUNK_POINTS];
         final int[] nameId = new int[CHUNK_POINTS];
         final long[] step = new long[CHUNK_POINTS];
@@ -92,8 +94,13 @@ final class PointRing extends PointRingPad2 {
         /** Consumer only: points handed over. */
         int read;
 
-        Chunk(long ringPosition) {
-            this.ringPosition = ringPosition;
+        /** Producer only, before the chunk is queued (the queue publishes these writes). */
+        Chunk reset(long position) {
+            ringPosition = position;
+            count = 0;
+            sealed = false;
+            read = 0;
+            return this;
         }
 
         int published() {
@@ -120,6 +127,9 @@ final class PointRing extends PointRingPad2 {
      */
     private final long[] slots;
     private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();
+    /** Drained chunks handed back to the producer (at most {@link #MAX_SPARE_CHUNKS}, 2 MiB). */
+    private final ConcurrentLinkedQueue<Chunk> spares = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger spareCount = new AtomicInteger();
     /** Producer only: the chunk being filled while the ring is full. */
     private Chunk spill;
 
@@ -171,7 +181,11 @@ final class PointRing extends PointRingPad2 {
             if (c != null) {
                 c.seal();
             }
-            c = new Chunk(ringPosition);
+            Chunk spare = spares.poll();
+            if (spare != null) {
+                spareCount.decrementAndGet();
+            }
+            c = (spare != null ? spare : new Chunk()).reset(ringPosition);
             spill = c;
             overflow.add(c);
         }
@@ -214,13 +228,25 @@ final class PointRing extends PointRingPad2 {
                 c.read = published;
                 total += spilled;
                 if (sealed) {
-                    overflow.poll();
+                    recycle(overflow.poll());
                     continue;
                 }
             }
             if (n == 0 && spilled == 0) {
                 return total;
             }
+        }
+    }
+
+    /**
+     * Consumer side: keeps a drained chunk for the producer's next spill. A thread that outruns the
+     * drain for a while spills chunk after chunk; without reuse each is 128 KiB of fresh garbage
+     * that stays live until drained, which the collector then copies.
+     */
+    private void recycle(Chunk c) {
+        if (spareCount.get() < MAX_SPARE_CHUNKS) {
+            spareCount.incrementAndGet();
+            spares.offer(c);
         }
     }
 
