@@ -40,6 +40,8 @@ final class DrainLoop implements Runnable {
     private final List<Shipper> orphans;
     private final ConcurrentLinkedQueue<Object> commands = new ConcurrentLinkedQueue<>();
     private final long idleNanos;
+    /** Points drained from a ring between two looks at the shipper's congestion. */
+    private final int drainStep;
     private final TrackerStats.Counters counters;
     private volatile boolean stopping;
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer;
@@ -59,6 +61,8 @@ final class DrainLoop implements Runnable {
         this.batcher = batcher;
         this.own = own;
         this.orphans = new ArrayList<>(orphans);
+        // at most 64 batches between two looks at the shipper's congestion (a quarter of its window's headroom)
+        this.drainStep = Math.min(4096, 64 * batcher.maxPoints());
         this.idleNanos = Math.max(50_000L, Math.min(flushIntervalNanos / 4, 1_000_000L));
         this.counters = counters;
     }
@@ -205,10 +209,22 @@ final class DrainLoop implements Runnable {
         }
     }
 
+    /**
+     * Drains every ring in steps, stopping while the shipper is congested: one unbounded pass over a
+     * full ring could build more batches than the shipper's window holds, which would send them
+     * through the spool.
+     */
     private int drainPoints() {
         int total = 0;
         for (PointRing r : rings.all()) {
-            total += r.drain(batcher);
+            int n;
+            do {
+                if (own.congested()) {
+                    return total;
+                }
+                n = r.drain(batcher, drainStep);
+                total += n;
+            } while (n == drainStep);
         }
         return total;
     }

@@ -70,6 +70,11 @@ final class MetricBatcher implements PointRing.PointSink {
         }
     }
 
+    /** Points per full batch. */
+    int maxPoints() {
+        return maxPoints;
+    }
+
     /** True when no point waits in a batch. */
     boolean isEmpty() {
         for (RunBuffer b : buffers) {

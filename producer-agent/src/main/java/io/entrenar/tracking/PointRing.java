@@ -200,14 +200,19 @@ final class PointRing extends PointRingPad2 {
 
     /** Consumer side: hands every published point to {@code sink} in logging order; returns how many. */
     int drain(PointSink sink) {
+        return drain(sink, Integer.MAX_VALUE);
+    }
+
+    /** Consumer side: hands at most {@code budget} published points to {@code sink}, in logging order. */
+    int drain(PointSink sink, int budget) {
         int total = 0;
-        while (true) {
+        while (total < budget) {
             long h = head;
             // tail before the chunk: a chunk created after this read sits at or beyond t
             long t = (long) TAIL.getAcquire(this);
             Chunk c = overflow.peek();
             long limit = c == null ? t : Math.min(t, c.ringPosition);
-            int n = (int) Math.max(0, Math.min(limit - h, capacity));
+            int n = (int) Math.max(0, Math.min(Math.min(limit - h, capacity), budget - total));
             long[] s = slots;
             for (int k = 0; k < n; k++) {
                 int i = ((int) (h + k) & mask) * SLOT_LONGS;
@@ -218,16 +223,17 @@ final class PointRing extends PointRingPad2 {
             HEAD.setRelease(this, h);
             total += n;
             int spilled = 0;
-            if (c != null && h >= c.ringPosition) {
+            if (c != null && h >= c.ringPosition && total < budget) {
                 boolean sealed = c.isSealed(); // read before the count: a sealed chunk's count is final
                 int published = c.published();
-                for (int i = c.read; i < published; i++) {
+                int end = (int) Math.min(published, (long) c.read + budget - total);
+                for (int i = c.read; i < end; i++) {
                     sink.point(c.runIndex[i], c.nameId[i], c.step[i], c.value[i], c.nanoTime[i]);
                 }
-                spilled = published - c.read;
-                c.read = published;
+                spilled = end - c.read;
+                c.read = end;
                 total += spilled;
-                if (sealed) {
+                if (sealed && end == published) {
                     recycle(overflow.poll());
                     continue;
                 }
@@ -236,6 +242,7 @@ final class PointRing extends PointRingPad2 {
                 return total;
             }
         }
+        return total;
     }
 
     /**

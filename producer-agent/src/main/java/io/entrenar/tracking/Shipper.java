@@ -354,6 +354,17 @@ final class Shipper implements AutoCloseable {
         return state;
     }
 
+    /**
+     * The broker is taking events but slower than they come: half the in-memory window is waiting
+     * for room in the producer's buffer. New batches would only be queued through the spool and read
+     * back, so the drain thread leaves points in the rings for now (as a blocking send would leave
+     * them with the caller). Not during an outage: then the spool is where events must go.
+     */
+    boolean congested() {
+        return state == State.DIRECT && !failed && !held
+                && (unsentBytes > MAX_UNSENT_BYTES / 2 || pendingTail - pendingHead > MAX_IN_FLIGHT / 2);
+    }
+
     Spool spool() {
         return spool;
     }

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
  */
 class PointRingTest {
     @Test
-    void pointsComeOutOnceInOrderAcrossOverflowEpisodes() throws Exception {
+    void pointsComeOutOnceInOrderAcrossOverflowEpisodesAndPartialDrains() throws Exception {
         int n = 2_000_000;
         PointRing[] ring = new PointRing[1];
         long[] overflowed = new long[1];
@@ -54,8 +54,14 @@ class PointRingTest {
                 assertEquals(i * 0.5, value);
             }
         };
+        // budgets that stop mid-ring and mid-chunk (the drain thread's steps) alternate with whole drains
+        int[] budgets = {Integer.MAX_VALUE, 37, 1, 5000};
+        int pass = 0;
         while (!done.get() || !ring[0].isEmpty()) {
-            if (ring[0].drain(check) == 0) {
+            int budget = budgets[pass++ % budgets.length];
+            int drained = ring[0].drain(check, budget);
+            assertTrue(drained <= budget, "a drain stays within its budget");
+            if (drained == 0) {
                 Thread.onSpinWait();
             }
         }

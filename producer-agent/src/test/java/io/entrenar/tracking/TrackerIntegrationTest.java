@@ -227,6 +227,52 @@ class TrackerIntegrationTest {
         assertEquals(n, expected);
     }
 
+    /**
+     * A broker slower than the logging loop is not an outage either: once half the in-memory window
+     * waits for the producer's buffer, the drain thread leaves points in the rings instead of queueing
+     * batches through the spool (written, then read back). Thousands of small batches into a 256 KiB
+     * buffer make the window fill.
+     */
+    @Test
+    void aCongestedProducerKeepsPointsInMemoryInsteadOfQueueingThroughTheSpool() {
+        int n = 400_000;
+        String runId;
+        TrackerStats before;
+        TrackerStats after;
+        Map<String, Object> cfg = new java.util.HashMap<>(config());
+        cfg.put(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 64);
+        cfg.put("producer.buffer.memory", 256 * 1024);
+        cfg.put("producer.batch.size", 16 * 1024);
+        try (Tracker tracker = Tracker.start(cfg)) {
+            Run run = tracker.experiment("back-pressure").run("congested").start();
+            runId = run.id();
+            Metric loss = run.metric("loss");
+            assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
+            before = tracker.stats();
+            for (int i = 0; i < n; i++) {
+                loss.log(i * 0.5, i);
+            }
+            assertTrue(tracker.flush(Duration.ofSeconds(90)), "flush: " + tracker.stats());
+            after = tracker.stats();
+            run.finish();
+        }
+        assertTrue(after.producerBufferFull() > before.producerBufferFull(), "the small buffer filled up: " + after);
+        assertEquals(before.eventsReplayed(), after.eventsReplayed(), "nothing was read back from the spool: " + after);
+        assertEquals(before.eventsSpooledWhileDown(), after.eventsSpooledWhileDown(), "nothing queued through the spool: " + after);
+        assertEquals(0, after.outages(), after.toString());
+        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
+                got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= n, Duration.ofSeconds(60));
+        long expected = 0;
+        for (ConsumerRecord<String, MetricBatch> r : batches) {
+            for (int i = 0; i < r.value().getSteps().size(); i++) {
+                assertEquals(expected, (long) r.value().getSteps().get(i), "every point once, in order");
+                expected++;
+            }
+        }
+        assertEquals(n, expected);
+    }
+
     @Test
     void artifactsCarryShaAndSizeAndUnsafeFormatsAreRefused() throws Exception {
         Path model = Files.writeString(spool.resolve("model.onnx"), "not really onnx");
