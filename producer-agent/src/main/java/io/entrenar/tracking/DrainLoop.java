@@ -31,7 +31,7 @@ final class DrainLoop implements Runnable {
      * idle is 2 % of a core taken from training; the sleep doubles up to this bound instead, which
      * also bounds the extra delay of the first point after a quiet spell.
      */
-    static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
+    private static final long MAX_IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(16);
 
     private final PointRings rings;
     private final CoarseClock coarseClock;
@@ -61,7 +61,8 @@ final class DrainLoop implements Runnable {
         this.batcher = batcher;
         this.own = own;
         this.orphans = new ArrayList<>(orphans);
-        // at most 64 batches between two looks at the shipper's congestion (a quarter of its window's headroom)
+        // at most 64 batches between two looks at the shipper's congestion, far below the 2,048 events
+        // its window still holds once congested
         this.drainStep = Math.min(4096, 64 * batcher.maxPoints());
         this.idleNanos = Math.max(50_000L, Math.min(flushIntervalNanos / 4, 1_000_000L));
         this.counters = counters;

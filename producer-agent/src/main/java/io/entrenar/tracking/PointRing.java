@@ -121,9 +121,8 @@ final class PointRing extends PointRingPad2 {
     private final int mask;
     /**
      * The points, four longs each (run index and name id, step, value bits, nano time): a point is
-     * half a cache line, so a write touches one line, not one per column. The drain thread reads
-     * lines the logging thread wrote; five columns meant five lines moving between cores per few
-     * points, and those transfers were the slow tail of {@code log}.
+     * half a cache line, so a write touches one line instead of one per column, and each line the
+     * drain thread pulls over from the logging thread's core carries whole points.
      */
     private final long[] slots;
     private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -192,7 +193,7 @@ public final class TrackerConfig extends AbstractConfig {
         return getBoolean(SHUTDOWN_HOOK_CONFIG);
     }
 
-    private static final java.util.concurrent.atomic.AtomicInteger CLIENT_SEQUENCE = new java.util.concurrent.atomic.AtomicInteger();
+    private static final AtomicInteger CLIENT_SEQUENCE = new AtomicInteger();
 
     /** Producer settings: ours, then the user's {@code producer.*} overrides of the tunable ones. */
     Map<String, Object> producerProperties() {
