@@ -1,6 +1,7 @@
 package io.entrenar.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -85,6 +86,16 @@ class DemoTest {
                     SELECT (SELECT count() FROM entrenar.runs WHERE experiment_name = 'demo-jvm'),
                            (SELECT count() > 0 FROM entrenar.resources), (SELECT count() > 0 FROM entrenar.spans)""");
             assertEquals(List.of("4\t1\t1"), agent, "the agent's run of each training JVM, with resource samples and spans");
+            assertEquals(List.of("5\t5"), rows(clickHouse, """
+                    SELECT count(), countIf(tags['entrenar.jvm_run_id'] IN
+                        (SELECT run_id FROM entrenar.runs WHERE experiment_name = 'demo-jvm'))
+                    FROM entrenar.runs WHERE experiment_name = 'demo'"""), "every training run names the agent's run of its JVM");
+            assertFalse(rows(clickHouse, """
+                    SELECT s.category, s.operation, sum(s.count) AS calls, formatReadableSize(sum(s.bytes)) AS bytes,
+                           round(sum(s.total_duration_micros) / 1e6, 2) AS seconds, max(s.max_duration_micros) AS worst_us
+                    FROM entrenar.syscalls AS s
+                    WHERE s.run_id IN (SELECT tags['entrenar.jvm_run_id'] FROM entrenar.runs WHERE experiment_name = 'demo')
+                    GROUP BY s.category, s.operation ORDER BY seconds DESC""").isEmpty(), "the README's JVM-run query answers");
 
             List<String> queries = new ArrayList<>();
             for (String line : demo.output) {

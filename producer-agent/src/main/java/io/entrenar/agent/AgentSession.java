@@ -33,7 +33,7 @@ final class AgentSession implements AutoCloseable {
     private final ScheduledExecutorService scheduler;
     private boolean closed;
 
-    private AgentSession(AgentConfig config, boolean attached) {
+    private AgentSession(AgentConfig config, boolean attached, String runId) {
         String command = System.getProperty("sun.java.command", "");
         String mainClass = command.isBlank() ? "unknown" : command.split("\\s+")[0];
         String simple = mainClass.endsWith(".jar") ? mainClass.replaceAll(".*/", "").replace(".jar", "")
@@ -45,7 +45,7 @@ final class AgentSession implements AutoCloseable {
             runName = runName.substring(0, 200);
         }
         tracker = Tracker.start(config.trackerConfig());
-        run = tracker.experiment(config.experiment().isEmpty() ? simple : config.experiment()).run(runName)
+        run = tracker.experiment(config.experiment().isEmpty() ? simple : config.experiment()).run(runName).id(runId)
                 .source(mainClass, command).device(DeviceProbe.detect())
                 .tag("entrenar.agent", attached ? "attached" : "premain")
                 .tag("jvm.uptime_ms_at_start", Long.toString(ManagementFactory.getRuntimeMXBean().getUptime()))
@@ -66,8 +66,8 @@ final class AgentSession implements AutoCloseable {
         scheduler.scheduleAtFixedRate(this::tick, config.intervalMs(), config.intervalMs(), TimeUnit.MILLISECONDS);
     }
 
-    static AgentSession start(AgentConfig config, boolean attached) {
-        return new AgentSession(config, attached);
+    static AgentSession start(AgentConfig config, boolean attached, String runId) {
+        return new AgentSession(config, attached, runId);
     }
 
     Run run() {

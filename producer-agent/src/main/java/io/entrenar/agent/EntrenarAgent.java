@@ -1,6 +1,9 @@
 package io.entrenar.agent;
 
 import java.lang.instrument.Instrumentation;
+import java.util.UUID;
+
+import io.entrenar.tracking.RunBuilder;
 
 /**
  * The {@code -javaagent} entry points: {@code premain} at JVM start, {@code agentmain} when attached
@@ -9,8 +12,6 @@ import java.lang.instrument.Instrumentation;
  * throws into the program: a bad configuration is reported on stderr and the program runs untracked.
  */
 public final class EntrenarAgent {
-    private static AgentSession session;
-
     private EntrenarAgent() {
     }
 
@@ -23,8 +24,9 @@ public final class EntrenarAgent {
     }
 
     private static synchronized void start(String args, boolean attached) {
-        if (session != null) {
-            System.err.println("entrenar agent: already running in this JVM (run " + session.run().id() + "); ignoring");
+        String running = System.getProperty(RunBuilder.JVM_RUN_PROPERTY);
+        if (running != null) {
+            System.err.println("entrenar agent: already running in this JVM (run " + running + "); ignoring");
             return;
         }
         AgentConfig config;
@@ -34,15 +36,17 @@ public final class EntrenarAgent {
             System.err.println("entrenar agent: invalid configuration, the program runs untracked: " + e.getMessage());
             return;
         }
+        // Announced before the program's main runs (premain), so that every run the program starts with
+        // the tracking API is tagged with this JVM's run, even while the session is still starting.
+        String jvmRunId = UUID.randomUUID().toString();
+        System.setProperty(RunBuilder.JVM_RUN_PROPERTY, jvmRunId);
         Thread starter = new Thread(() -> {
             try {
-                AgentSession s = AgentSession.start(config, attached);
-                synchronized (EntrenarAgent.class) {
-                    session = s;
-                }
+                AgentSession s = AgentSession.start(config, attached, jvmRunId);
                 Runtime.getRuntime().addShutdownHook(new Thread(s::close, "entrenar-agent-shutdown"));
                 System.err.println("entrenar agent: tracking run " + s.run().id() + " (" + s.run().name() + ")");
             } catch (RuntimeException e) {
+                System.clearProperty(RunBuilder.JVM_RUN_PROPERTY);
                 System.err.println("entrenar agent: cannot start, the program runs untracked: " + e);
             }
         }, "entrenar-agent-start");

@@ -30,7 +30,16 @@ public final class RunBuilder {
     private final Experiment experiment;
     private final String name;
     private final Map<String, String> params = new LinkedHashMap<>();
+    /**
+     * Tag of a run started in a JVM the agent tracks: the id of the agent's run of that JVM, which
+     * holds its resource samples, syscall aggregates and process span.
+     */
+    public static final String JVM_RUN_TAG = "entrenar.jvm_run_id";
+    /** System property the agent sets, before the program's {@code main}, to the id its run of the JVM will have. */
+    public static final String JVM_RUN_PROPERTY = "entrenar.agent.run_id";
+
     private final Map<String, String> tags = new LinkedHashMap<>();
+    private String presetId;
     private final List<LineageParent> parents = new ArrayList<>();
     private final List<CausalDependency> dependencies = new ArrayList<>();
     private String lineageType;
@@ -186,9 +195,26 @@ public final class RunBuilder {
         return this;
     }
 
+    /**
+     * Sets the run's id instead of a random one. For a process that must name its run before it
+     * starts it: the agent announces the id of its JVM's run before the program's {@code main}.
+     */
+    public RunBuilder id(String runId) {
+        try {
+            this.presetId = java.util.UUID.fromString(runId).toString();
+        } catch (IllegalArgumentException | NullPointerException e) {
+            throw new IllegalArgumentException("run id must be a UUID, got '" + runId + "'");
+        }
+        return this;
+    }
+
     /** Opens the run: emits RunStarted (and RUNNING) and returns the handle to log to. */
     public Run start() {
-        String runId = java.util.UUID.randomUUID().toString();
+        String runId = presetId != null ? presetId : java.util.UUID.randomUUID().toString();
+        String jvmRun = System.getProperty(JVM_RUN_PROPERTY);
+        if (jvmRun != null && !jvmRun.equals(runId) && !tags.containsKey(JVM_RUN_TAG)) {
+            tags.put(JVM_RUN_TAG, jvmRun);
+        }
         long lamport = tracker.lamport().tick();
         long now = tracker.nowMicros();
         RunSource source = RunSource.newBuilder()

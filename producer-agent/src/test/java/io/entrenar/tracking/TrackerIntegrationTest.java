@@ -273,6 +273,36 @@ class TrackerIntegrationTest {
         assertEquals(n, expected);
     }
 
+    /** In a JVM the agent tracks, every run names the agent's run of that JVM; the agent's own run does not name itself. */
+    @Test
+    void runsInAJvmTheAgentTracksNameTheJvmRun() {
+        String jvmRun = java.util.UUID.randomUUID().toString();
+        String app;
+        System.setProperty(RunBuilder.JVM_RUN_PROPERTY, jvmRun);
+        try (Tracker tracker = Tracker.start(config())) {
+            tracker.experiment("jvm").run("the agent's").id(jvmRun).start().finish();
+            app = tracker.experiment("jvm").run("the program's").start().id();
+            assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
+        } finally {
+            System.clearProperty(RunBuilder.JVM_RUN_PROPERTY);
+        }
+        IllegalArgumentException notUuid = assertThrows(IllegalArgumentException.class,
+                () -> new RunBuilder(null, null, "x").id("run-1"));
+        assertEquals("run id must be a UUID, got 'run-1'", notUuid.getMessage());
+
+        List<ConsumerRecord<String, RunEvent>> events = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.RUNS, Set.of(jvmRun, app),
+                got -> got.stream().filter(r -> r.value().getPayload() instanceof RunStarted).count() >= 2, Duration.ofSeconds(30));
+        Map<String, Map<String, String>> tagsByRun = new HashMap<>();
+        for (ConsumerRecord<String, RunEvent> r : events) {
+            if (r.value().getPayload() instanceof RunStarted started) {
+                tagsByRun.put(r.key(), started.getTags());
+            }
+        }
+        assertEquals(jvmRun, tagsByRun.get(app).get(RunBuilder.JVM_RUN_TAG));
+        assertNull(tagsByRun.get(jvmRun).get(RunBuilder.JVM_RUN_TAG), "the JVM's run does not point at itself");
+    }
+
     @Test
     void artifactsCarryShaAndSizeAndUnsafeFormatsAreRefused() throws Exception {
         Path model = Files.writeString(spool.resolve("model.onnx"), "not really onnx");
