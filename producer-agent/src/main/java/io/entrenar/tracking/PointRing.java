@@ -37,9 +37,9 @@ abstract class PointRingPad2 extends PointRingHead {
  * Single-producer single-consumer ring of metric points in a primitive array, owned by one
  * logging thread and drained by the tracker's one background thread (JCTools' SPSC layout: padded
  * indices, ordered stores, a cached limit). The producer neither locks, nor CASes, nor allocates
- * while the ring has room. When it is full, points spill into overflow chunks (columns of
- * {@value #CHUNK_POINTS} points, allocated only then and reused once drained, counted) that sit at the ring position where
- * the spill began: the consumer hands over ring points before that position, then the chunk, then
+ * while the ring has room. When it is full, points spill into overflow chunks ({@value #CHUNK_POINTS}
+ * points laid out like the ring's slots, allocated only then and reused once drained, counted)
+ * that sit at the ring position where the spill began: the consumer hands over ring points before that position, then the chunk, then
  * the ring points after it, so a thread's points stay in order. The producer returns to the ring
  * as soon as it has room again.
  */
@@ -82,11 +82,8 @@ final class PointRing extends PointRingPad2 {
 
         /** Ring position the chunk sits at: after ring points before it, before ring points from it. */
         long ringPosition;
-        final int[] runIndex = new int[CHUNK_POINTS];
-        final int[] nameId = new int[CHUNK_POINTS];
-        final long[] step = new long[CHUNK_POINTS];
-        final double[] value = new double[CHUNK_POINTS];
-        final long[] nanoTime = new long[CHUNK_POINTS];
+        /** Points laid out like the ring's slots. */
+        final long[] slots = new long[CHUNK_POINTS * SLOT_LONGS];
         /** Points written; published with a release store. */
         int count;
         /** No more points will come; published after the last count. */
@@ -164,14 +161,21 @@ final class PointRing extends PointRingPad2 {
                 spill = null;
             }
         }
-        int i = ((int) t & mask) * SLOT_LONGS;
-        long[] s = slots;
+        writeSlot(slots, ((int) t & mask) * SLOT_LONGS, run, name, stepValue, metricValue, nanos);
+        TAIL.setRelease(this, t + 1);
+        return true;
+    }
+
+    private static void writeSlot(long[] s, int i, int run, int name, long stepValue, double metricValue, long nanos) {
         s[i] = ((long) run << 32) | (name & 0xFFFF_FFFFL);
         s[i + 1] = stepValue;
         s[i + 2] = Double.doubleToRawLongBits(metricValue);
         s[i + 3] = nanos;
-        TAIL.setRelease(this, t + 1);
-        return true;
+    }
+
+    private static void readSlot(long[] s, int i, PointSink sink) {
+        long ids = s[i];
+        sink.point((int) (ids >>> 32), (int) ids, s[i + 1], Double.longBitsToDouble(s[i + 2]), s[i + 3]);
     }
 
     private void spill(long ringPosition, int run, int name, long stepValue, double metricValue, long nanos) {
@@ -189,11 +193,7 @@ final class PointRing extends PointRingPad2 {
             overflow.add(c);
         }
         int i = c.count;
-        c.runIndex[i] = run;
-        c.nameId[i] = name;
-        c.step[i] = stepValue;
-        c.value[i] = metricValue;
-        c.nanoTime[i] = nanos;
+        writeSlot(c.slots, i * SLOT_LONGS, run, name, stepValue, metricValue, nanos);
         Chunk.COUNT.setRelease(c, i + 1);
     }
 
@@ -212,11 +212,8 @@ final class PointRing extends PointRingPad2 {
             Chunk c = overflow.peek();
             long limit = c == null ? t : Math.min(t, c.ringPosition);
             int n = (int) Math.max(0, Math.min(Math.min(limit - h, capacity), budget - total));
-            long[] s = slots;
             for (int k = 0; k < n; k++) {
-                int i = ((int) (h + k) & mask) * SLOT_LONGS;
-                long ids = s[i];
-                sink.point((int) (ids >>> 32), (int) ids, s[i + 1], Double.longBitsToDouble(s[i + 2]), s[i + 3]);
+                readSlot(slots, ((int) (h + k) & mask) * SLOT_LONGS, sink);
             }
             h += n;
             HEAD.setRelease(this, h);
@@ -227,7 +224,7 @@ final class PointRing extends PointRingPad2 {
                 int published = c.published();
                 int end = (int) Math.min(published, (long) c.read + budget - total);
                 for (int i = c.read; i < end; i++) {
-                    sink.point(c.runIndex[i], c.nameId[i], c.step[i], c.value[i], c.nanoTime[i]);
+                    readSlot(c.slots, i * SLOT_LONGS, sink);
                 }
                 spilled = end - c.read;
                 c.read = end;
