@@ -35,6 +35,7 @@ import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
+import org.openjdk.jmh.infra.Blackhole;
 
 /**
  * The training thread's cost of recording one metric point: {@code Run.logMetric} (name lookup),
@@ -122,6 +123,33 @@ public class LogMetricBenchmark {
     @Benchmark
     public void metricHandleLog() {
         loss.log(0.25, step++);
+    }
+
+    /** CPU burnt between two calls in the paced benchmarks; about 0.3 µs here. */
+    private static final long PACING_TOKENS = 100;
+
+    /**
+     * Paced variants: some work between calls, as a training loop has (a fast one logs a point
+     * every few µs at most, not every 10 ns). A flat-out loop writes the ring at several GB/s, so
+     * its tail measures memory bandwidth; paced, the tail is the call's own.
+     */
+    @Benchmark
+    public void metricHandleLogPaced() {
+        Blackhole.consumeCPU(PACING_TOKENS);
+        loss.log(0.25, step++);
+    }
+
+    @Benchmark
+    public void otelDoubleHistogramRecordPaced() {
+        Blackhole.consumeCPU(PACING_TOKENS);
+        histogram.record(0.25, attributes);
+    }
+
+    /** The paced benchmarks' floor: the pacing and the timer, no recording. */
+    @Benchmark
+    public long pacingBaseline() {
+        Blackhole.consumeCPU(PACING_TOKENS);
+        return step++;
     }
 
     /**
