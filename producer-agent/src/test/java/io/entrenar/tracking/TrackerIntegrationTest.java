@@ -222,18 +222,7 @@ class TrackerIntegrationTest {
         assertEquals(0, stats.outages(), "a full buffer is not an outage: " + stats);
         assertEquals(0, stats.sendFailures(), stats.toString());
         assertEquals(0, stats.eventsRejected(), stats.toString());
-        List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
-                SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
-                got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= n, Duration.ofSeconds(60));
-        long expected = 0;
-        for (ConsumerRecord<String, MetricBatch> r : batches) {
-            for (int i = 0; i < r.value().getSteps().size(); i++) {
-                assertEquals(expected, (long) r.value().getSteps().get(i), "every point once, in order");
-                assertEquals(expected * 0.25, r.value().getValues().get(i));
-                expected++;
-            }
-        }
-        assertEquals(n, expected);
+        assertEveryPointOnceInOrder(runId, n, 0.25);
     }
 
     /**
@@ -269,6 +258,11 @@ class TrackerIntegrationTest {
         assertEquals(before.eventsReplayed(), after.eventsReplayed(), "nothing was read back from the spool: " + after);
         assertEquals(before.eventsSpooledWhileDown(), after.eventsSpooledWhileDown(), "nothing queued through the spool: " + after);
         assertEquals(0, after.outages(), after.toString());
+        assertEveryPointOnceInOrder(runId, n, 0.5);
+    }
+
+    /** The run's {@code n} points, logged as (step i, value i * factor), arrived each once and in order. */
+    private static void assertEveryPointOnceInOrder(String runId, int n, double factor) {
         List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
                 SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
                 got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= n, Duration.ofSeconds(60));
@@ -276,6 +270,7 @@ class TrackerIntegrationTest {
         for (ConsumerRecord<String, MetricBatch> r : batches) {
             for (int i = 0; i < r.value().getSteps().size(); i++) {
                 assertEquals(expected, (long) r.value().getSteps().get(i), "every point once, in order");
+                assertEquals(expected * factor, r.value().getValues().get(i));
                 expected++;
             }
         }
