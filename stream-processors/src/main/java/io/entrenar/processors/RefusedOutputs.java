@@ -36,10 +36,15 @@ final class RefusedOutputs {
     void add(ProducerRecord<byte[], byte[]> record, String reason) {
         Output output = new Output(record.topic(), record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8),
                 record.timestamp() == null ? -1 : record.timestamp());
-        if (reasons.put(output, reason) == null) {
-            order.add(output);
+        remember(reasons, order, output, reason);
+    }
+
+    /** Adds {@code key}, forgetting the oldest keys beyond {@link #CAPACITY}. */
+    private static <K> void remember(Map<K, String> reasons, Queue<K> order, K key, String reason) {
+        if (reasons.put(key, reason) == null) {
+            order.add(key);
             while (reasons.size() > CAPACITY) {
-                Output oldest = order.poll();
+                K oldest = order.poll();
                 if (oldest == null) {
                     break;
                 }
@@ -64,16 +69,7 @@ final class RefusedOutputs {
      * (its stats, its ETA, ...) would cost one more restart of the task.
      */
     void refusedAlongside(Source source, String reason) {
-        if (sources.put(source, reason) == null) {
-            sourceOrder.add(source);
-            while (sources.size() > CAPACITY) {
-                Source oldest = sourceOrder.poll();
-                if (oldest == null) {
-                    break;
-                }
-                sources.remove(oldest);
-            }
-        }
+        remember(sources, sourceOrder, source, reason);
     }
 
     /** Why an output of this input with this timestamp is held back, or null. */

@@ -31,7 +31,6 @@ import io.entrenar.events.ControlCommand;
 import io.entrenar.events.FailureCategory;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroDeserializer;
-import io.entrenar.serde.AvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -43,7 +42,6 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -62,12 +60,7 @@ class ProcessorsAppIntegrationTest {
 
     @BeforeAll
     static void producer() {
-        Map<String, Object> p = new HashMap<>();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers());
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.LINGER_MS_CONFIG, 0);
-        producer = new KafkaProducer<>(p, new StringSerializer(), new AvroSerializer<>(SharedStack.registry(), Map.of(), false));
+        producer = EventProducer.open();
     }
 
     @AfterAll
