@@ -48,11 +48,12 @@ public final class TrackingThroughput {
             for (int round = 1; round <= rounds; round++) {
                 // Alternate the order: whichever goes second finds the broker's request path hotter.
                 boolean rawFirst = previous != null && round % 2 == 0;
-                double rawFirstSecs = rawFirst ? rawSeconds(stack.bootstrapServers(), previous) : 0;
+                Timed rawFirstTimed = rawFirst ? rawSeconds(stack.bootstrapServers(), previous) : null;
                 TrackerRound t = trackerRound(stack, dir, round, points, ringCapacity, writeBehindMs);
                 List<ProducerRecord<byte[], byte[]>> same = readBack(stack.bootstrapServers(), t.runId());
                 List<ProducerRecord<byte[], byte[]>> rawRecords = rawFirst ? previous : same;
-                double rawSecs = rawFirst ? rawFirstSecs : rawSeconds(stack.bootstrapServers(), same);
+                Timed raw = rawFirst ? rawFirstTimed : rawSeconds(stack.bootstrapServers(), same);
+                double rawSecs = raw.seconds();
                 previous = same;
                 long bytes = bytes(same);
                 long rawBytes = bytes(rawRecords);
@@ -63,7 +64,8 @@ public final class TrackingThroughput {
                                 + "tracking/raw bytes/s = %.0f %%%n",
                         round, rawFirst ? "raw" : "tracker", points, t.seconds(), points / t.seconds(), trackerMBps, same.size(),
                         t.stats().pointsOverflowed(), rawRecords.size(), rawBytes, rawSecs, rawMBps, 100.0 * trackerMBps / rawMBps);
-                System.out.printf("  logging loop %.2f s; %s%n", t.loggingSeconds(), t.stats());
+                System.out.printf("  logging loop %.2f s; process CPU (broker included): tracker %.2f s = %.2f cores busy, raw %.2f s = %.2f cores busy; %s%n",
+                        t.loggingSeconds(), t.cpuSeconds(), t.cpuSeconds() / t.seconds(), raw.cpuSeconds(), raw.cpuSeconds() / rawSecs, t.stats());
                 if (round > 1 || rounds == 1) {
                     trackerMBs.add(trackerMBps);
                     rawMBs.add(rawMBps);
@@ -75,8 +77,15 @@ public final class TrackingThroughput {
                 ratios.size(), median(trackerMBs), median(rawMBs), median(ratios));
     }
 
-    private record TrackerRound(String runId, double seconds, double loggingSeconds, TrackerStats stats) {
+    private record TrackerRound(String runId, double seconds, double loggingSeconds, double cpuSeconds, TrackerStats stats) {
     }
+
+    /** Wall time and the CPU time the whole process (the embedded broker included) spent meanwhile. */
+    private record Timed(double seconds, double cpuSeconds) {
+    }
+
+    private static final com.sun.management.OperatingSystemMXBean OS =
+            (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /** Logs {@code points} flat out over 8 metrics and waits until every batch is acknowledged. */
     private static TrackerRound trackerRound(EmbeddedStack stack, Path dir, int round, long points, int ringCapacity, long writeBehindMs) {
@@ -93,6 +102,7 @@ public final class TrackingThroughput {
                 metrics[i] = run.metric(names[i]);
             }
             tracker.flush(Duration.ofSeconds(30));
+            long cpu0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
             for (long p = 0; p < points; p++) {
                 metrics[(int) (p & 7)].log(1.0 / (p + 1), p >>> 3);
@@ -102,24 +112,26 @@ public final class TrackingThroughput {
                 throw new IllegalStateException("flush timed out: " + tracker.stats());
             }
             long t1 = System.nanoTime();
+            long cpu1 = OS.getProcessCpuTime();
             TrackerStats stats = tracker.stats();
             run.finish();
-            return new TrackerRound(run.id(), (t1 - t0) / 1e9, (tLogged - t0) / 1e9, stats);
+            return new TrackerRound(run.id(), (t1 - t0) / 1e9, (tLogged - t0) / 1e9, (cpu1 - cpu0) / 1e9, stats);
         }
     }
 
     /** Sends the records with the tracker's producer settings and waits for every acknowledgement. */
-    private static double rawSeconds(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
+    private static Timed rawSeconds(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                 "enable.idempotence", true, "acks", "all", "compression.type", "lz4", "linger.ms", 5,
                 "batch.size", 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.partitionsFor(Topic.METRICS.topicName());
+            long cpu0 = OS.getProcessCpuTime();
             long r0 = System.nanoTime();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 raw.send(r);
             }
             raw.flush();
-            return (System.nanoTime() - r0) / 1e9;
+            return new Timed((System.nanoTime() - r0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9);
         }
     }
 

@@ -42,6 +42,8 @@ final class DrainLoop implements Runnable {
     private final long idleNanos;
     /** Points drained from a ring between two looks at the shipper's congestion. */
     private final int drainStep;
+    /** Points that may wait in the rings while the shipper is congested. */
+    private final long maxWaitingPoints;
     private final TrackerStats.Counters counters;
     private volatile boolean stopping;
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer;
@@ -54,7 +56,7 @@ final class DrainLoop implements Runnable {
     }
 
     DrainLoop(PointRings rings, CoarseClock coarseClock, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
-              TrackerStats.Counters counters, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
+              long maxWaitingPoints, TrackerStats.Counters counters, org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer) {
         this.producer = producer;
         this.rings = rings;
         this.coarseClock = coarseClock;
@@ -64,6 +66,7 @@ final class DrainLoop implements Runnable {
         // at most 64 batches between two looks at the shipper's congestion, far below the 2,048 events
         // its window still holds once congested
         this.drainStep = Math.min(4096, 64 * batcher.maxPoints());
+        this.maxWaitingPoints = maxWaitingPoints;
         this.idleNanos = Math.max(50_000L, Math.min(flushIntervalNanos / 4, 1_000_000L));
         this.counters = counters;
     }
@@ -213,14 +216,15 @@ final class DrainLoop implements Runnable {
     /**
      * Drains every ring in steps, stopping while the shipper is congested: one unbounded pass over a
      * full ring could build more batches than the shipper's window holds, which would send them
-     * through the spool.
+     * through the spool. Only while few enough points wait, though: past that bound the spool's
+     * disk takes them, not the training JVM's heap.
      */
     private int drainPoints() {
         int total = 0;
         for (PointRing r : rings.all()) {
             int n;
             do {
-                if (own.congested()) {
+                if (own.congested() && rings.size() < maxWaitingPoints) {
                     return total;
                 }
                 n = r.drain(batcher, drainStep);

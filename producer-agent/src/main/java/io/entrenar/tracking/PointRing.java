@@ -16,6 +16,12 @@ abstract class PointRingTail extends PointRingPad0 {
     long tail;
     /** Producer-local cache of {@code head + capacity}, so a non-full ring costs no read of the consumer's line. */
     long producerLimit;
+    /**
+     * Points written to overflow chunks; producer-written with opaque stores, on the producer's own
+     * line: a shared atomic counter here cost the overflow path a locked add on a line the drain
+     * and network threads also write.
+     */
+    long overflowed;
 }
 
 abstract class PointRingPad1 extends PointRingTail {
@@ -26,6 +32,8 @@ abstract class PointRingPad1 extends PointRingTail {
 /** The consumer's index: next position to read; published with a release store. */
 abstract class PointRingHead extends PointRingPad1 {
     long head;
+    /** Points handed over by the consumer, overflow included; consumer-written with opaque stores. */
+    long drained;
 }
 
 abstract class PointRingPad2 extends PointRingHead {
@@ -49,12 +57,16 @@ final class PointRing extends PointRingPad2 {
     private static final int MAX_SPARE_CHUNKS = 16;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
+    private static final VarHandle OVERFLOWED;
+    private static final VarHandle DRAINED;
 
     static {
         try {
             MethodHandles.Lookup l = MethodHandles.lookup();
             TAIL = l.findVarHandle(PointRingTail.class, "tail", long.class);
             HEAD = l.findVarHandle(PointRingHead.class, "head", long.class);
+            OVERFLOWED = l.findVarHandle(PointRingTail.class, "overflowed", long.class);
+            DRAINED = l.findVarHandle(PointRingHead.class, "drained", long.class);
         } catch (ReflectiveOperationException e) {
             throw new ExceptionInInitializerError(e);
         }
@@ -195,6 +207,7 @@ final class PointRing extends PointRingPad2 {
         int i = c.count;
         writeSlot(c.slots, i * SLOT_LONGS, run, name, stepValue, metricValue, nanos);
         Chunk.COUNT.setRelease(c, i + 1);
+        OVERFLOWED.setOpaque(this, overflowed + 1);
     }
 
     /** Consumer side: hands every published point to {@code sink} in logging order; returns how many. */
@@ -235,9 +248,10 @@ final class PointRing extends PointRingPad2 {
                 }
             }
             if (n == 0 && spilled == 0) {
-                return total;
+                break;
             }
         }
+        DRAINED.setOpaque(this, drained + total);
         return total;
     }
 
@@ -253,18 +267,20 @@ final class PointRing extends PointRingPad2 {
         }
     }
 
-    /** Points ever written to the ring (overflowed points excluded). */
-    long published() {
-        return (long) TAIL.getAcquire(this);
+    /** Points ever logged to this ring, overflowed ones included. */
+    long logged() {
+        return (long) TAIL.getAcquire(this) + (long) OVERFLOWED.getOpaque(this);
+    }
+
+    /** Points ever logged that found the ring full and went to an overflow chunk. */
+    long overflowed() {
+        return (long) OVERFLOWED.getOpaque(this);
     }
 
     /** Points logged and not yet drained, overflow included (approximate while the owner logs). */
     long size() {
-        long n = Math.max(0, published() - (long) HEAD.getAcquire(this));
-        for (Chunk c : overflow) {
-            n += c.published() - c.read;
-        }
-        return n;
+        long handedOver = (long) DRAINED.getOpaque(this); // first: points are logged before they are drained
+        return Math.max(0, logged() - handedOver);
     }
 
     boolean isEmpty() {

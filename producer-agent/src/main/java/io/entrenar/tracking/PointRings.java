@@ -12,7 +12,8 @@ final class PointRings {
     private final ThreadLocal<PointRing> mine = new ThreadLocal<>();
     private volatile PointRing[] all = new PointRing[0];
     /** Points of rings already dropped, so totals stay true. */
-    private volatile long retiredPublished;
+    private volatile long retiredLogged;
+    private volatile long retiredOverflowed;
 
     PointRings(int capacity) {
         this.capacity = capacity;
@@ -51,23 +52,35 @@ final class PointRings {
         }
         PointRing[] kept = new PointRing[keep];
         int i = 0;
-        long retired = retiredPublished;
+        long logged = retiredLogged;
+        long overflowed = retiredOverflowed;
         for (PointRing r : current) {
             if (r.owner().isAlive() || !r.isEmpty()) {
                 kept[i++] = r;
             } else {
-                retired += r.published();
+                logged += r.logged();
+                overflowed += r.overflowed();
             }
         }
-        retiredPublished = retired;
+        retiredLogged = logged;
+        retiredOverflowed = overflowed;
         all = kept;
     }
 
-    /** Points ever written to a ring. */
-    long published() {
-        long n = retiredPublished;
+    /** Points ever logged. */
+    long logged() {
+        long n = retiredLogged;
         for (PointRing r : all) {
-            n += r.published();
+            n += r.logged();
+        }
+        return n;
+    }
+
+    /** Points ever logged that found their ring full. */
+    long overflowed() {
+        long n = retiredOverflowed;
+        for (PointRing r : all) {
+            n += r.overflowed();
         }
         return n;
     }

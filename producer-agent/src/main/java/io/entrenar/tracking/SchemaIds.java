@@ -32,11 +32,13 @@ final class SchemaIds {
     byte[] frame(Topic topic, byte[] body, int length) {
         int id = idOf(topic);
         byte[] out = new byte[5 + length];
+        // the copy right after the allocation lets the JIT skip zeroing a batch-sized array first
+        System.arraycopy(body, 0, out, 5, length);
+        out[0] = 0;
         out[1] = (byte) (id >>> 24);
         out[2] = (byte) (id >>> 16);
         out[3] = (byte) (id >>> 8);
         out[4] = (byte) id;
-        System.arraycopy(body, 0, out, 5, length);
         return out;
     }
 }

@@ -36,7 +36,8 @@ final class Spool implements AutoCloseable {
     private long totalBytes;
     private long nextSeq;
     private long lastFsyncNanos = System.nanoTime();
-    private ByteBuffer frame = ByteBuffer.allocate(256 * 1024);
+    /** Direct: a heap buffer would be copied into a temporary direct one on every write. */
+    private ByteBuffer frame = ByteBuffer.allocateDirect(256 * 1024);
     private static final byte[][] TOPIC_NAMES;
 
     static {
@@ -140,7 +141,7 @@ final class Spool implements AutoCloseable {
 
     /**
      * Appends one event whose body is {@code body[offset, offset + length)}; returns its sequence
-     * number. Builds the frame in a reused buffer: spooling allocates nothing per record.
+     * number. Builds the frame in a reused buffer: spooling allocates no buffer per record.
      */
     long append(Topic topicOf, byte[] key, byte[] body, int offset, int length) throws IOException {
         byte[] topic = TOPIC_NAMES[topicOf.ordinal()];
@@ -149,7 +150,7 @@ final class Spool implements AutoCloseable {
             throw new SpoolFullException("spool " + dir + " reached spool.max.bytes=" + maxBytes, null);
         }
         if (frame.capacity() < SpoolSegment.FRAME_HEADER + len) {
-            frame = ByteBuffer.allocate(Math.max(frame.capacity() * 2, SpoolSegment.FRAME_HEADER + len));
+            frame = ByteBuffer.allocateDirect(Math.max(frame.capacity() * 2, SpoolSegment.FRAME_HEADER + len));
         }
         ByteBuffer b = frame.clear().position(SpoolSegment.FRAME_HEADER);
         b.putShort((short) topic.length).put(topic).putInt(key.length).put(key).putInt(length).put(body, offset, length);

@@ -84,12 +84,12 @@ final class SpoolSegment implements AutoCloseable {
     }
 
     /**
-     * Appends one record whose payload sits in {@code frame} (a heap buffer) right after
-     * {@link #FRAME_HEADER} bytes left free for the length and CRC; returns its sequence number.
+     * Appends one record whose payload sits in {@code frame} right after {@link #FRAME_HEADER}
+     * bytes left free for the length and CRC; returns its sequence number.
      */
     long append(ByteBuffer frame, int length) throws IOException {
         crc32c.reset();
-        crc32c.update(frame.array(), frame.arrayOffset() + FRAME_HEADER, length);
+        crc32c.update(frame.slice(FRAME_HEADER, length));
         frame.putInt(0, length).putInt(4, (int) crc32c.getValue());
         frame.position(0).limit(FRAME_HEADER + length);
         long at = size;

@@ -78,7 +78,8 @@ public final class Tracker implements AutoCloseable {
         this.control = new ControlListener(config, registry, lamport);
         MetricBatcher batcher = new MetricBatcher(runs, names, lamport, wallClock, producerId, config.flushMaxPoints(),
                 TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), own::ship, counters);
-        this.drain = new DrainLoop(rings, coarseClock, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), counters, producer);
+        this.drain = new DrainLoop(rings, coarseClock, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()),
+                config.congestionMaxWaitingPoints(), counters, producer);
         drain.start("entrenar-drain");
         this.shutdownHook = new Thread(this::closeQuietly, "entrenar-shutdown");
         if (config.shutdownHook()) {
@@ -115,8 +116,7 @@ public final class Tracker implements AutoCloseable {
     }
 
     public TrackerStats stats() {
-        long overflowed = counters.pointsOverflowed.get();
-        return new TrackerStats(rings.published() + overflowed, rings.size(), overflowed, counters.batchesFlushed.get(), counters.sent.get(),
+        return new TrackerStats(rings.logged(), rings.size(), rings.overflowed(), counters.batchesFlushed.get(), counters.sent.get(),
                 counters.acked.get(), counters.spooledWhileDown.get(), counters.replayed.get(), counters.sentUnspooled.get(),
                 counters.rejected.get(), counters.sendFailures.get(), counters.spoolErrors.get(), counters.outages.get(),
                 drain.backlog(), own.spool().bytes(), counters.writtenBehind.get(), counters.bufferFull.get());
@@ -213,10 +213,7 @@ public final class Tracker implements AutoCloseable {
 
     /** The hot path: no lock, no CAS, no allocation unless the thread's ring is full. */
     void log(PointRing ring, int runIndex, int nameId, double value, long step) {
-        long t = preciseTimestamps ? System.nanoTime() : coarseClock.nanos();
-        if (!ring.log(runIndex, nameId, step, value, t)) {
-            counters.pointsOverflowed.incrementAndGet();
-        }
+        ring.log(runIndex, nameId, step, value, preciseTimestamps ? System.nanoTime() : coarseClock.nanos());
     }
 
     void ship(int runIndex, Outbound out) {

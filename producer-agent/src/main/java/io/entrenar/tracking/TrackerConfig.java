@@ -62,6 +62,14 @@ public final class TrackerConfig extends AbstractConfig {
             + "A full ring does not block: further points take a slower, allocating overflow path.";
     public static final int RING_CAPACITY_DEFAULT = 1 << 16;
 
+    public static final String CONGESTION_MAX_WAITING_POINTS_CONFIG = "congestion.max.waiting.points";
+    private static final String CONGESTION_MAX_WAITING_POINTS_DOC = "While the broker takes events more slowly than they "
+            + "come, the drain thread leaves metric points in memory (rings and overflow chunks, 32 bytes a point) rather "
+            + "than queue batches through the spool, up to this many points in all. Beyond that it batches them anyway and "
+            + "the spool queues them on disk (bounded by spool.max.bytes), so a slow broker cannot grow the heap without "
+            + "bound. At least ring.capacity.";
+    public static final long CONGESTION_MAX_WAITING_POINTS_DEFAULT = 1L << 22;
+
     public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
     private static final String FLUSH_INTERVAL_MS_DOC = "Longest time a metric point waits in a batch. Each batch is "
             + "a Kafka record, so a training loop logging a point every few ms sends one record per interval: shorter "
@@ -102,6 +110,7 @@ public final class TrackerConfig extends AbstractConfig {
             .define(SPOOL_MAX_BYTES_CONFIG, Type.LONG, SPOOL_MAX_BYTES_DEFAULT, ConfigDef.Range.atLeast(64 * 1024), Importance.MEDIUM, SPOOL_MAX_BYTES_DOC)
             .define(SPOOL_WRITE_BEHIND_MS_CONFIG, Type.LONG, SPOOL_WRITE_BEHIND_MS_DEFAULT, ConfigDef.Range.between(0, 60_000), Importance.LOW, SPOOL_WRITE_BEHIND_MS_DOC)
             .define(RING_CAPACITY_CONFIG, Type.INT, RING_CAPACITY_DEFAULT, ConfigDef.Range.between(64, 1 << 26), Importance.MEDIUM, RING_CAPACITY_DOC)
+            .define(CONGESTION_MAX_WAITING_POINTS_CONFIG, Type.LONG, CONGESTION_MAX_WAITING_POINTS_DEFAULT, ConfigDef.Range.atLeast(64), Importance.LOW, CONGESTION_MAX_WAITING_POINTS_DOC)
             .define(FLUSH_INTERVAL_MS_CONFIG, Type.LONG, FLUSH_INTERVAL_MS_DEFAULT, ConfigDef.Range.between(1, 60_000), Importance.MEDIUM, FLUSH_INTERVAL_MS_DOC)
             .define(FLUSH_MAX_POINTS_CONFIG, Type.INT, FLUSH_MAX_POINTS_DEFAULT, ConfigDef.Range.between(1, 1 << 20), Importance.MEDIUM, FLUSH_MAX_POINTS_DOC)
             .define(METRIC_TIMESTAMPS_CONFIG, Type.STRING, METRIC_TIMESTAMPS_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("coarse", "precise"), Importance.LOW, METRIC_TIMESTAMPS_DOC)
@@ -114,6 +123,10 @@ public final class TrackerConfig extends AbstractConfig {
         int ring = getInt(RING_CAPACITY_CONFIG);
         if (Integer.bitCount(ring) != 1) {
             throw new ConfigException(RING_CAPACITY_CONFIG, ring, "must be a power of two");
+        }
+        if (getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG) < ring) {
+            throw new ConfigException(CONGESTION_MAX_WAITING_POINTS_CONFIG, getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG),
+                    "must be at least " + RING_CAPACITY_CONFIG + " (" + ring + ")");
         }
         if (getLong(SPOOL_MAX_BYTES_CONFIG) < getInt(SPOOL_SEGMENT_BYTES_CONFIG)) {
             throw new ConfigException(SPOOL_MAX_BYTES_CONFIG, getLong(SPOOL_MAX_BYTES_CONFIG),
@@ -166,6 +179,10 @@ public final class TrackerConfig extends AbstractConfig {
 
     int ringCapacity() {
         return getInt(RING_CAPACITY_CONFIG);
+    }
+
+    long congestionMaxWaitingPoints() {
+        return getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG);
     }
 
     long flushIntervalMs() {

@@ -33,7 +33,6 @@ public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOver
 
     /** The live counters behind a snapshot. */
     static final class Counters {
-        final AtomicLong pointsOverflowed = new AtomicLong();
         final AtomicLong batchesFlushed = new AtomicLong();
         final AtomicLong sent = new AtomicLong();
         final AtomicLong acked = new AtomicLong();

@@ -69,6 +69,8 @@ class PointRingTest {
         ring[0].drain(check);
         assertEquals(n, next[0], "every point once");
         assertTrue(overflowed[0] > 0, "the 64-point ring overflowed at least once, so both paths were exercised");
+        assertEquals(overflowed[0], ring[0].overflowed(), "overflowed points counted by the ring");
+        assertEquals(n, ring[0].logged());
         assertTrue(ring[0].isEmpty());
     }
 }

@@ -203,7 +203,7 @@ class TrackerIntegrationTest {
         int n = 400_000;
         String runId;
         TrackerStats stats;
-        Map<String, Object> cfg = new java.util.HashMap<>(config());
+        Map<String, Object> cfg = new HashMap<>(config());
         cfg.put(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 2048);
         cfg.put("producer.buffer.memory", 256 * 1024);
         cfg.put("producer.batch.size", 64 * 1024);
@@ -233,32 +233,58 @@ class TrackerIntegrationTest {
      */
     @Test
     void aCongestedProducerKeepsPointsInMemoryInsteadOfQueueingThroughTheSpool() {
+        Congested c = logIntoACongestedProducer("congested", Map.of(), 0.5);
+        assertEquals(c.before().eventsReplayed(), c.after().eventsReplayed(), "nothing was read back from the spool: " + c.after());
+        assertEquals(c.before().eventsSpooledWhileDown(), c.after().eventsSpooledWhileDown(), "nothing queued through the spool: " + c.after());
+    }
+
+    /**
+     * ... but only up to {@code congestion.max.waiting.points}: past that the spool queues batches on
+     * disk, so a broker slower than the program for hours cannot fill the training JVM's heap.
+     */
+    @Test
+    void pointsBeyondTheMemoryBoundQueueThroughTheSpoolWhileCongested() {
+        Congested c = logIntoACongestedProducer("congested-bounded", Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 1024,
+                TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, 1024L), 0.75);
+        assertTrue(c.after().eventsSpooledWhileDown() > c.before().eventsSpooledWhileDown(), "batches queued through the spool: " + c.after());
+        assertTrue(c.after().eventsReplayed() > c.before().eventsReplayed(), "and were read back: " + c.after());
+    }
+
+    private record Congested(TrackerStats before, TrackerStats after) {
+    }
+
+    /**
+     * Logs 400,000 points flat out through a 256 KiB producer buffer and 64-point batches, so the
+     * shipper's window fills; checks they all arrived once, in order, with no outage.
+     */
+    private Congested logIntoACongestedProducer(String runName, Map<String, Object> overrides, double factor) {
         int n = 400_000;
         String runId;
         TrackerStats before;
         TrackerStats after;
-        Map<String, Object> cfg = new java.util.HashMap<>(config());
+        Map<String, Object> cfg = new HashMap<>(config());
         cfg.put(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 64);
         cfg.put("producer.buffer.memory", 256 * 1024);
         cfg.put("producer.batch.size", 16 * 1024);
+        cfg.putAll(overrides);
         try (Tracker tracker = Tracker.start(cfg)) {
-            Run run = tracker.experiment("back-pressure").run("congested").start();
+            Run run = tracker.experiment("back-pressure").run(runName).start();
             runId = run.id();
             Metric loss = run.metric("loss");
             assertTrue(tracker.flush(Duration.ofSeconds(30)), "flush");
             before = tracker.stats();
             for (int i = 0; i < n; i++) {
-                loss.log(i * 0.5, i);
+                loss.log(i * factor, i);
             }
             assertTrue(tracker.flush(Duration.ofSeconds(90)), "flush: " + tracker.stats());
             after = tracker.stats();
             run.finish();
         }
         assertTrue(after.producerBufferFull() > before.producerBufferFull(), "the small buffer filled up: " + after);
-        assertEquals(before.eventsReplayed(), after.eventsReplayed(), "nothing was read back from the spool: " + after);
-        assertEquals(before.eventsSpooledWhileDown(), after.eventsSpooledWhileDown(), "nothing queued through the spool: " + after);
         assertEquals(0, after.outages(), after.toString());
-        assertEveryPointOnceInOrder(runId, n, 0.5);
+        assertEquals(before.pointsLogged() + n, after.pointsLogged(), after.toString());
+        assertEveryPointOnceInOrder(runId, n, factor);
+        return new Congested(before, after);
     }
 
     /** The run's {@code n} points, logged as (step i, value i * factor), arrived each once and in order. */
@@ -358,5 +384,8 @@ class TrackerIntegrationTest {
         var g = assertThrows(org.apache.kafka.common.config.ConfigException.class,
                 () -> new TrackerConfig(Map.of(TrackerConfig.SPOOL_FSYNC_CONFIG, "sometimes")));
         assertTrue(g.getMessage().contains("spool.fsync"), g.getMessage());
+        var h = assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new TrackerConfig(Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 4096, TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, 1000)));
+        assertEquals("Invalid value 1000 for configuration congestion.max.waiting.points: must be at least ring.capacity (4096)", h.getMessage());
     }
 }
