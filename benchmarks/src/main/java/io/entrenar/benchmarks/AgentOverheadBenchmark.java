@@ -73,6 +73,8 @@ public final class AgentOverheadBenchmark {
             double[] trainAgent = new double[pairs];
             double[] procBase = new double[pairs];
             double[] procAgent = new double[pairs];
+            double[][] phasesBase = new double[3][pairs];
+            double[][] phasesAgent = new double[3][pairs];
             for (int i = 0; i < pairs; i++) {
                 boolean agentFirst = i % 2 == 1;
                 double[] a;
@@ -88,11 +90,20 @@ public final class AgentOverheadBenchmark {
                 procBase[i] = b[1];
                 trainAgent[i] = a[0];
                 procAgent[i] = a[1];
+                for (int k = 0; k < 3; k++) {
+                    phasesBase[k][i] = b[2 + k];
+                    phasesAgent[k][i] = a[2 + k];
+                }
                 System.out.printf(Locale.ROOT, "pair %2d (%s): training %.3f s vs %.3f s with agent (%+.2f %%); process %.3f s vs %.3f s (%+.2f %%)%n",
                         i + 1, agentFirst ? "agent first" : "agent second", b[0], a[0], pct(a[0], b[0]), b[1], a[1], pct(a[1], b[1]));
             }
             report("training wall time (the second Trainer.run inside the child: steady state)", trainBase, trainAgent);
             report("process wall time (JVM start to exit, both runs, agent start-up and final flush included)", procBase, procAgent);
+            String[] phases = {"JVM launch to main()", "first (cold) Trainer.run", "end of main() to process exit"};
+            for (int k = 0; k < 3; k++) {
+                System.out.printf(Locale.ROOT, "  %s: median %.3f s without, %.3f s with the agent (%+.3f s)%n", phases[k],
+                        median(phasesBase[k]), median(phasesAgent[k]), median(phasesAgent[k]) - median(phasesBase[k]));
+            }
         }
     }
 
@@ -100,7 +111,10 @@ public final class AgentOverheadBenchmark {
         return (with - without) / without * 100;
     }
 
-    /** Seconds: {training, process}. */
+    /**
+     * Seconds: {training, process, launch to main(), cold run, end of main() to exit}; the last is
+     * measured against the wall clock the child printed, so it is good to a few ms.
+     */
     private static double[] run(Path job, String agentArg, Path dir) throws IOException, InterruptedException {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -117,6 +131,7 @@ public final class AgentOverheadBenchmark {
         long t0 = System.nanoTime();
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         int status = p.waitFor();
+        long exitedEpochMs = System.currentTimeMillis();
         double process = (System.nanoTime() - t0) / 1e9;
         String out = Files.readString(log);
         if (status != 0) {
@@ -125,9 +140,16 @@ public final class AgentOverheadBenchmark {
         if (agentArg != null && !out.contains("entrenar agent: tracking run")) {
             throw new IllegalStateException("the agent did not start in the child:\n" + out);
         }
-        String line = out.lines().filter(l -> l.startsWith("TRAIN_NANOS ")).findFirst()
-                .orElseThrow(() -> new IllegalStateException("no TRAIN_NANOS line:\n" + out));
-        return new double[] {Long.parseLong(line.substring(12).trim()) / 1e9, process};
+        double launch = value(out, "MAIN_START_MS") / 1e3;
+        double cold = value(out, "COLD_NANOS") / 1e9;
+        double exit = (exitedEpochMs - value(out, "MAIN_END_EPOCH_MS")) / 1e3;
+        return new double[] {value(out, "TRAIN_NANOS") / 1e9, process, launch, cold, exit};
+    }
+
+    private static long value(String out, String key) {
+        String line = out.lines().filter(l -> l.startsWith(key + " ")).findFirst()
+                .orElseThrow(() -> new IllegalStateException("no " + key + " line:\n" + out));
+        return Long.parseLong(line.substring(key.length() + 1).trim());
     }
 
     private static void report(String what, double[] base, double[] agent) {

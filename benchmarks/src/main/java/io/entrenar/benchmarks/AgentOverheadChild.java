@@ -26,12 +26,18 @@ public final class AgentOverheadChild {
     }
 
     public static void main(String[] args) throws Exception {
+        var runtime = java.lang.management.ManagementFactory.getRuntimeMXBean();
+        System.out.println("MAIN_START_MS " + runtime.getUptime());
         TRIBUO_LOG.setLevel(java.util.logging.Level.WARNING);
         TrainingConfig config = ConfigLoader.load(Path.of(args[0]), Map.of());
+        long cold = System.nanoTime();
         train(config);
+        System.out.println("COLD_NANOS " + (System.nanoTime() - cold));
         long t0 = System.nanoTime();
         train(config);
         System.out.println("TRAIN_NANOS " + (System.nanoTime() - t0));
+        // the JVM's start time, so the parent can tell the exit (shutdown hooks) from the rest
+        System.out.println("MAIN_END_EPOCH_MS " + System.currentTimeMillis());
     }
 
     private static void train(TrainingConfig config) {

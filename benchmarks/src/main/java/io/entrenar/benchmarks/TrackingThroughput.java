@@ -64,8 +64,9 @@ public final class TrackingThroughput {
                                 + "tracking/raw bytes/s = %.0f %%%n",
                         round, rawFirst ? "raw" : "tracker", points, t.seconds(), points / t.seconds(), trackerMBps, same.size(),
                         t.stats().pointsOverflowed(), rawRecords.size(), rawBytes, rawSecs, rawMBps, 100.0 * trackerMBps / rawMBps);
-                System.out.printf("  logging loop %.2f s; process CPU (broker included): tracker %.2f s = %.2f cores busy, raw %.2f s = %.2f cores busy; %s%n",
-                        t.loggingSeconds(), t.cpuSeconds(), t.cpuSeconds() / t.seconds(), raw.cpuSeconds(), raw.cpuSeconds() / rawSecs, t.stats());
+                System.out.printf("  logging loop %.2f s; process CPU (broker included): tracker %.2f s = %.2f cores busy, raw %.2f s = %.2f cores busy%n",
+                        t.loggingSeconds(), t.cpuSeconds(), t.cpuSeconds() / t.seconds(), raw.cpuSeconds(), raw.cpuSeconds() / rawSecs);
+                System.out.printf("  CPU tracker: %s; raw: %s%n  %s%n", t.split().perPoint(points), raw.split().perPoint(points), t.stats());
                 if (round > 1 || rounds == 1) {
                     trackerMBs.add(trackerMBps);
                     rawMBs.add(rawMBps);
@@ -77,11 +78,55 @@ public final class TrackingThroughput {
                 ratios.size(), median(trackerMBs), median(rawMBs), median(ratios));
     }
 
-    private record TrackerRound(String runId, double seconds, double loggingSeconds, double cpuSeconds, TrackerStats stats) {
+    private record TrackerRound(String runId, double seconds, double loggingSeconds, double cpuSeconds, CpuSplit split, TrackerStats stats) {
     }
 
-    /** Wall time and the CPU time the whole process (the embedded broker included) spent meanwhile. */
-    private record Timed(double seconds, double cpuSeconds) {
+    /** Wall time, the CPU time the whole process (the embedded broker included) spent meanwhile, and its split. */
+    private record Timed(double seconds, double cpuSeconds, CpuSplit split) {
+    }
+
+    /**
+     * CPU seconds per thread group over a phase: the sending side's calling thread, the tracker's
+     * drain thread, the producer's network thread, and the rest (broker, JIT, GC).
+     */
+    private record CpuSplit(double caller, double drain, double network, double rest) {
+        static final java.lang.management.ThreadMXBean THREADS = java.lang.management.ManagementFactory.getThreadMXBean();
+
+        static Map<Long, Long> snapshot() {
+            Map<Long, Long> cpu = new java.util.HashMap<>();
+            for (long id : THREADS.getAllThreadIds()) {
+                cpu.put(id, THREADS.getThreadCpuTime(id));
+            }
+            return cpu;
+        }
+
+        static CpuSplit between(Map<Long, Long> before, Map<Long, Long> after, double processCpuSeconds) {
+            double caller = 0;
+            double drain = 0;
+            double network = 0;
+            for (var e : after.entrySet()) {
+                java.lang.management.ThreadInfo info = THREADS.getThreadInfo(e.getKey());
+                if (info == null || e.getValue() < 0) {
+                    continue;
+                }
+                double secs = (e.getValue() - before.getOrDefault(e.getKey(), 0L)) / 1e9;
+                String name = info.getThreadName();
+                if (e.getKey() == Thread.currentThread().threadId()) {
+                    caller += secs;
+                } else if (name.equals("entrenar-drain")) {
+                    drain += secs;
+                } else if (name.startsWith("kafka-producer-network-thread | entrenar-tracker-")
+                        || name.startsWith("kafka-producer-network-thread | raw-")) {
+                    network += secs;
+                }
+            }
+            return new CpuSplit(caller, drain, network, processCpuSeconds - caller - drain - network);
+        }
+
+        String perPoint(long points) {
+            return String.format("calling thread %.1f, drain %.1f, producer I/O %.1f, broker/JIT/GC %.1f ns/point",
+                    caller * 1e9 / points, drain * 1e9 / points, network * 1e9 / points, rest * 1e9 / points);
+        }
     }
 
     private static final com.sun.management.OperatingSystemMXBean OS =
@@ -102,6 +147,7 @@ public final class TrackingThroughput {
                 metrics[i] = run.metric(names[i]);
             }
             tracker.flush(Duration.ofSeconds(30));
+            Map<Long, Long> threads0 = CpuSplit.snapshot();
             long cpu0 = OS.getProcessCpuTime();
             long t0 = System.nanoTime();
             for (long p = 0; p < points; p++) {
@@ -113,9 +159,10 @@ public final class TrackingThroughput {
             }
             long t1 = System.nanoTime();
             long cpu1 = OS.getProcessCpuTime();
+            CpuSplit split = CpuSplit.between(threads0, CpuSplit.snapshot(), (cpu1 - cpu0) / 1e9);
             TrackerStats stats = tracker.stats();
             run.finish();
-            return new TrackerRound(run.id(), (t1 - t0) / 1e9, (tLogged - t0) / 1e9, (cpu1 - cpu0) / 1e9, stats);
+            return new TrackerRound(run.id(), (t1 - t0) / 1e9, (tLogged - t0) / 1e9, (cpu1 - cpu0) / 1e9, split, stats);
         }
     }
 
@@ -123,15 +170,18 @@ public final class TrackingThroughput {
     private static Timed rawSeconds(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
         try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
                 "enable.idempotence", true, "acks", "all", "compression.type", "lz4", "linger.ms", 5,
-                "batch.size", 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
+                "batch.size", 256 * 1024, "client.id", "raw-" + UUID.randomUUID()), new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.partitionsFor(Topic.METRICS.topicName());
+            Map<Long, Long> threads0 = CpuSplit.snapshot();
             long cpu0 = OS.getProcessCpuTime();
             long r0 = System.nanoTime();
             for (ProducerRecord<byte[], byte[]> r : records) {
                 raw.send(r);
             }
             raw.flush();
-            return new Timed((System.nanoTime() - r0) / 1e9, (OS.getProcessCpuTime() - cpu0) / 1e9);
+            double secs = (System.nanoTime() - r0) / 1e9;
+            double cpu = (OS.getProcessCpuTime() - cpu0) / 1e9;
+            return new Timed(secs, cpu, CpuSplit.between(threads0, CpuSplit.snapshot(), cpu));
         }
     }
 

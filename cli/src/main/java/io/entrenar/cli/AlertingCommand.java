@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
+import io.entrenar.config.ConfigFile;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;

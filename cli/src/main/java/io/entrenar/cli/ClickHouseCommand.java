@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.sink.http.ChdbServer;
 import io.entrenar.sink.http.ChdbServerConfig;
 import io.entrenar.sink.http.ClickHouseHttpConfig;

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.dashboard.DashboardApp;
 import io.entrenar.dashboard.DashboardConfig;
 import org.apache.kafka.common.config.ConfigException;

@@ -10,6 +10,7 @@ import io.entrenar.cli.demo.Demo;
 import io.entrenar.cli.pipeline.Pipeline;
 import io.entrenar.cli.pipeline.PipelineConfig;
 import io.entrenar.cli.view.Glyphs;
+import io.entrenar.config.ConfigFile;
 import io.entrenar.stack.StackConfig;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;

@@ -1,5 +1,6 @@
 package io.entrenar.cli;
 
+import io.entrenar.config.ConfigFile;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.processors.ProcessorsConfig;
 import org.apache.kafka.common.config.ConfigException;

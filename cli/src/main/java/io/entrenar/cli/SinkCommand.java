@@ -1,5 +1,6 @@
 package io.entrenar.cli;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.sink.SinkApp;
 import io.entrenar.sink.SinkConfig;
 import java.io.PrintWriter;

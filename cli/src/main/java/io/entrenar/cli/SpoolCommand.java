@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.tracking.SpoolReplayer;
 import io.entrenar.tracking.TrackerConfig;
 import org.apache.kafka.common.config.ConfigException;

@@ -8,6 +8,7 @@ import java.util.concurrent.Callable;
 
 import io.entrenar.cli.pipeline.Pipeline;
 import io.entrenar.cli.pipeline.PipelineConfig;
+import io.entrenar.config.ConfigFile;
 import io.entrenar.schemas.TopicCatalogue;
 import io.entrenar.stack.StackConfig;
 import org.apache.kafka.common.config.ConfigException;

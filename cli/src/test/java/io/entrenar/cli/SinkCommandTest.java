@@ -3,6 +3,7 @@ package io.entrenar.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import io.entrenar.config.ConfigFile;
 import io.entrenar.sink.SinkConfig;
 import java.nio.file.Files;
 import java.nio.file.Path;

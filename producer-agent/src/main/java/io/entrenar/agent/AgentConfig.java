@@ -1,14 +1,12 @@
 package io.entrenar.agent;
 
-import java.io.IOException;
-import java.io.Reader;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
-import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Set;
 
+import io.entrenar.config.ConfigFile;
+import io.entrenar.config.DidYouMean;
 import io.entrenar.tracking.TrackerConfig;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
@@ -80,14 +78,22 @@ public final class AgentConfig extends AbstractConfig {
         }
     }
 
+    /** Keys passed through to the producer and the registry client, beyond the defined ones. */
+    private static final Set<String> PASS_THROUGH_PREFIXES = Set.of(TrackerConfig.PRODUCER_PREFIX, "basic.auth.", "schema.registry.");
+
+    private final TrackerConfig tracker;
+
     public AgentConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
         for (String key : originals.keySet()) {
-            if (!CONFIG.names().contains(key) && !key.startsWith(TrackerConfig.PRODUCER_PREFIX)
-                    && !key.startsWith("basic.auth.") && !key.startsWith("schema.registry.")) {
-                throw new ConfigException(key, originals.get(key), "unknown entrenar agent setting");
+            if (!CONFIG.names().contains(key) && PASS_THROUGH_PREFIXES.stream().noneMatch(key::startsWith)) {
+                throw new ConfigException(key, originals.get(key), "unknown entrenar agent setting" + DidYouMean.suggest(key, CONFIG.names()));
             }
         }
+        // the tracker's own rules (power-of-two ring, cross-field bounds) fail here, before anything starts
+        Map<String, Object> t = new LinkedHashMap<>(originals());
+        t.keySet().removeIf(k -> k.startsWith("agent."));
+        tracker = new TrackerConfig(t);
     }
 
     public static ConfigDef configDef() {
@@ -97,28 +103,19 @@ public final class AgentConfig extends AbstractConfig {
     /** Merges the file, the environment and the agent argument. */
     static AgentConfig resolve(String agentArgs, Map<String, String> env) {
         Map<String, String> args = parseArgs(agentArgs);
-        Map<String, Object> merged = new LinkedHashMap<>();
-        String file = args.getOrDefault(CONFIG_FILE, env.get("ENTRENAR_AGENT_CONFIG"));
-        if (file != null && !file.isEmpty()) {
-            Properties p = new Properties();
-            try (Reader r = Files.newBufferedReader(Path.of(file))) {
-                p.load(r);
-            } catch (IOException e) {
-                throw new ConfigException("cannot read the entrenar agent config file " + file + ": " + e.getMessage());
-            }
-            p.forEach((k, v) -> merged.put(k.toString(), v.toString().strip()));
+        String file = args.remove(CONFIG_FILE);
+        if (file == null) {
+            file = env.get("ENTRENAR_AGENT_CONFIG");
         }
-        for (String key : CONFIG.names()) {
-            String v = env.get("ENTRENAR_" + key.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_"));
-            if (v != null) {
-                merged.put(key, v);
-            }
-        }
-        args.remove(CONFIG_FILE);
-        merged.putAll(args);
+        ConfigFile source = file == null || file.isEmpty() ? ConfigFile.empty() : ConfigFile.load(Path.of(file));
+        Map<String, Object> merged = source.resolve(CONFIG, PASS_THROUGH_PREFIXES, env, args);
         // the agent finishes its run before the tracker closes
         merged.put(TrackerConfig.SHUTDOWN_HOOK_CONFIG, "false");
-        return new AgentConfig(merged);
+        try {
+            return new AgentConfig(merged);
+        } catch (ConfigException e) {
+            throw source.explain(e, env, "agent argument");
+        }
     }
 
     static Map<String, String> parseArgs(String agentArgs) {
@@ -141,9 +138,7 @@ public final class AgentConfig extends AbstractConfig {
 
     /** The tracker's share of the settings. */
     TrackerConfig trackerConfig() {
-        Map<String, Object> t = new LinkedHashMap<>(originals());
-        t.keySet().removeIf(k -> k.startsWith("agent."));
-        return new TrackerConfig(t);
+        return tracker;
     }
 
     String experiment() {

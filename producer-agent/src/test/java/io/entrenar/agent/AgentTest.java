@@ -80,6 +80,33 @@ class AgentTest {
         assertTracked(runId, "premain");
     }
 
+    /** A mistake in the agent's settings leaves the program running, untracked, with the mistake on stderr. */
+    @Test
+    void aBadAgentConfigLeavesTheProgramRunningUntracked() throws Exception {
+        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
+        Process p = new ProcessBuilder(java, "-javaagent:" + agentJar + "=" + options("spool-bad") + ",ring.capacity=1000",
+                "-cp", System.getProperty("java.class.path"), Untracked.class.getName())
+                .redirectErrorStream(true).start();
+        String output = new String(p.getInputStream().readAllBytes());
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+        assertEquals(0, p.exitValue(), output);
+        assertTrue(output.contains("entrenar agent: invalid configuration, the program runs untracked: agent argument: "
+                + "Invalid value 1000 for configuration ring.capacity: must be a power of two"), output);
+        assertTrue(output.contains("the program ran"), output);
+        assertTrue(!output.contains("entrenar agent: tracking run"), output);
+    }
+
+    /** The program of {@link #aBadAgentConfigLeavesTheProgramRunningUntracked}: waits for the agent's verdict, then ends. */
+    public static final class Untracked {
+        public static void main(String[] args) throws InterruptedException {
+            // the agent resolves its settings on its own thread; give it time to speak before exiting
+            for (int i = 0; i < 100 && System.getProperty(io.entrenar.tracking.RunBuilder.JVM_RUN_PROPERTY) != null; i++) {
+                Thread.sleep(50);
+            }
+            System.out.println("the program ran");
+        }
+    }
+
     @Test
     void attachingByPidTracksARunningTraining() throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();

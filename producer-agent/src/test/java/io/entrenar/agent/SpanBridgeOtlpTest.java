@@ -81,9 +81,9 @@ class SpanBridgeOtlpTest {
 
     @Test
     void aBadEndpointFailsTheConfigNamingTheKey() {
-        var e = org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+        var e = org.junit.jupiter.api.Assertions.assertThrows(io.entrenar.config.ConfigFile.InvalidConfigException.class,
                 () -> AgentConfig.resolve("agent.otlp.endpoint=localhost:4318", Map.of()));
-        assertTrue(e.getMessage().contains("agent.otlp.endpoint"), e.getMessage());
+        assertTrue(e.getMessage().startsWith("agent argument: ") && e.getMessage().contains("agent.otlp.endpoint"), e.getMessage());
     }
 
     private static String attribute(List<KeyValue> attributes, String key) {

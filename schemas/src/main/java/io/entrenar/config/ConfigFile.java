@@ -1,4 +1,4 @@
-package io.entrenar.cli;
+package io.entrenar.config;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -10,22 +10,25 @@ import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-import io.entrenar.config.DidYouMean;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigException;
 
 /**
- * A {@code key=value} configuration file merged with {@code ENTRENAR_*} environment overrides,
- * checked against a component's {@link ConfigDef} before anything starts. Every error names the
- * file and line, and unknown keys get a "did you mean".
+ * A {@code key=value} configuration file merged with {@code ENTRENAR_*} environment overrides and
+ * the caller's own overrides (command-line options, the agent argument), checked against a
+ * component's {@link ConfigDef} before anything starts. Every error names where the bad value came
+ * from: file and line, environment variable, or option; unknown keys get a "did you mean".
+ * Shared by the command line and the {@code -javaagent}.
  */
-final class ConfigFile {
-    static final String ENV_PREFIX = "ENTRENAR_";
+public final class ConfigFile {
+    public static final String ENV_PREFIX = "ENTRENAR_";
     private static final Pattern KEY_IN_KAFKA_MESSAGE = Pattern.compile("configuration ([^\\s:]+)");
 
     private final String source;
     private final Map<String, String> values;
     private final Map<String, Integer> lines;
+    /** Keys the last {@link #resolve} took from its overrides. */
+    private Set<String> overridden = Set.of();
 
     private ConfigFile(String source, Map<String, String> values, Map<String, Integer> lines) {
         this.source = source;
@@ -34,11 +37,11 @@ final class ConfigFile {
     }
 
     /** No file: defaults plus environment and command-line values. */
-    static ConfigFile empty() {
+    public static ConfigFile empty() {
         return new ConfigFile("(no config file)", new LinkedHashMap<>(), new LinkedHashMap<>());
     }
 
-    static ConfigFile load(Path path) {
+    public static ConfigFile load(Path path) {
         List<String> text;
         try {
             text = Files.readAllLines(path);
@@ -72,7 +75,7 @@ final class ConfigFile {
      * The effective settings: file values, then {@code ENTRENAR_<KEY>} environment variables (dots and
      * dashes as underscores), then {@code overrides} from the command line. Unknown file keys fail.
      */
-    Map<String, Object> resolve(ConfigDef def, Set<String> dynamicPrefixes, Map<String, String> env, Map<String, ?> overrides) {
+    public Map<String, Object> resolve(ConfigDef def, Set<String> dynamicPrefixes, Map<String, String> env, Map<String, ?> overrides) {
         for (String key : values.keySet()) {
             boolean known = def.names().contains(key) || dynamicPrefixes.stream().anyMatch(key::startsWith);
             if (!known) {
@@ -99,20 +102,33 @@ final class ConfigFile {
                 }
             });
         }
+        Set<String> fromOverrides = new java.util.HashSet<>();
         overrides.forEach((k, v) -> {
             if (v != null) {
                 resolved.put(k, v);
+                fromOverrides.add(k);
             }
         });
+        overridden = fromOverrides;
         return resolved;
     }
 
-    /** Rewrites a Kafka {@link ConfigException} so that it points at the line that caused it. */
-    InvalidConfigException explain(ConfigException e, Map<String, String> env) {
+    /** {@link #explain(ConfigException, Map, String)} for a command whose overrides are its options. */
+    public InvalidConfigException explain(ConfigException e, Map<String, String> env) {
+        return explain(e, env, "command-line option");
+    }
+
+    /**
+     * Rewrites a Kafka {@link ConfigException} so that it points at what caused it: the override
+     * (named {@code overridesLabel}, e.g. "agent argument"), the environment variable, or the file's line.
+     */
+    public InvalidConfigException explain(ConfigException e, Map<String, String> env, String overridesLabel) {
         Matcher m = KEY_IN_KAFKA_MESSAGE.matcher(String.valueOf(e.getMessage()));
         String key = m.find() ? m.group(1) : null;
         String place;
-        if (key != null && env.containsKey(envName(key))) {
+        if (key != null && overridden.contains(key)) {
+            place = overridesLabel;
+        } else if (key != null && env.containsKey(envName(key))) {
             place = "environment variable " + envName(key);
         } else if (key != null && lines.containsKey(key)) {
             place = where(key);
@@ -126,8 +142,8 @@ final class ConfigFile {
      * The whole path from a command's options to a validated config object: file (optional), then
      * environment, then options, then the component's constructor; errors point at file and line.
      */
-    static <C> C resolveConfig(Path file, ConfigDef def, Set<String> dynamicPrefixes, Map<String, ?> options,
-                               java.util.function.Function<Map<String, Object>, C> create) {
+    public static <C> C resolveConfig(Path file, ConfigDef def, Set<String> dynamicPrefixes, Map<String, ?> options,
+                                      java.util.function.Function<Map<String, Object>, C> create) {
         ConfigFile config = file == null ? empty() : load(file);
         Map<String, String> env = System.getenv();
         Map<String, Object> settings = config.resolve(def, dynamicPrefixes, env, options);
@@ -138,7 +154,7 @@ final class ConfigFile {
         }
     }
 
-    static String envName(String key) {
+    public static String envName(String key) {
         return ENV_PREFIX + key.toUpperCase(java.util.Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
@@ -157,7 +173,7 @@ final class ConfigFile {
     }
 
     /** A configuration error, already phrased for the user with file and line. */
-    static final class InvalidConfigException extends RuntimeException {
+    public static final class InvalidConfigException extends RuntimeException {
         private static final long serialVersionUID = 1L;
 
         InvalidConfigException(String message) {
