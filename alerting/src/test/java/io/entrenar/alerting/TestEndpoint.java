@@ -32,6 +32,7 @@ final class TestEndpoint implements AutoCloseable {
 
     private final HttpServer server;
     private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final java.util.concurrent.atomic.AtomicInteger arrivals = new java.util.concurrent.atomic.AtomicInteger();
     private volatile IntFunction<Answer> script;
 
     TestEndpoint(IntFunction<Answer> script) throws IOException {
@@ -41,7 +42,9 @@ final class TestEndpoint implements AutoCloseable {
         server.createContext("/", exchange -> {
             try (exchange; InputStream in = exchange.getRequestBody()) {
                 String body = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-                Answer answer = this.script.apply(received.size());
+                // by arrival, not by completed answers: a retry arriving while a slow first answer is
+                // still being held must get the second answer, not the first one again
+                Answer answer = this.script.apply(arrivals.getAndIncrement());
                 if (answer.delayMillis() > 0) {
                     try {
                         Thread.sleep(answer.delayMillis());
