@@ -67,7 +67,7 @@ public final class TrackerConfig extends AbstractConfig {
             + "come, the drain thread leaves metric points in memory (rings and overflow chunks, 32 bytes a point) rather "
             + "than queue batches through the spool, up to this many points in all. Beyond that it batches them anyway and "
             + "the spool queues them on disk (bounded by spool.max.bytes), so a slow broker cannot grow the heap without "
-            + "bound. At least ring.capacity.";
+            + "bound. When set, at least ring.capacity; by default 4,194,304 (128 MiB), or ring.capacity when that is larger.";
     public static final long CONGESTION_MAX_WAITING_POINTS_DEFAULT = 1L << 22;
 
     public static final String FLUSH_INTERVAL_MS_CONFIG = "flush.interval.ms";
@@ -124,7 +124,7 @@ public final class TrackerConfig extends AbstractConfig {
         if (Integer.bitCount(ring) != 1) {
             throw new ConfigException(RING_CAPACITY_CONFIG, ring, "must be a power of two");
         }
-        if (getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG) < ring) {
+        if (originals.containsKey(CONGESTION_MAX_WAITING_POINTS_CONFIG) && getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG) < ring) {
             throw new ConfigException(CONGESTION_MAX_WAITING_POINTS_CONFIG, getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG),
                     "must be at least " + RING_CAPACITY_CONFIG + " (" + ring + ")");
         }
@@ -182,7 +182,8 @@ public final class TrackerConfig extends AbstractConfig {
     }
 
     long congestionMaxWaitingPoints() {
-        return getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG);
+        long bound = getLong(CONGESTION_MAX_WAITING_POINTS_CONFIG);
+        return originals().containsKey(CONGESTION_MAX_WAITING_POINTS_CONFIG) ? bound : Math.max(bound, getInt(RING_CAPACITY_CONFIG));
     }
 
     long flushIntervalMs() {

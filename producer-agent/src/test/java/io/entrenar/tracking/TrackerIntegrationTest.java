@@ -387,5 +387,8 @@ class TrackerIntegrationTest {
         var h = assertThrows(org.apache.kafka.common.config.ConfigException.class,
                 () -> new TrackerConfig(Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 4096, TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, 1000)));
         assertEquals("Invalid value 1000 for configuration congestion.max.waiting.points: must be at least ring.capacity (4096)", h.getMessage());
+        assertEquals(1L << 24, new TrackerConfig(Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 1 << 24)).congestionMaxWaitingPoints(),
+                "unset, the bound grows with a ring larger than its default");
+        assertEquals(TrackerConfig.CONGESTION_MAX_WAITING_POINTS_DEFAULT, new TrackerConfig(Map.of()).congestionMaxWaitingPoints());
     }
 }
