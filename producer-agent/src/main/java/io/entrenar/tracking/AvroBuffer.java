@@ -66,16 +66,17 @@ final class AvroBuffer {
     }
 
     /**
-     * Writes {@code count} longs as an array block's items. The batch columns are the drain thread's
-     * main work (timestamps in micros take 8 varint bytes each), so the varints are built in a
-     * register and stored as one word instead of byte by byte.
+     * Writes {@code count} longs, {@code values[offset]}, {@code values[offset + stride]}, ..., as an
+     * array block's items (a column of points laid out in rows). The batch columns are the drain
+     * thread's main work (timestamps in micros take 8 varint bytes each), so the varints are built
+     * in a register and stored as one word instead of byte by byte.
      */
-    void writeLongs(long[] values, int count) {
+    void writeLongs(long[] values, int offset, int stride, int count) {
         ensure(count * 10 + WORD_SLACK);
         byte[] b = bytes;
         int pos = size;
-        for (int i = 0; i < count; i++) {
-            pos = putVarLong(b, pos, values[i]);
+        for (int i = 0, k = offset; i < count; i++, k += stride) {
+            pos = putVarLong(b, pos, values[k]);
         }
         size = pos;
     }
@@ -91,13 +92,13 @@ final class AvroBuffer {
         size = pos;
     }
 
-    /** Writes {@code count} doubles as an array block's items. */
-    void writeDoubles(double[] values, int count) {
+    /** Writes {@code count} doubles given as their raw bits, strided like {@link #writeLongs}, as an array block's items. */
+    void writeRawLongs(long[] bits, int offset, int stride, int count) {
         ensure(count * 8);
         byte[] b = bytes;
         int pos = size;
-        for (int i = 0; i < count; i++) {
-            LONG_LE.set(b, pos, Double.doubleToRawLongBits(values[i]));
+        for (int i = 0, k = offset; i < count; i++, k += stride) {
+            LONG_LE.set(b, pos, bits[k]);
             pos += 8;
         }
         size = pos;

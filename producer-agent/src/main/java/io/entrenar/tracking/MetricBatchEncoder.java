@@ -3,9 +3,10 @@ package io.entrenar.tracking;
 import java.util.Arrays;
 
 /**
- * Encodes a MetricBatch in Avro binary straight from the drain thread's primitive columns, field by
- * field in schema order. The generated class would box every value into a List; the bytes are the
- * same (checked by a test against the generated class and Avro's own writer).
+ * Encodes a MetricBatch in Avro binary straight from the drain thread's points ({@link PointSlots}
+ * layout, times already in wall micros), field by field in schema order, each column read with a
+ * stride. The generated class would box every value into a List; the bytes are the same (checked
+ * by a test against the generated class and Avro's own writer).
  */
 final class MetricBatchEncoder {
     private final AvroBuffer out = new AvroBuffer(64 * 1024);
@@ -20,9 +21,8 @@ final class MetricBatchEncoder {
 
     /** The encoded body of one batch of {@code count} points, as a fresh array. */
     byte[] encode(String eventId, String runId, long tsMicros, long lamport, String producerId, long sequence,
-                  MetricNames names, int[] nameIds, long[] steps, double[] values, long[] timestampsMicros, int count) {
-        int n = encodeInPlace(eventId, runId, tsMicros, lamport, producerId, sequence, names, nameIds, steps, values,
-                timestampsMicros, count);
+                  MetricNames names, long[] points, int count) {
+        int n = encodeInPlace(eventId, runId, tsMicros, lamport, producerId, sequence, names, points, count);
         return Arrays.copyOf(buffer(), n);
     }
 
@@ -31,7 +31,7 @@ final class MetricBatchEncoder {
      * call) and returns its length: the drain thread's path, which allocates nothing.
      */
     int encodeInPlace(String eventId, String runId, long tsMicros, long lamport, String producerId, long sequence,
-                  MetricNames names, int[] nameIds, long[] steps, double[] values, long[] timestampsMicros, int count) {
+                  MetricNames names, long[] points, int count) {
         out.reset();
         out.writeString(eventId);
         out.writeString(runId);
@@ -42,7 +42,7 @@ final class MetricBatchEncoder {
 
         int distinct = 0;
         for (int i = 0; i < count; i++) {
-            int g = nameIds[i];
+            int g = PointSlots.name(points, i);
             if (g >= localIdOf.length) {
                 int old = localIdOf.length;
                 localIdOf = Arrays.copyOf(localIdOf, Math.max(old * 2, g + 1));
@@ -66,19 +66,19 @@ final class MetricBatchEncoder {
             localIds = new int[Math.max(count, localIds.length * 2)];
         }
         for (int i = 0; i < count; i++) {
-            localIds[i] = localIdOf[nameIds[i]];
+            localIds[i] = localIdOf[PointSlots.name(points, i)];
         }
         out.writeBlockCount(count);
         out.writeInts(localIds, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        out.writeLongs(steps, count);
+        out.writeLongs(points, PointSlots.STEP, PointSlots.LONGS, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        out.writeDoubles(values, count);
+        out.writeRawLongs(points, PointSlots.VALUE_BITS, PointSlots.LONGS, count);
         out.writeArrayEnd();
         out.writeBlockCount(count);
-        out.writeLongs(timestampsMicros, count);
+        out.writeLongs(points, PointSlots.TIME, PointSlots.LONGS, count);
         out.writeArrayEnd();
 
         for (int i = 0; i < distinct; i++) {

@@ -8,8 +8,8 @@ import java.util.function.Consumer;
 import io.entrenar.schemas.Topic;
 
 /**
- * Drain-thread side of metric logging: collects points per run into columns and turns them into
- * MetricBatch events when a batch is full or its oldest point has waited {@code flush.interval.ms}.
+ * Drain-thread side of metric logging: collects points per run (copied in bulk, in the rings'
+ * layout) and turns them into MetricBatch events when a batch is full or its oldest point has waited {@code flush.interval.ms}.
  */
 final class MetricBatcher implements PointRing.PointSink {
     private final RunTable runs;
@@ -37,8 +37,23 @@ final class MetricBatcher implements PointRing.PointSink {
         this.counters = counters;
     }
 
+    /** Splits the range into stretches of one run (usually the whole range) and copies each into its batch. */
     @Override
-    public void point(int runIndex, int nameId, long step, double value, long nanoTime) {
+    public void points(long[] slots, int from, int count) {
+        int end = from + count;
+        int i = from;
+        while (i < end) {
+            int run = PointSlots.run(slots, i);
+            int j = i + 1;
+            while (j < end && PointSlots.run(slots, j) == run) {
+                j++;
+            }
+            append(run, slots, i, j - i);
+            i = j;
+        }
+    }
+
+    private void append(int runIndex, long[] slots, int from, int count) {
         if (runIndex >= buffers.length) {
             buffers = Arrays.copyOf(buffers, Math.max(buffers.length * 2, runIndex + 1));
         }
@@ -47,16 +62,18 @@ final class MetricBatcher implements PointRing.PointSink {
             b = new RunBuffer(maxPoints, runs.runId(runIndex).getBytes(StandardCharsets.UTF_8));
             buffers[runIndex] = b;
         }
-        if (b.count == 0) {
-            b.firstNanos = nanoTime;
-        }
-        int i = b.count++;
-        b.nameIds[i] = nameId;
-        b.steps[i] = step;
-        b.values[i] = value;
-        b.micros[i] = wallClock.microsAt(nanoTime);
-        if (b.count == maxPoints) {
-            flush(runIndex, b);
+        while (count > 0) {
+            if (b.count == 0) {
+                b.firstNanos = PointSlots.time(slots, from);
+            }
+            int k = Math.min(count, maxPoints - b.count);
+            System.arraycopy(slots, from * PointSlots.LONGS, b.slots, b.count * PointSlots.LONGS, k * PointSlots.LONGS);
+            b.count += k;
+            from += k;
+            count -= k;
+            if (b.count == maxPoints) {
+                flush(runIndex, b);
+            }
         }
     }
 
@@ -94,8 +111,12 @@ final class MetricBatcher implements PointRing.PointSink {
 
     private void flush(int runIndex, RunBuffer b) {
         String runId = runs.runId(runIndex);
+        long[] s = b.slots;
+        for (int i = PointSlots.TIME, end = b.count * PointSlots.LONGS; i < end; i += PointSlots.LONGS) {
+            s[i] = wallClock.microsAt(s[i]);
+        }
         int length = encoder.encodeInPlace(UUID.randomUUID().toString(), runId, wallClock.nowMicros(), clock.tick(), producerId,
-                b.sequence++, names, b.nameIds, b.steps, b.values, b.micros, b.count);
+                b.sequence++, names, s, b.count);
         b.count = 0;
         counters.batchesFlushed.incrementAndGet();
         // the body is the encoder's buffer: the shipper copies it (spool or Kafka record) before returning
@@ -103,10 +124,8 @@ final class MetricBatcher implements PointRing.PointSink {
     }
 
     private static final class RunBuffer {
-        final int[] nameIds;
-        final long[] steps;
-        final double[] values;
-        final long[] micros;
+        /** The batch's points as {@link PointSlots} lays them out, copied in bulk from the rings. */
+        final long[] slots;
         final byte[] key;
         int count;
         long firstNanos;
@@ -114,10 +133,7 @@ final class MetricBatcher implements PointRing.PointSink {
 
         RunBuffer(int capacity, byte[] key) {
             this.key = key;
-            nameIds = new int[capacity];
-            steps = new long[capacity];
-            values = new double[capacity];
-            micros = new long[capacity];
+            slots = new long[capacity * PointSlots.LONGS];
         }
     }
 }

@@ -53,7 +53,6 @@ abstract class PointRingPad2 extends PointRingHead {
  */
 final class PointRing extends PointRingPad2 {
     static final int CHUNK_POINTS = 4096;
-    private static final int SLOT_LONGS = 4;
     private static final int MAX_SPARE_CHUNKS = 16;
     private static final VarHandle TAIL;
     private static final VarHandle HEAD;
@@ -72,9 +71,10 @@ final class PointRing extends PointRingPad2 {
         }
     }
 
-    /** Receives drained points on the consumer thread. */
+    /** Receives drained points on the consumer thread, in ranges; it copies what it keeps before returning. */
     interface PointSink {
-        void point(int runIndex, int nameId, long step, double value, long nanoTime);
+        /** Points {@code [from, from + count)} of {@code slots}, laid out as {@link PointSlots} says. */
+        void points(long[] slots, int from, int count);
     }
 
     /** Points that found the ring full, in columns; filled by the producer, read by the consumer. */
@@ -95,7 +95,7 @@ final class PointRing extends PointRingPad2 {
         /** Ring position the chunk sits at: after ring points before it, before ring points from it. */
         long ringPosition;
         /** Points laid out like the ring's slots. */
-        final long[] slots = new long[CHUNK_POINTS * SLOT_LONGS];
+        final long[] slots = new long[CHUNK_POINTS * PointSlots.LONGS];
         /** Points written; published with a release store. */
         int count;
         /** No more points will come; published after the last count. */
@@ -129,9 +129,9 @@ final class PointRing extends PointRingPad2 {
     private final int capacity;
     private final int mask;
     /**
-     * The points, four longs each (run index and name id, step, value bits, nano time): a point is
-     * half a cache line, so a write touches one line instead of one per column, and each line the
-     * drain thread pulls over from the logging thread's core carries whole points.
+     * The points, laid out as {@link PointSlots} says: a point is half a cache line, so a write
+     * touches one line instead of one per column, each line the drain thread pulls over from the
+     * logging thread's core carries whole points, and the drain copies ranges of them in bulk.
      */
     private final long[] slots;
     private final ConcurrentLinkedQueue<Chunk> overflow = new ConcurrentLinkedQueue<>();
@@ -148,7 +148,7 @@ final class PointRing extends PointRingPad2 {
         this.owner = owner;
         this.capacity = capacity;
         this.mask = capacity - 1;
-        slots = new long[capacity * SLOT_LONGS];
+        slots = new long[capacity * PointSlots.LONGS];
         producerLimit = capacity;
     }
 
@@ -173,21 +173,9 @@ final class PointRing extends PointRingPad2 {
                 spill = null;
             }
         }
-        writeSlot(slots, ((int) t & mask) * SLOT_LONGS, run, name, stepValue, metricValue, nanos);
+        PointSlots.write(slots, (int) t & mask, run, name, stepValue, metricValue, nanos);
         TAIL.setRelease(this, t + 1);
         return true;
-    }
-
-    private static void writeSlot(long[] s, int i, int run, int name, long stepValue, double metricValue, long nanos) {
-        s[i] = ((long) run << 32) | (name & 0xFFFF_FFFFL);
-        s[i + 1] = stepValue;
-        s[i + 2] = Double.doubleToRawLongBits(metricValue);
-        s[i + 3] = nanos;
-    }
-
-    private static void readSlot(long[] s, int i, PointSink sink) {
-        long ids = s[i];
-        sink.point((int) (ids >>> 32), (int) ids, s[i + 1], Double.longBitsToDouble(s[i + 2]), s[i + 3]);
     }
 
     private void spill(long ringPosition, int run, int name, long stepValue, double metricValue, long nanos) {
@@ -205,7 +193,7 @@ final class PointRing extends PointRingPad2 {
             overflow.add(c);
         }
         int i = c.count;
-        writeSlot(c.slots, i * SLOT_LONGS, run, name, stepValue, metricValue, nanos);
+        PointSlots.write(c.slots, i, run, name, stepValue, metricValue, nanos);
         Chunk.COUNT.setRelease(c, i + 1);
         OVERFLOWED.setOpaque(this, overflowed + 1);
     }
@@ -225,8 +213,13 @@ final class PointRing extends PointRingPad2 {
             Chunk c = overflow.peek();
             long limit = c == null ? t : Math.min(t, c.ringPosition);
             int n = (int) Math.max(0, Math.min(Math.min(limit - h, capacity), budget - total));
-            for (int k = 0; k < n; k++) {
-                readSlot(slots, ((int) (h + k) & mask) * SLOT_LONGS, sink);
+            if (n > 0) {
+                int start = (int) h & mask;
+                int first = Math.min(n, capacity - start);
+                sink.points(slots, start, first);
+                if (first < n) {
+                    sink.points(slots, 0, n - first); // wrapped around
+                }
             }
             h += n;
             HEAD.setRelease(this, h);
@@ -236,8 +229,8 @@ final class PointRing extends PointRingPad2 {
                 boolean sealed = c.isSealed(); // read before the count: a sealed chunk's count is final
                 int published = c.published();
                 int end = (int) Math.min(published, (long) c.read + budget - total);
-                for (int i = c.read; i < end; i++) {
-                    readSlot(c.slots, i * SLOT_LONGS, sink);
+                if (end > c.read) {
+                    sink.points(c.slots, c.read, end - c.read);
                 }
                 spilled = end - c.read;
                 c.read = end;

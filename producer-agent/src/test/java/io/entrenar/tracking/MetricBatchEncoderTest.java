@@ -32,10 +32,14 @@ class MetricBatchEncoderTest {
             values[i] = i == 7 ? Double.NaN : i == 8 ? Double.NEGATIVE_INFINITY : i == 9 ? -0.0 : Math.sin(i) * 1e300;
             ts[i] = 1_760_000_000_000_000L + i;
         }
+        long[] points = new long[n * PointSlots.LONGS];
+        for (int i = 0; i < n; i++) {
+            PointSlots.write(points, i, 3, ids[i], steps[i], values[i], ts[i]);
+        }
         MetricBatchEncoder encoder = new MetricBatchEncoder();
         for (int count : new int[] {0, 1, n}) {
             byte[] ours = encoder.encode("e-" + count, "run-é", 1_760_000_000_123_456L, 42L + count, "host:1", count,
-                    names, ids, steps, values, ts, count);
+                    names, points, count);
             List<String> dict = new ArrayList<>();
             List<Integer> local = new ArrayList<>();
             List<Long> s = new ArrayList<>();
@@ -74,11 +78,17 @@ class MetricBatchEncoderTest {
         long[] longs = cases.stream().mapToLong(Long::longValue).toArray();
         int[] ints = cases.stream().mapToInt(Long::intValue).toArray();
         double[] doubles = cases.stream().mapToDouble(v -> Double.longBitsToDouble(v)).toArray();
+        // the columns as the encoder reads them: every third long, from an offset
+        long[] rows = new long[longs.length * 3];
+        for (int i = 0; i < longs.length; i++) {
+            rows[i * 3 + 1] = longs[i];
+            rows[i * 3 + 2] = Double.doubleToRawLongBits(doubles[i]);
+        }
 
         AvroBuffer ours = new AvroBuffer(1); // grows: the slack rule is exercised from the first write
-        ours.writeLongs(longs, longs.length);
+        ours.writeLongs(rows, 1, 3, longs.length);
         ours.writeInts(ints, ints.length);
-        ours.writeDoubles(doubles, doubles.length);
+        ours.writeRawLongs(rows, 2, 3, doubles.length);
 
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         BinaryEncoder avro = EncoderFactory.get().binaryEncoder(out, null);

@@ -42,16 +42,18 @@ class PointRingTest {
             }
         }
         long[] next = {0};
-        PointRing.PointSink check = (run, name, step, value, nanos) -> {
-            long i = next[0]++;
-            assertEquals(i, step, "points in logging order");
-            assertEquals((int) (i & 7), run);
-            assertEquals((int) (i % 3), name);
-            assertEquals(-i, nanos);
-            if (i % 1000 == 0) {
-                assertTrue(Double.isNaN(value), "NaN kept");
-            } else {
-                assertEquals(i * 0.5, value);
+        PointRing.PointSink check = (slots, from, count) -> {
+            for (int p = from; p < from + count; p++) {
+                long i = next[0]++;
+                assertEquals(i, PointSlots.step(slots, p), "points in logging order");
+                assertEquals((int) (i & 7), PointSlots.run(slots, p));
+                assertEquals((int) (i % 3), PointSlots.name(slots, p));
+                assertEquals(-i, PointSlots.time(slots, p));
+                if (i % 1000 == 0) {
+                    assertTrue(Double.isNaN(PointSlots.value(slots, p)), "NaN kept");
+                } else {
+                    assertEquals(i * 0.5, PointSlots.value(slots, p));
+                }
             }
         };
         // budgets that stop mid-ring and mid-chunk (the drain thread's steps) alternate with whole drains
