@@ -26,8 +26,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 /**
  * End to end: tracking API → broker, against a raw KafkaProducer sending the very same record
  * bytes (read back from the topic) with the same producer settings, on the same embedded broker.
- * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms] [ring.capacity]}
- * (defaults 4M, 3, 50 as the tracker's default, 2^20); prints points/s, bytes/s, the ratio and the
+ * Usage: {@code TrackingThroughput [points] [rounds] [spool.write.behind.ms] [ring.capacity] [congestion.max.waiting.points]}
+ * (defaults 4M, 3, 50 as the tracker's default, 2^20, and the round's points: the whole burst may wait in memory
+ * instead of queueing through the spool past the tracker's default bound of 4M points); prints points/s, bytes/s, the ratio and the
  * tracker's counters per round, then the median over the rounds after the first (JIT and broker warm-up).
  * From the second round on, even rounds send the raw records (the previous round's) before the
  * tracker runs: the broker keeps warming up, and whoever goes second would otherwise gain from it.
@@ -38,6 +39,9 @@ public final class TrackingThroughput {
         int rounds = args.length > 1 ? Integer.parseInt(args[1]) : 3;
         long writeBehindMs = args.length > 2 ? Long.parseLong(args[2]) : TrackerConfig.SPOOL_WRITE_BEHIND_MS_DEFAULT;
         int ringCapacity = args.length > 3 ? Integer.parseInt(args[3]) : 1 << 20;
+        long maxWaiting = args.length > 4 ? Long.parseLong(args[4]) : Math.max(points, ringCapacity);
+        System.out.printf("%,d points a round; ring.capacity %,d; spool.write.behind.ms %d; congestion.max.waiting.points %,d%n",
+                points, ringCapacity, writeBehindMs, maxWaiting);
         Path dir = Files.createTempDirectory("entrenar-throughput");
         List<Double> trackerMBs = new ArrayList<>();
         List<Double> rawMBs = new ArrayList<>();
@@ -49,7 +53,7 @@ public final class TrackingThroughput {
                 // Alternate the order: whichever goes second finds the broker's request path hotter.
                 boolean rawFirst = previous != null && round % 2 == 0;
                 Timed rawFirstTimed = rawFirst ? rawSeconds(stack.bootstrapServers(), previous) : null;
-                TrackerRound t = trackerRound(stack, dir, round, points, ringCapacity, writeBehindMs);
+                TrackerRound t = trackerRound(stack, dir, round, points, ringCapacity, writeBehindMs, maxWaiting);
                 List<ProducerRecord<byte[], byte[]>> same = readBack(stack.bootstrapServers(), t.runId());
                 List<ProducerRecord<byte[], byte[]>> rawRecords = rawFirst ? previous : same;
                 Timed raw = rawFirst ? rawFirstTimed : rawSeconds(stack.bootstrapServers(), same);
@@ -133,13 +137,15 @@ public final class TrackingThroughput {
             (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
 
     /** Logs {@code points} flat out over 8 metrics and waits until every batch is acknowledged. */
-    private static TrackerRound trackerRound(EmbeddedStack stack, Path dir, int round, long points, int ringCapacity, long writeBehindMs) {
+    private static TrackerRound trackerRound(EmbeddedStack stack, Path dir, int round, long points, int ringCapacity, long writeBehindMs,
+                                             long maxWaiting) {
         String[] names = {"loss", "accuracy", "lr", "grad_norm", "val/loss", "val/accuracy", "throughput", "weight_norm"};
         try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                 TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                 TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
                 TrackerConfig.RING_CAPACITY_CONFIG, ringCapacity,
                 TrackerConfig.SPOOL_WRITE_BEHIND_MS_CONFIG, writeBehindMs,
+                TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, maxWaiting,
                 TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 8192))) {
             Run run = tracker.experiment("throughput").run("round-" + round).start();
             Metric[] metrics = new Metric[names.length];

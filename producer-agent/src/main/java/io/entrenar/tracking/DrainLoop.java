@@ -38,7 +38,7 @@ final class DrainLoop implements Runnable {
     private final MetricBatcher batcher;
     private final Shipper own;
     private final List<Shipper> orphans;
-    private final ConcurrentLinkedQueue<Object> commands = new ConcurrentLinkedQueue<>();
+    private final ConcurrentLinkedQueue<Command> commands = new ConcurrentLinkedQueue<>();
     private final long idleNanos;
     /** Points drained from a ring between two looks at the shipper's congestion. */
     private final int drainStep;
@@ -49,10 +49,39 @@ final class DrainLoop implements Runnable {
     private final org.apache.kafka.clients.producer.Producer<byte[], byte[]> producer;
     private volatile Thread thread;
 
-    private record Ship(int runIndex, Outbound out) {
+    /** A command waits for its barrier: the points logged before it, in every ring. */
+    private interface Command {
+        Barrier barrier();
     }
 
-    private record Flush(CompletableFuture<Void> done) {
+    private record Ship(int runIndex, Outbound out, Barrier barrier) implements Command {
+    }
+
+    private record Flush(CompletableFuture<Void> done, Barrier barrier) implements Command {
+    }
+
+    /**
+     * How many points each ring had logged when a command was issued. The command is handled once
+     * the drain has handed all of them to the batcher, at the pace the broker allows: draining them
+     * at once would push a congested broker's backlog through the spool.
+     */
+    private record Barrier(PointRing[] rings, long[] logged) {
+        static Barrier now(PointRing[] rings) {
+            long[] logged = new long[rings.length];
+            for (int i = 0; i < rings.length; i++) {
+                logged[i] = rings[i].logged();
+            }
+            return new Barrier(rings, logged);
+        }
+
+        boolean passed() {
+            for (int i = 0; i < rings.length; i++) {
+                if (rings[i].drained() < logged[i]) {
+                    return false;
+                }
+            }
+            return true;
+        }
     }
 
     DrainLoop(PointRings rings, CoarseClock coarseClock, MetricBatcher batcher, Shipper own, List<Shipper> orphans, long flushIntervalNanos,
@@ -80,14 +109,14 @@ final class DrainLoop implements Runnable {
 
     /** Ships an event after every metric point of its run logged before it. */
     void ship(int runIndex, Outbound out) {
-        commands.add(new Ship(runIndex, out));
+        commands.add(new Ship(runIndex, out, Barrier.now(rings.all())));
         LockSupport.unpark(thread);
     }
 
     /** Completes when everything logged before the call has been batched and handed to the shipper. */
     CompletableFuture<Void> flush() {
         CompletableFuture<Void> done = new CompletableFuture<>();
-        commands.add(new Flush(done));
+        commands.add(new Flush(done, Barrier.now(rings.all())));
         LockSupport.unpark(thread);
         return done;
     }
@@ -161,10 +190,12 @@ final class DrainLoop implements Runnable {
             boolean finalPass = stopping;
             coarseClock.tick();
             try {
-                int work = drainPoints();
-                Object c;
-                while ((c = commands.poll()) != null) {
-                    drainPoints();
+                int work = drainPoints(finalPass);
+                Command c;
+                // in order, each once every point logged before it is batched: a flush must not return,
+                // a run's end must not be shipped, while its points wait behind a congested broker
+                while ((c = commands.peek()) != null && (finalPass || c.barrier().passed())) {
+                    commands.poll();
                     handle(c);
                     work += BUSY_PASS_POINTS;
                 }
@@ -203,9 +234,9 @@ final class DrainLoop implements Runnable {
         LockSupport.parkNanos(this, parkNanos);
     }
 
-    /** Nothing buffered, in flight, waiting or being replayed: only a new point or command can make work. */
+    /** No command waiting, nothing buffered, in flight or being replayed: only a new point or command can make work. */
     private boolean quiescent() {
-        if (!warm || !batcher.isEmpty() || !own.drained()) {
+        if (!warm || !commands.isEmpty() || !batcher.isEmpty() || !own.drained()) {
             return false;
         }
         synchronized (orphans) {
@@ -217,14 +248,15 @@ final class DrainLoop implements Runnable {
      * Drains every ring in steps, stopping while the shipper is congested: one unbounded pass over a
      * full ring could build more batches than the shipper's window holds, which would send them
      * through the spool. Only while few enough points wait, though: past that bound the spool's
-     * disk takes them, not the training JVM's heap.
+     * disk takes them, not the training JVM's heap. With {@code all} (the final pass at close)
+     * every ring is drained whatever the congestion.
      */
-    private int drainPoints() {
+    private int drainPoints(boolean all) {
         int total = 0;
         for (PointRing r : rings.all()) {
             int n;
             do {
-                if (own.congested() && rings.size() < maxWaitingPoints) {
+                if (!all && own.congested() && rings.size() < maxWaitingPoints) {
                     return total;
                 }
                 n = r.drain(batcher, drainStep);
@@ -241,7 +273,7 @@ final class DrainLoop implements Runnable {
         }
     }
 
-    private void handle(Object c) {
+    private void handle(Command c) {
         if (c instanceof Ship ship) {
             if (ship.runIndex() >= 0) {
                 batcher.flushRun(ship.runIndex());

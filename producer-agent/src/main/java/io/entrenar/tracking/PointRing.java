@@ -265,6 +265,11 @@ final class PointRing extends PointRingPad2 {
         return (long) TAIL.getAcquire(this) + (long) OVERFLOWED.getOpaque(this);
     }
 
+    /** Points handed to the consumer's sink so far, overflow included. */
+    long drained() {
+        return (long) DRAINED.getOpaque(this);
+    }
+
     /** Points ever logged that found the ring full and went to an overflow chunk. */
     long overflowed() {
         return (long) OVERFLOWED.getOpaque(this);

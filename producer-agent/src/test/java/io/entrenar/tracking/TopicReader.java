@@ -38,7 +38,8 @@ final class TopicReader {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(200))) {
                     if (runIds.contains(r.key())) {
                         T v = (T) values.deserialize(r);
-                        out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.key(), v));
+                        out.add(new ConsumerRecord<>(r.topic(), r.partition(), r.offset(), r.timestamp(), r.timestampType(),
+                                r.serializedKeySize(), r.serializedValueSize(), r.key(), v, r.headers(), r.leaderEpoch()));
                     }
                 }
                 if (done.test(out)) {

@@ -233,7 +233,7 @@ class TrackerIntegrationTest {
      */
     @Test
     void aCongestedProducerKeepsPointsInMemoryInsteadOfQueueingThroughTheSpool() {
-        Congested c = logIntoACongestedProducer("congested", Map.of(), 0.5);
+        Congested c = logIntoACongestedProducer("congested", Map.of(), 0.5, false);
         assertEquals(c.before().eventsReplayed(), c.after().eventsReplayed(), "nothing was read back from the spool: " + c.after());
         assertEquals(c.before().eventsSpooledWhileDown(), c.after().eventsSpooledWhileDown(), "nothing queued through the spool: " + c.after());
     }
@@ -245,9 +245,19 @@ class TrackerIntegrationTest {
     @Test
     void pointsBeyondTheMemoryBoundQueueThroughTheSpoolWhileCongested() {
         Congested c = logIntoACongestedProducer("congested-bounded", Map.of(TrackerConfig.RING_CAPACITY_CONFIG, 1024,
-                TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, 1024L), 0.75);
+                TrackerConfig.CONGESTION_MAX_WAITING_POINTS_CONFIG, 1024L), 0.75, false);
         assertTrue(c.after().eventsSpooledWhileDown() > c.before().eventsSpooledWhileDown(), "batches queued through the spool: " + c.after());
         assertTrue(c.after().eventsReplayed() > c.before().eventsReplayed(), "and were read back: " + c.after());
+    }
+
+    /**
+     * A run that ends, or a flush, while its points wait behind a congested broker waits for them:
+     * the end is sent after the last batch and flush returns with nothing left in the rings. (Before
+     * the fix the run's end overtook about a third of the points.)
+     */
+    @Test
+    void aRunsEndIsShippedAfterThePointsWaitingBehindACongestedBroker() {
+        logIntoACongestedProducer("congested-finish", Map.of(), 1.5, true);
     }
 
     private record Congested(TrackerStats before, TrackerStats after) {
@@ -255,9 +265,11 @@ class TrackerIntegrationTest {
 
     /**
      * Logs 400,000 points flat out through a 256 KiB producer buffer and 64-point batches, so the
-     * shipper's window fills; checks they all arrived once, in order, with no outage.
+     * shipper's window fills, and ends the run before or after a flush; checks that flush left
+     * nothing behind, that they all arrived once, in order, with no outage, and that the run's end
+     * was sent after the last of them.
      */
-    private Congested logIntoACongestedProducer(String runName, Map<String, Object> overrides, double factor) {
+    private Congested logIntoACongestedProducer(String runName, Map<String, Object> overrides, double factor, boolean finishFirst) {
         int n = 400_000;
         String runId;
         TrackerStats before;
@@ -276,19 +288,36 @@ class TrackerIntegrationTest {
             for (int i = 0; i < n; i++) {
                 loss.log(i * factor, i);
             }
+            if (finishFirst) {
+                run.finish(); // while most points still wait behind the congested broker
+            }
             assertTrue(tracker.flush(Duration.ofSeconds(90)), "flush: " + tracker.stats());
             after = tracker.stats();
-            run.finish();
+            if (!finishFirst) {
+                run.finish();
+            }
         }
+        // flush returns once everything logged before it is acknowledged, congested or not
+        assertEquals(0, after.pointsInRing(), "flush left points in the rings: " + after);
+        assertEquals(after.eventsSent(), after.eventsAcked(), "flush returned before the acknowledgements: " + after);
         assertTrue(after.producerBufferFull() > before.producerBufferFull(), "the small buffer filled up: " + after);
         assertEquals(0, after.outages(), after.toString());
         assertEquals(before.pointsLogged() + n, after.pointsLogged(), after.toString());
-        assertEveryPointOnceInOrder(runId, n, factor);
+        List<ConsumerRecord<String, MetricBatch>> batches = assertEveryPointOnceInOrder(runId, n, factor);
+        // the run's end is shipped after every point logged before it: sent after the last batch
+        long lastBatchSent = batches.stream().mapToLong(ConsumerRecord::timestamp).max().orElseThrow();
+        List<ConsumerRecord<String, RunEvent>> events = TopicReader.read(SharedStack.stack().bootstrapServers(),
+                SharedStack.stack().registryUrl(), Topic.RUNS, Set.of(runId),
+                got -> got.stream().anyMatch(r -> r.value().getPayload() instanceof RunFinished), Duration.ofSeconds(30));
+        ConsumerRecord<String, RunEvent> finished = events.stream().filter(r -> r.value().getPayload() instanceof RunFinished)
+                .findFirst().orElseThrow();
+        assertTrue(finished.timestamp() >= lastBatchSent,
+                "RunFinished sent at " + finished.timestamp() + " before the last metric batch at " + lastBatchSent);
         return new Congested(before, after);
     }
 
-    /** The run's {@code n} points, logged as (step i, value i * factor), arrived each once and in order. */
-    private static void assertEveryPointOnceInOrder(String runId, int n, double factor) {
+    /** The run's {@code n} points, logged as (step i, value i * factor), arrived each once and in order; returns their batches. */
+    private static List<ConsumerRecord<String, MetricBatch>> assertEveryPointOnceInOrder(String runId, int n, double factor) {
         List<ConsumerRecord<String, MetricBatch>> batches = TopicReader.read(SharedStack.stack().bootstrapServers(),
                 SharedStack.stack().registryUrl(), Topic.METRICS, Set.of(runId),
                 got -> got.stream().mapToInt(r -> r.value().getSteps().size()).sum() >= n, Duration.ofSeconds(60));
@@ -301,6 +330,7 @@ class TrackerIntegrationTest {
             }
         }
         assertEquals(n, expected);
+        return batches;
     }
 
     /** In a JVM the agent tracks, every run names the agent's run of that JVM; the agent's own run does not name itself. */
