@@ -9,7 +9,8 @@ import io.entrenar.schemas.Topic;
 
 /**
  * Drain-thread side of metric logging: collects points per run (copied in bulk, in the rings'
- * layout) and turns them into MetricBatch events when a batch is full or its oldest point has waited {@code flush.interval.ms}.
+ * layout) and turns them into MetricBatch events when a batch is full or its oldest point has
+ * waited {@code flush.interval.ms}.
  */
 final class MetricBatcher implements PointRing.PointSink {
     private final RunTable runs;
