@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class Tracker implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Tracker.class);
+    private static final java.util.concurrent.atomic.AtomicInteger INSTANCES = new java.util.concurrent.atomic.AtomicInteger();
     private static final long CLOSE_TIMEOUT_MS = 10_000;
 
     private final TrackerConfig config;
@@ -59,7 +60,9 @@ public final class Tracker implements AutoCloseable {
         this.rings = new PointRings(config.ringCapacity());
         this.preciseTimestamps = config.preciseTimestamps();
         Path root = config.spoolDir();
-        Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis());
+        // the sequence keeps two trackers of one JVM (the agent's and the program's) apart when they
+        // start in the same millisecond: the second would find the first's lock
+        Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis() + "-" + INSTANCES.incrementAndGet());
         Spool spool = Spool.create(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes());
         this.registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
         this.producer = new KafkaProducer<>(config.producerProperties());
@@ -113,6 +116,11 @@ public final class Tracker implements AutoCloseable {
 
     public String producerId() {
         return producerId;
+    }
+
+    /** This tracker's own spool directory under {@code spool.dir}. */
+    Path spoolDirectory() {
+        return own.spool().dir();
     }
 
     public TrackerStats stats() {

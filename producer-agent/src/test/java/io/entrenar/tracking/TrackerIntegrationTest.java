@@ -333,6 +333,42 @@ class TrackerIntegrationTest {
         return batches;
     }
 
+    /**
+     * The agent's tracker and the program's start side by side in one JVM: each gets a spool of its
+     * own even when they start in the same millisecond (the demo's jobs once died of "spool
+     * directory ... is locked by another process"). Four trackers released at once by a latch.
+     */
+    @Test
+    void trackersStartingTogetherInOneJvmEachGetTheirOwnSpool() throws Exception {
+        int n = 4;
+        java.util.concurrent.CountDownLatch go = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(n);
+        try {
+            List<java.util.concurrent.Future<Tracker>> started = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                started.add(pool.submit(() -> {
+                    go.await();
+                    return Tracker.start(config());
+                }));
+            }
+            go.countDown();
+            List<Tracker> trackers = new ArrayList<>();
+            for (var f : started) {
+                trackers.add(f.get(60, java.util.concurrent.TimeUnit.SECONDS));
+            }
+            Set<Path> dirs = new HashSet<>();
+            for (Tracker t : trackers) {
+                t.experiment("same-jvm").run("side-by-side").start().finish();
+                assertTrue(t.flush(Duration.ofSeconds(30)), "flush");
+                dirs.add(t.spoolDirectory());
+                t.close();
+            }
+            assertEquals(n, dirs.size(), "one spool each: " + dirs);
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
     /** In a JVM the agent tracks, every run names the agent's run of that JVM; the agent's own run does not name itself. */
     @Test
     void runsInAJvmTheAgentTracksNameTheJvmRun() {
