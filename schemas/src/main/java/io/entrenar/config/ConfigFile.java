@@ -36,7 +36,7 @@ public final class ConfigFile {
         this.lines = lines;
     }
 
-    /** No file: defaults plus environment and command-line values. */
+    /** No file: defaults plus environment variables and overrides. */
     public static ConfigFile empty() {
         return new ConfigFile("(no config file)", new LinkedHashMap<>(), new LinkedHashMap<>());
     }
@@ -73,7 +73,8 @@ public final class ConfigFile {
 
     /**
      * The effective settings: file values, then {@code ENTRENAR_<KEY>} environment variables (dots and
-     * dashes as underscores), then {@code overrides} from the command line. Unknown file keys fail.
+     * dashes as underscores), then the caller's {@code overrides} (command-line options, the agent
+     * argument). Unknown file keys fail.
      */
     public Map<String, Object> resolve(ConfigDef def, Set<String> dynamicPrefixes, Map<String, String> env, Map<String, ?> overrides) {
         for (String key : values.keySet()) {
