@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -25,6 +26,8 @@ final class DrainLoop implements Runnable {
      * write; taking them about once a millisecond moves them in bulk.
      */
     private static final int BUSY_PASS_POINTS = 1024;
+    /** Points drained in one pass before the loop turns to commands and the shippers again. */
+    private static final int MAX_PASS_POINTS = 1 << 18;
     /**
      * Longest sleep when there is nothing to do (no points, no commands, nothing in flight or
      * spooled). A park costs this thread about 27 µs of CPU on a 2-core VM, so a 1 ms tick while
@@ -252,16 +255,50 @@ final class DrainLoop implements Runnable {
      * every ring is drained whatever the congestion.
      */
     private int drainPoints(boolean all) {
+        PointRing[] rs = rings.all();
+        if (all) {
+            return drainUpTo(Barrier.now(rs), batcher, drainStep);
+        }
+        return drainRoundRobin(rs, batcher, drainStep, MAX_PASS_POINTS,
+                () -> own.congested() && rings.size() < maxWaitingPoints);
+    }
+
+    /**
+     * One step of {@code step} points from each ring in turn, round after round, until no ring has a
+     * full step left, {@code maxPoints} are drained or {@code stop} holds: a thread that logs faster
+     * than the drain cannot keep the other threads' points (and the commands waiting for them, and
+     * the shippers' outage and replay work) waiting behind its own.
+     */
+    static int drainRoundRobin(PointRing[] rings, PointRing.PointSink sink, int step, int maxPoints, BooleanSupplier stop) {
         int total = 0;
-        for (PointRing r : rings.all()) {
-            int n;
-            do {
-                if (!all && own.congested() && rings.size() < maxWaitingPoints) {
+        boolean more = true;
+        while (more && total < maxPoints) {
+            more = false;
+            for (PointRing r : rings) {
+                if (stop.getAsBoolean()) {
                     return total;
                 }
-                n = r.drain(batcher, drainStep);
+                int n = r.drain(sink, step);
                 total += n;
-            } while (n == drainStep);
+                more |= n == step;
+            }
+        }
+        return total;
+    }
+
+    /** Drains each ring up to what it had logged at {@code barrier}: bounded even while threads keep logging. */
+    private static int drainUpTo(Barrier barrier, PointRing.PointSink sink, int step) {
+        int total = 0;
+        for (int i = 0; i < barrier.rings().length; i++) {
+            PointRing r = barrier.rings()[i];
+            long left;
+            while ((left = barrier.logged()[i] - r.drained()) > 0) {
+                int n = r.drain(sink, (int) Math.min(step, left));
+                if (n == 0) {
+                    break;
+                }
+                total += n;
+            }
         }
         return total;
     }
