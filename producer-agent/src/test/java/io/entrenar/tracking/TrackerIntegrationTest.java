@@ -200,29 +200,10 @@ class TrackerIntegrationTest {
      */
     @Test
     void aFullProducerBufferIsBackPressureNotAnOutage() {
-        int n = 400_000;
-        String runId;
-        TrackerStats stats;
-        Map<String, Object> cfg = new HashMap<>(config());
-        cfg.put(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 2048);
-        cfg.put("producer.buffer.memory", 256 * 1024);
-        cfg.put("producer.batch.size", 64 * 1024);
-        try (Tracker tracker = Tracker.start(cfg)) {
-            Run run = tracker.experiment("back-pressure").run("r").start();
-            runId = run.id();
-            Metric loss = run.metric("loss");
-            for (int i = 0; i < n; i++) {
-                loss.log(i * 0.25, i);
-            }
-            run.finish();
-            assertTrue(tracker.flush(Duration.ofSeconds(90)), "flush: " + tracker.stats());
-            stats = tracker.stats();
-        }
-        assertTrue(stats.producerBufferFull() > 0, "the small buffer filled up: " + stats);
-        assertEquals(0, stats.outages(), "a full buffer is not an outage: " + stats);
-        assertEquals(0, stats.sendFailures(), stats.toString());
-        assertEquals(0, stats.eventsRejected(), stats.toString());
-        assertEveryPointOnceInOrder(runId, n, 0.25);
+        Congested c = logIntoACongestedProducer("r", Map.of(TrackerConfig.FLUSH_MAX_POINTS_CONFIG, 2048,
+                "producer.batch.size", 64 * 1024), 0.25, true);
+        assertEquals(0, c.after().sendFailures(), c.after().toString());
+        assertEquals(0, c.after().eventsRejected(), c.after().toString());
     }
 
     /**
@@ -264,10 +245,10 @@ class TrackerIntegrationTest {
     }
 
     /**
-     * Logs 400,000 points flat out through a 256 KiB producer buffer and 64-point batches, so the
-     * shipper's window fills, and ends the run before or after a flush; checks that flush left
-     * nothing behind, that they all arrived once, in order, with no outage, and that the run's end
-     * was sent after the last of them.
+     * Logs 400,000 points flat out through a 256 KiB producer buffer (64-point batches unless
+     * {@code overrides} say otherwise), so the buffer fills, and ends the run before or after a
+     * flush; checks that the buffer did fill, that flush left nothing behind, that they all arrived
+     * once, in order, with no outage, and that the run's end was sent after the last of them.
      */
     private Congested logIntoACongestedProducer(String runName, Map<String, Object> overrides, double factor, boolean finishFirst) {
         int n = 400_000;
