@@ -3,11 +3,15 @@ package io.entrenar.sink.engine;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
+import java.io.IOException;
+import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
@@ -39,6 +43,8 @@ public final class ChdbEngine implements Engine {
     private static final Pattern TABLE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*(\\.[A-Za-z_][A-Za-z0-9_]*)?");
     private static final Pattern COLUMN = Pattern.compile("[A-Za-z_][A-Za-z0-9_.]*");
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9]+");
+    private static final int TIMEOUT_EXCEEDED = 159;
+    private static final int QUERY_WAS_CANCELLED = 394;
     private static final Object OPEN_LOCK = new Object();
     private static Path openPath;
 
@@ -49,6 +55,8 @@ public final class ChdbEngine implements Engine {
     private final ReentrantLock lock = new ReentrantLock();
     private final Thread shutdownHook;
     private volatile boolean closed;
+    /** Set before close waits for the connection, so that a streaming query stops at its next chunk. */
+    private volatile boolean closeRequested;
     private String currentDatabase = "default";
 
     private ChdbEngine(ChdbLibrary lib, Path path, MemorySegment connectionPtr) {
@@ -129,17 +137,198 @@ public final class ChdbEngine implements Engine {
     public byte[] queryIn(String database, String sql, Map<String, String> params, String format) {
         lock.lock();
         try {
-            if (database != null && !database.isEmpty() && !database.equals(currentDatabase)) {
-                if (!Pattern.matches("[A-Za-z_][A-Za-z0-9_]*", database)) {
-                    throw new ClickHouseException(81, "Code: 81. DB::Exception: Database " + database
-                            + " does not exist. (UNKNOWN_DATABASE)");
-                }
-                run("USE " + database, Map.of(), "TabSeparated");
-                currentDatabase = database;
-            }
+            use(database);
             return query(sql, params, format);
         } finally {
             lock.unlock();
+        }
+    }
+
+    /** Receives a streamed query's output, chunk by chunk; an exception stops and cancels the query. */
+    @FunctionalInterface
+    public interface ChunkSink {
+        /** {@code chunk} is only valid during the call (read-only, in native memory). */
+        void accept(ByteBuffer chunk) throws IOException;
+    }
+
+    /**
+     * Runs one query with {@code database} as the current database (as {@link #queryIn}) and hands
+     * its output to {@code out} as the engine produces it, so that a large result never sits whole
+     * in memory. The connection runs one statement at a time: this waits at most {@code lockWait}
+     * for it, then fails with TIMEOUT_EXCEEDED (159) naming the wait. Closing the engine cancels a
+     * streaming query at its next chunk.
+     */
+    public void stream(String database, String sql, Map<String, String> params, String format, Duration lockWait,
+                       ChunkSink out) throws IOException {
+        if (!FORMAT.matcher(format).matches()) {
+            throw new IllegalArgumentException("not a ClickHouse format name: " + format);
+        }
+        String statement = SingleStatement.require(sql);
+        acquire(lockWait);
+        try {
+            use(database);
+            streamLocked(statement, params, format, out);
+        } finally {
+            lock.unlock();
+        }
+    }
+
+    /** The connection held by one caller until closed (see {@link #exclusive}). */
+    public interface Exclusive extends AutoCloseable {
+        @Override
+        void close();
+    }
+
+    /**
+     * Holds the connection for a sequence of statements of this thread (a reader's check, then its
+     * query), so that no other statement runs in between; waits at most {@code wait} for it, then
+     * fails with TIMEOUT_EXCEEDED (159). The other methods work as usual while it is held.
+     */
+    public Exclusive exclusive(Duration wait) {
+        acquire(wait);
+        return lock::unlock;
+    }
+
+    private void acquire(Duration wait) {
+        boolean acquired;
+        try {
+            acquired = lock.tryLock(wait.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ClickHouseException(QUERY_WAS_CANCELLED, "Code: 394. DB::Exception: Query was cancelled while it "
+                    + "waited for the engine. (QUERY_WAS_CANCELLED)");
+        }
+        if (!acquired) {
+            throw new ClickHouseException(TIMEOUT_EXCEEDED, "Code: 159. DB::Exception: Timeout exceeded: waited "
+                    + wait.toMillis() + " ms for the engine, which runs one statement at a time and was busy. (TIMEOUT_EXCEEDED)");
+        }
+    }
+
+    private void use(String database) {
+        if (database != null && !database.isEmpty() && !database.equals(currentDatabase)) {
+            if (!Pattern.matches("[A-Za-z_][A-Za-z0-9_]*", database)) {
+                throw new ClickHouseException(81, "Code: 81. DB::Exception: Database " + database
+                        + " does not exist. (UNKNOWN_DATABASE)");
+            }
+            run("USE " + database, Map.of(), "TabSeparated");
+            currentDatabase = database;
+        }
+    }
+
+    private void streamLocked(String sql, Map<String, String> params, String format, ChunkSink out) throws IOException {
+        if (closed) {
+            throw new IllegalStateException("chDB engine on " + path + " is closed");
+        }
+        MemorySegment stream;
+        try (Arena arena = Arena.ofConfined()) {
+            Statement st = Statement.of(arena, sql, params, format);
+            stream = (MemorySegment) lib.streamQueryWithParamsN.invokeExact(connection, st.query(), st.queryLength(),
+                    st.format(), st.formatLength(), st.names(), st.nameLengths(), st.values(), st.valueLengths(), st.count());
+        } catch (Throwable e) {
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB call failed: " + e, e);
+        } finally {
+            lib.jvmSignals.restore();
+        }
+        boolean finished = false;
+        try {
+            throwIfError(stream);
+            while (!closeRequested) {
+                MemorySegment chunk = fetch(stream);
+                try {
+                    throwIfError(chunk);
+                    long length = (long) lib.resultLength.invokeExact(chunk);
+                    if (length == 0) {
+                        finished = true;
+                        return;
+                    }
+                    MemorySegment buffer = (MemorySegment) lib.resultBuffer.invokeExact(chunk);
+                    out.accept(buffer.reinterpret(length).asByteBuffer().asReadOnlyBuffer());
+                } finally {
+                    destroy(chunk);
+                }
+            }
+            throw new ClickHouseException(QUERY_WAS_CANCELLED, "Code: 394. DB::Exception: Query was cancelled: "
+                    + "the engine is shutting down. (QUERY_WAS_CANCELLED)");
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Throwable e) {
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB call failed: " + e, e);
+        } finally {
+            if (!finished) {
+                cancel(stream);
+            }
+            destroy(stream);
+        }
+    }
+
+    private MemorySegment fetch(MemorySegment stream) throws Throwable {
+        try {
+            MemorySegment chunk = (MemorySegment) lib.streamFetchResult.invokeExact(connection, stream);
+            if (chunk.equals(MemorySegment.NULL)) {
+                throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB returned no result chunk");
+            }
+            return chunk;
+        } finally {
+            lib.jvmSignals.restore();
+        }
+    }
+
+    private void throwIfError(MemorySegment result) throws Throwable {
+        if (result.equals(MemorySegment.NULL)) {
+            throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB returned no result");
+        }
+        MemorySegment error = (MemorySegment) lib.resultError.invokeExact(result);
+        if (!error.equals(MemorySegment.NULL)) {
+            throw ClickHouseException.fromMessage(error.reinterpret(Long.MAX_VALUE).getString(0));
+        }
+    }
+
+    private void cancel(MemorySegment stream) {
+        try {
+            lib.streamCancelQuery.invokeExact(connection, stream);
+        } catch (Throwable e) {
+            throw new IllegalStateException("chdb_stream_cancel_query failed", e);
+        } finally {
+            lib.jvmSignals.restore();
+        }
+    }
+
+    private void destroy(MemorySegment result) {
+        if (result.equals(MemorySegment.NULL)) {
+            return;
+        }
+        try {
+            lib.destroyResult.invokeExact(result);
+        } catch (Throwable e) {
+            throw new IllegalStateException("chdb_destroy_query_result failed", e);
+        }
+    }
+
+    /** A statement, its format and its parameters in native memory, as the C API takes them. */
+    private record Statement(MemorySegment query, long queryLength, MemorySegment format, long formatLength,
+                             MemorySegment names, MemorySegment nameLengths, MemorySegment values,
+                             MemorySegment valueLengths, long count) {
+
+        static Statement of(Arena arena, String sql, Map<String, String> params, String format) {
+            byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+            byte[] f = format.getBytes(StandardCharsets.US_ASCII);
+            int n = params.size();
+            MemorySegment names = n == 0 ? MemorySegment.NULL : arena.allocate(ValueLayout.ADDRESS, n);
+            MemorySegment nameLens = n == 0 ? MemorySegment.NULL : arena.allocate(ValueLayout.JAVA_LONG, n);
+            MemorySegment values = n == 0 ? MemorySegment.NULL : arena.allocate(ValueLayout.ADDRESS, n);
+            MemorySegment valueLens = n == 0 ? MemorySegment.NULL : arena.allocate(ValueLayout.JAVA_LONG, n);
+            int i = 0;
+            for (Map.Entry<String, String> e : params.entrySet()) {
+                byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
+                byte[] value = escapeParameter(e.getValue()).getBytes(StandardCharsets.UTF_8);
+                names.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, name));
+                nameLens.setAtIndex(ValueLayout.JAVA_LONG, i, name.length);
+                values.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, value));
+                valueLens.setAtIndex(ValueLayout.JAVA_LONG, i, value.length);
+                i++;
+            }
+            return new Statement(arena.allocateFrom(ValueLayout.JAVA_BYTE, q), q.length,
+                    arena.allocateFrom(ValueLayout.JAVA_BYTE, f), f.length, names, nameLens, values, valueLens, n);
         }
     }
 
@@ -223,31 +412,15 @@ public final class ChdbEngine implements Engine {
                 throw new IllegalStateException("chDB engine on " + path + " is closed");
             }
             try (Arena arena = Arena.ofConfined()) {
-                byte[] q = sql.getBytes(StandardCharsets.UTF_8);
-                byte[] f = format.getBytes(StandardCharsets.US_ASCII);
-                MemorySegment qSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, q);
-                MemorySegment fSeg = arena.allocateFrom(ValueLayout.JAVA_BYTE, f);
+                Statement st = Statement.of(arena, sql, params, format);
                 MemorySegment result;
                 if (params.isEmpty()) {
-                    result = (MemorySegment) lib.queryN.invokeExact(connection, qSeg, (long) q.length, fSeg, (long) f.length);
+                    result = (MemorySegment) lib.queryN.invokeExact(connection, st.query(), st.queryLength(), st.format(),
+                            st.formatLength());
                 } else {
-                    int n = params.size();
-                    MemorySegment names = arena.allocate(ValueLayout.ADDRESS, n);
-                    MemorySegment nameLens = arena.allocate(ValueLayout.JAVA_LONG, n);
-                    MemorySegment values = arena.allocate(ValueLayout.ADDRESS, n);
-                    MemorySegment valueLens = arena.allocate(ValueLayout.JAVA_LONG, n);
-                    int i = 0;
-                    for (Map.Entry<String, String> e : params.entrySet()) {
-                        byte[] name = e.getKey().getBytes(StandardCharsets.UTF_8);
-                        byte[] value = escapeParameter(e.getValue()).getBytes(StandardCharsets.UTF_8);
-                        names.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, name));
-                        nameLens.setAtIndex(ValueLayout.JAVA_LONG, i, name.length);
-                        values.setAtIndex(ValueLayout.ADDRESS, i, arena.allocateFrom(ValueLayout.JAVA_BYTE, value));
-                        valueLens.setAtIndex(ValueLayout.JAVA_LONG, i, value.length);
-                        i++;
-                    }
-                    result = (MemorySegment) lib.queryWithParamsN.invokeExact(connection, qSeg, (long) q.length,
-                            fSeg, (long) f.length, names, nameLens, values, valueLens, (long) n);
+                    result = (MemorySegment) lib.queryWithParamsN.invokeExact(connection, st.query(), st.queryLength(),
+                            st.format(), st.formatLength(), st.names(), st.nameLengths(), st.values(), st.valueLengths(),
+                            st.count());
                 }
                 return takeResult(result);
             }
@@ -297,6 +470,7 @@ public final class ChdbEngine implements Engine {
     }
 
     private void closeConnection() {
+        closeRequested = true;
         lock.lock();
         try {
             if (closed) {

@@ -25,6 +25,9 @@ final class ChdbLibrary {
     final MethodHandle closeConn;        // void chdb_close_conn(chdb_connection * conn)
     final MethodHandle queryN;           // chdb_result * chdb_query_n(conn, q, qlen, fmt, fmtlen)
     final MethodHandle queryWithParamsN; // chdb_result * chdb_query_with_params_n(...)
+    final MethodHandle streamQueryWithParamsN; // chdb_result * chdb_stream_query_with_params_n(... as above)
+    final MethodHandle streamFetchResult;      // chdb_result * chdb_stream_fetch_result(conn, stream)
+    final MethodHandle streamCancelQuery;      // void chdb_stream_cancel_query(conn, stream)
     final MethodHandle resultBuffer;     // char * chdb_result_buffer(chdb_result *)
     final MethodHandle resultLength;     // size_t chdb_result_length(chdb_result *)
     final MethodHandle resultError;      // const char * chdb_result_error(chdb_result *)
@@ -44,6 +47,10 @@ final class ChdbLibrary {
         queryN = bind(linker, lib, "chdb_query_n", FunctionDescriptor.of(ptr, ptr, ptr, SIZE_T, ptr, SIZE_T));
         queryWithParamsN = bind(linker, lib, "chdb_query_with_params_n",
                 FunctionDescriptor.of(ptr, ptr, ptr, SIZE_T, ptr, SIZE_T, ptr, ptr, ptr, ptr, SIZE_T));
+        streamQueryWithParamsN = bind(linker, lib, "chdb_stream_query_with_params_n",
+                FunctionDescriptor.of(ptr, ptr, ptr, SIZE_T, ptr, SIZE_T, ptr, ptr, ptr, ptr, SIZE_T));
+        streamFetchResult = bind(linker, lib, "chdb_stream_fetch_result", FunctionDescriptor.of(ptr, ptr, ptr));
+        streamCancelQuery = bind(linker, lib, "chdb_stream_cancel_query", FunctionDescriptor.ofVoid(ptr, ptr));
         resultBuffer = bind(linker, lib, "chdb_result_buffer", FunctionDescriptor.of(ptr, ptr));
         resultLength = bind(linker, lib, "chdb_result_length", FunctionDescriptor.of(SIZE_T, ptr));
         resultError = bind(linker, lib, "chdb_result_error", FunctionDescriptor.of(ptr, ptr));

@@ -7,6 +7,7 @@ import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.entrenar.sink.engine.ChdbEngine;
 import io.entrenar.sink.engine.ClickHouseException;
+import io.entrenar.sink.engine.Reader;
 import io.entrenar.sink.engine.SingleStatement;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -49,14 +51,18 @@ import org.slf4j.LoggerFactory;
 public final class ClickHouseHttpServer implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(ClickHouseHttpServer.class);
-    private static final int READONLY = 164;
     private static final int AUTHENTICATION_FAILED = 516;
     private static final int STD_EXCEPTION = 1001;
+    /** A read-only endpoint takes at most this much query text (ClickHouse parses at most 256 KiB of a query). */
+    private static final int MAX_QUERY_TEXT_BYTES = 1 << 20;
 
     private final ChdbEngine engine;
     private final HttpServer server;
     private final ExecutorService pool;
     private final boolean readOnly;
+    private final Reader reader;
+    private final RequestOrigin origin;
+    private final long maxRequestBytes;
     private final String user;
     private final String password;
     private final String timezone;
@@ -68,6 +74,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         this.engine = engine;
         this.metrics = metrics;
         this.readOnly = config.getBoolean(ClickHouseHttpConfig.READ_ONLY_CONFIG);
+        this.reader = readOnly ? new Reader(engine, config.readerLimits()) : null;
+        this.maxRequestBytes = readOnly ? MAX_QUERY_TEXT_BYTES : config.getLong(ClickHouseHttpConfig.MAX_REQUEST_BYTES_CONFIG);
         this.user = config.getString(ClickHouseHttpConfig.USER_CONFIG);
         this.password = config.getPassword(ClickHouseHttpConfig.PASSWORD_CONFIG).value();
         this.timezone = engine.rows("SELECT timezone()").single();
@@ -80,6 +88,8 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.origin = new RequestOrigin(server.getAddress().getHostString(),
+                config.getList(ClickHouseHttpConfig.ALLOWED_HOSTS_CONFIG), config.getList(ClickHouseHttpConfig.ALLOWED_ORIGINS_CONFIG));
         server.setExecutor(pool);
         server.createContext("/", this::handle);
         server.start();
@@ -116,6 +126,19 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         try {
             Map<String, String> params = parseQuery(ex.getRequestURI().getRawQuery());
             queryId = params.getOrDefault("query_id", queryId);
+            String refusal = origin.refusal(ex.getRequestHeaders());
+            if (refusal != null) {
+                send(ex, 403, "text/plain; charset=UTF-8", (refusal + "\n").getBytes(StandardCharsets.UTF_8), false, queryId, null);
+                return;
+            }
+            origin.allowCors(ex.getRequestHeaders(), ex.getResponseHeaders());
+            if (ex.getRequestMethod().equals("OPTIONS")) {
+                ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST");
+                ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-ClickHouse-User, "
+                        + "X-ClickHouse-Key, X-ClickHouse-Format, X-ClickHouse-Database");
+                ex.sendResponseHeaders(204, -1);
+                return;
+            }
             String path = ex.getRequestURI().getPath();
             if (path.equals("/ping")) {
                 send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8), false, queryId, null);
@@ -131,7 +154,13 @@ public final class ClickHouseHttpServer implements AutoCloseable {
                         + ". (STD_EXCEPTION)");
             }
             authenticate(ex, params);
-            byte[] body = readBody(ex, "1".equals(params.get("decompress")));
+            byte[] body = readBody(ex, "1".equals(params.get("decompress")), maxRequestBytes);
+            if (body == null) {
+                send(ex, 413, "text/plain; charset=UTF-8", ("Code: 1001. DB::Exception: The request body passed " + maxRequestBytes
+                        + " bytes" + (readOnly ? " (a read-only endpoint takes at most 1 MiB of query text)" : " (http.max.request.bytes)")
+                        + ". (STD_EXCEPTION)\n").getBytes(StandardCharsets.UTF_8), false, queryId, null);
+                return;
+            }
             String urlQuery = params.get("query");
             if (urlQuery == null && body.length == 0) {
                 send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8), false, queryId, null);
@@ -146,8 +175,13 @@ public final class ClickHouseHttpServer implements AutoCloseable {
                     sqlParams.put(k.substring("param_".length()), QueryText.unescapeParameter(v));
                 }
             });
+            boolean compress = "1".equals(params.get("compress"));
+            if (readOnly) {
+                answerRead(ex, readText(urlQuery, body), database, sqlParams, format, compress, queryId);
+                return;
+            }
             byte[] out = execute(urlQuery, body, database, sqlParams, format);
-            send(ex, 200, contentType(format), out, "1".equals(params.get("compress")), queryId, format);
+            send(ex, 200, contentType(format), out, compress, queryId, format);
         } catch (ClickHouseException e) {
             sendError(ex, e.code() == ClickHouseException.CLIENT_ERROR ? STD_EXCEPTION : e.code(), e.getMessage(), queryId);
         } catch (RuntimeException e) {
@@ -155,6 +189,40 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         } finally {
             // Not try-with-resources: the exchange must stay open for the error answer of the catch blocks.
             ex.close();
+        }
+    }
+
+    /** As ClickHouse: the body continues the query in the URL. */
+    private static String readText(String urlQuery, byte[] body) {
+        String text = new String(body, StandardCharsets.UTF_8);
+        if (urlQuery == null) {
+            return text;
+        }
+        return body.length == 0 ? urlQuery : urlQuery + "\n" + text;
+    }
+
+    /**
+     * A read: through the {@link Reader} into a spool, then to the client once the engine is free
+     * again, so the status line tells the truth and a slow client does not hold the engine.
+     */
+    private void answerRead(HttpExchange ex, String sql, String database, Map<String, String> params, String format,
+                            boolean compress, String queryId) throws IOException {
+        try (ResultSpool spool = new ResultSpool(spoolDir)) {
+            reader.query(database, sql, params, format, spool::write);
+            headers(ex, contentType(format), queryId, format, spool.length());
+            if (compress && spool.length() > 0) {
+                ex.sendResponseHeaders(200, 0);
+                try (OutputStream o = lz4(ex.getResponseBody())) {
+                    spool.transferTo(o);
+                }
+            } else {
+                ex.sendResponseHeaders(200, spool.length() == 0 ? -1 : spool.length());
+                if (spool.length() > 0) {
+                    try (OutputStream o = ex.getResponseBody()) {
+                        spool.transferTo(o);
+                    }
+                }
+            }
         }
     }
 
@@ -183,10 +251,6 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             } else {
                 sql = new String(body, StandardCharsets.UTF_8);
             }
-        }
-        if (readOnly && !QueryText.readOnly(sql)) {
-            throw new ClickHouseException(READONLY, "Code: 164. DB::Exception: Cannot execute query in readonly mode: "
-                    + "this endpoint serves the embedded store read-only (http.read.only=true). (READONLY)");
         }
         QueryText.Insert insert = QueryText.insertWithFormat(sql);
         if (insert != null) {
@@ -237,22 +301,37 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             u = colon < 0 ? decoded : decoded.substring(0, colon);
             p = colon < 0 ? "" : decoded.substring(colon + 1);
         }
-        if (!user.equals(u) || !password.equals(p)) {
+        // Both compared in full, in constant time, so the answer's timing tells nothing about either.
+        boolean userOk = MessageDigest.isEqual(user.getBytes(StandardCharsets.UTF_8),
+                (u == null ? "" : u).getBytes(StandardCharsets.UTF_8));
+        boolean passwordOk = MessageDigest.isEqual(password.getBytes(StandardCharsets.UTF_8), p.getBytes(StandardCharsets.UTF_8));
+        if (!userOk | !passwordOk) {
             throw new ClickHouseException(AUTHENTICATION_FAILED, "Code: 516. DB::Exception: " + (u == null ? "default" : u)
                     + ": Authentication failed: password is incorrect, or there is no user with such name. (AUTHENTICATION_FAILED)");
         }
     }
 
+    /** The body (decompressed when asked), or null when it passes {@code max} bytes. */
     @SuppressWarnings("deprecation") // clickhouse-data's Lz4 streams are what produce ClickHouse's block framing
-    private static byte[] readBody(HttpExchange ex, boolean compressed) throws IOException {
+    private static byte[] readBody(HttpExchange ex, boolean compressed, long max) throws IOException {
         try (InputStream in = ex.getRequestBody()) {
             if (!compressed) {
-                return in.readAllBytes();
+                return readAtMost(in, max);
             }
             try (InputStream lz4 = new Lz4InputStream(in)) {
-                return lz4.readAllBytes();
+                return readAtMost(lz4, max);
             }
         }
+    }
+
+    private static byte[] readAtMost(InputStream in, long max) throws IOException {
+        byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, max + 1));
+        return bytes.length > max ? null : bytes;
+    }
+
+    @SuppressWarnings("deprecation") // as readBody
+    private static OutputStream lz4(OutputStream out) {
+        return new Lz4OutputStream(out, 1 << 20, null);
     }
 
     @SuppressWarnings("deprecation") // as readBody
@@ -266,6 +345,16 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             }
             payload = framed.toByteArray();
         }
+        headers(ex, contentType, queryId, format, body.length);
+        ex.sendResponseHeaders(status, payload.length == 0 ? -1 : payload.length);
+        if (payload.length > 0) {
+            try (OutputStream o = ex.getResponseBody()) {
+                o.write(payload);
+            }
+        }
+    }
+
+    private void headers(HttpExchange ex, String contentType, String queryId, String format, long resultBytes) {
         Headers h = ex.getResponseHeaders();
         h.set("Content-Type", contentType);
         h.set("X-ClickHouse-Query-Id", queryId);
@@ -276,13 +365,7 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         }
         h.set("X-ClickHouse-Summary", "{\"read_rows\":\"0\",\"read_bytes\":\"0\",\"written_rows\":\"0\","
                 + "\"written_bytes\":\"0\",\"total_rows_to_read\":\"0\",\"result_rows\":\"0\",\"result_bytes\":\""
-                + body.length + "\"}");
-        ex.sendResponseHeaders(status, payload.length == 0 ? -1 : payload.length);
-        if (payload.length > 0) {
-            try (OutputStream o = ex.getResponseBody()) {
-                o.write(payload);
-            }
-        }
+                + resultBytes + "\"}");
     }
 
     private void sendError(HttpExchange ex, int code, String message, String queryId) throws IOException {

@@ -98,7 +98,7 @@ class ClickHouseHttpServerTest {
         HttpResponse<byte[]> write = post(readOnly, null, "DROP DATABASE http_test", Map.of());
         assertEquals("164", write.headers().firstValue("X-ClickHouse-Exception-Code").orElseThrow());
         HttpResponse<byte[]> file = post(readOnly, null, "SELECT * FROM file('/etc/passwd', 'LineAsString')", Map.of());
-        assertEquals("164", file.headers().firstValue("X-ClickHouse-Exception-Code").orElseThrow());
+        assertEquals("497", file.headers().firstValue("X-ClickHouse-Exception-Code").orElseThrow());
         assertEquals("1", text(post(readOnly, null, "SELECT count() FROM system.databases WHERE name = 'http_test'", Map.of())).strip());
     }
 
