@@ -6,7 +6,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.entrenar.cli.view.ReadOnlySql;
 import io.entrenar.cli.view.TextTable;
 import io.entrenar.sink.engine.JdbcEngine;
 import io.entrenar.sink.engine.QueryResult;
@@ -17,10 +16,16 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
 
-/** {@code entrenar sql "..."}: one statement against ClickHouse; reads only unless {@code --write}. */
+/**
+ * {@code entrenar sql "..."}: one statement against ClickHouse; reads only unless {@code --write}.
+ * Whether a statement reads is for the engine to say, not for a filter here: reads carry
+ * {@code readonly=1}, and the stack's endpoint runs every statement as a read.
+ */
 @Command(name = "sql", mixinStandardHelpOptions = true,
         description = {"Runs one SQL statement against ClickHouse and prints the result as a table.",
-                "Read-only by default: only SELECT, WITH, SHOW, DESCRIBE and EXPLAIN run unless --write is given.",
+                "Read-only by default: the statement runs with readonly=1, so the engine refuses writes, DDL, setting",
+                "changes and table functions that reach files or the network. --write runs it as a writer (a ClickHouse",
+                "server's user permissions apply; the stack's endpoint serves reads only).",
                 "Values go in as query parameters: --param run=abc with {run:String} in the SQL."})
 final class SqlCommand implements Callable<Integer> {
     @Spec
@@ -39,22 +44,14 @@ final class SqlCommand implements Callable<Integer> {
             description = "Print in this ClickHouse output format instead (e.g. JSONEachRow, CSV, TabSeparatedWithNames).")
     String format;
 
-    @Option(names = "--write", description = "Allow statements that change data or schema (INSERT, ALTER, DROP, ...).")
+    @Option(names = "--write", description = "Run the statement as a writer (INSERT, ALTER, DROP, ...) on a ClickHouse server.")
     boolean write;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        boolean read = ReadOnlySql.isRead(sql);
-        if (!read && !write) {
-            String keyword = ReadOnlySql.firstKeyword(sql);
-            spec.commandLine().getErr().println("entrenar sql: refused: " + (keyword.isEmpty() ? "no statement" : keyword)
-                    + " is not a read; entrenar sql only runs " + String.join(", ", new java.util.TreeSet<>(ReadOnlySql.READ_KEYWORDS))
-                    + " unless --write is given.");
-            return 2;
-        }
-        try (JdbcEngine engine = view.engine()) {
-            if (!read) {
+        try (JdbcEngine engine = write ? view.writer() : view.engine()) {
+            if (write) {
                 engine.execute(sql, params);
                 out.println("OK");
             } else if (format != null) {

@@ -35,12 +35,21 @@ final class ViewOptions {
         return Glyphs.choose(ascii, System.getenv());
     }
 
-    /** A connection that has answered {@code SELECT 1}, or an error naming the endpoint and how to change it. */
+    /** A reader's connection that has answered {@code SELECT 1}, or an error naming the endpoint and how to change it. */
     JdbcEngine engine() {
+        return connect(false);
+    }
+
+    /** A connection that may also write ({@code entrenar sql --write}). */
+    JdbcEngine writer() {
+        return connect(true);
+    }
+
+    private JdbcEngine connect(boolean write) {
         String url = jdbcUrl(clickHouseUrl);
         JdbcEngine engine = null;
         try {
-            engine = JdbcEngine.open(url, user, password);
+            engine = write ? JdbcEngine.open(url, user, password) : JdbcEngine.openReader(url, user, password);
             engine.rows("SELECT 1");
             return engine;
         } catch (RuntimeException e) {

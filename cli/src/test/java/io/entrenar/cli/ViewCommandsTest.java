@@ -167,8 +167,12 @@ class ViewCommandsTest {
         assertEquals(0, count.code, count.err);
         assertTrue(count.out.contains("│    8 │") && count.out.endsWith("1 row\n"), count.out);
         Result drop = view("sql", "/* cleanup */ DROP TABLE entrenar.run_events");
-        assertEquals(2, drop.code);
-        assertTrue(drop.err.contains("refused: DROP is not a read") && drop.err.contains("--write"), drop.err);
+        assertEquals(1, drop.code);
+        assertTrue(drop.err.contains("Cannot execute query in readonly mode: Drop is not a read"), drop.err);
+        Result written = view("sql", "--write", "DROP TABLE entrenar.run_events");
+        assertEquals(1, written.code, "the stack's endpoint serves reads only, --write or not");
+        assertTrue(written.err.contains("Cannot execute query in readonly mode"), written.err);
+        assertEquals("1\n", view("sql", "EXISTS TABLE entrenar.run_events", "--format", "TSV").out, "the table is still there");
         Result two = view("sql", "SELECT 1; DROP TABLE entrenar.run_events");
         assertEquals(1, two.code);
         assertTrue(two.err.contains("Multi-statements are not allowed"), two.err);

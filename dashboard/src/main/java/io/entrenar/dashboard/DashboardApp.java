@@ -36,7 +36,7 @@ public final class DashboardApp implements AutoCloseable {
      */
     public static DashboardApp start(DashboardConfig config, Metrics metrics) {
         StaticAssets.requirePresent();
-        Engine engine = JdbcEngine.open(config.jdbcUrl(), config.user(), config.password());
+        Engine engine = JdbcEngine.openReader(config.jdbcUrl(), config.user(), config.password());
         LiveFeed live = null;
         try {
             History history = new History(engine, config.database(), config.getInt(DashboardConfig.CHART_POINTS_CONFIG),

@@ -16,9 +16,6 @@ import io.entrenar.sink.sql.AnalysisQuery;
  * buckets by step in SQL: a page never receives raw points, however long the run.
  */
 final class History {
-    private static final String JSON_SETTINGS =
-            "\nSETTINGS output_format_json_quote_64bit_integers = 0";
-
     private final Engine engine;
     private final String db;
     private final int chartPoints;
@@ -190,11 +187,11 @@ final class History {
 
     /**
      * {@code {"rows":N,"data":[{...},...]}} from ClickHouse's JSONEachRow (one compact object per
-     * line; newlines inside values are escaped), with 64-bit integers as numbers: steps and counts
-     * stay far below 2^53.
+     * line; newlines inside values are escaped), with 64-bit integers as numbers (the engines ask
+     * for that, see {@code JdbcEngine}): steps and counts stay far below 2^53.
      */
     private byte[] json(String sql, Map<String, String> params) {
-        byte[] lines = engine.query(sql + JSON_SETTINGS, params, "JSONEachRow");
+        byte[] lines = engine.query(sql, params, "JSONEachRow");
         ByteArrayOutputStream out = new ByteArrayOutputStream(lines.length + 32);
         out.writeBytes("{\"data\":[".getBytes(StandardCharsets.UTF_8));
         int rows = 0;

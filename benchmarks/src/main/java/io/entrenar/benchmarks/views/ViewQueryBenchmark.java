@@ -3,8 +3,10 @@ package io.entrenar.benchmarks.views;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
 import io.entrenar.cli.view.FailureParetoTable;
@@ -24,7 +26,9 @@ import io.entrenar.sink.schema.Migrations;
  * FAILED with a failure record, all on one leaderboard) and {@code points} metric points spread
  * over them, generated inside ClickHouse; then times each view's query plus rendering, in-process
  * and through the ClickHouse HTTP endpoint with clickhouse-jdbc (what {@code entrenar runs list}
- * does). Prints p50 / p95 / max of {@code repeats} runs after warm-up.
+ * does), once read-write (statements run as sent: the baseline) and once read-only (the reader
+ * path: the engine's parser, readonly=1, limits, a spool). Prints p50 / p95 / max of
+ * {@code repeats} runs after warm-up.
  * Run: {@code scripts/run-benchmark views.ViewQueryBenchmark [RUNS] [POINTS] [REPEATS]}
  */
 public final class ViewQueryBenchmark {
@@ -39,17 +43,30 @@ public final class ViewQueryBenchmark {
             long t0 = System.nanoTime();
             fill(chdb, runs, points);
             System.out.printf(Locale.ROOT, "filled %,d runs and %,d points in %.1f s%n", runs, points, (System.nanoTime() - t0) / 1e9);
-            try (ClickHouseHttpServer http = ClickHouseHttpServer.start(new ClickHouseHttpConfig(Map.of(
+            // The same endpoint twice: read-write runs statements as they come (the baseline), read-only runs each
+            // through the reader path (the engine's parser, readonly=1 and the limits), as the CLI and dashboard see it.
+            try (ClickHouseHttpServer rw = ClickHouseHttpServer.start(new ClickHouseHttpConfig(Map.of(
+                    ClickHouseHttpConfig.PORT_CONFIG, 0, ClickHouseHttpConfig.READ_ONLY_CONFIG, false)), chdb);
+                 ClickHouseHttpServer ro = ClickHouseHttpServer.start(new ClickHouseHttpConfig(Map.of(
                     ClickHouseHttpConfig.PORT_CONFIG, 0)), chdb);
-                 JdbcEngine jdbc = JdbcEngine.open("jdbc:clickhouse://127.0.0.1:" + http.port(), "default", "")) {
-                for (Engine engine : new Engine[] {chdb, jdbc}) {
-                    time(engine.kind() + "  runs list (newest 50)", repeats,
+                 JdbcEngine direct = JdbcEngine.open("jdbc:clickhouse://127.0.0.1:" + rw.port(), "default", "");
+                 JdbcEngine reader = JdbcEngine.openReader("jdbc:clickhouse://127.0.0.1:" + ro.port(), "default", "")) {
+                Map<String, Engine> engines = new LinkedHashMap<>();
+                engines.put("chdb  ", chdb);
+                engines.put("http unchecked", direct);
+                engines.put("http reader", reader);
+                engines.forEach((name, engine) -> {
+                    time(name + "  runs list (newest 50)", repeats,
                             () -> RunsTable.render(RunsTable.query(engine, DB, RunsTable.Filter.newest(50)), Glyphs.UNICODE));
-                    time(engine.kind() + "  runs list --status FAILED (500)", repeats,
+                    time(name + "  runs list --status FAILED (500)", repeats,
                             () -> RunsTable.render(RunsTable.query(engine, DB, new RunsTable.Filter("", "FAILED", 500)), Glyphs.UNICODE));
-                    time(engine.kind() + "  failures (Pareto)", repeats, () -> FailureParetoTable.render(engine, DB, Glyphs.UNICODE));
-                    time(engine.kind() + "  leaderboard", repeats, () -> LeaderboardReport.render(engine, DB, Glyphs.UNICODE));
-                }
+                    time(name + "  failures (Pareto)", repeats, () -> FailureParetoTable.render(engine, DB, Glyphs.UNICODE));
+                    time(name + "  leaderboard", repeats, () -> LeaderboardReport.render(engine, DB, Glyphs.UNICODE));
+                    // A parameter never seen before: the reader's verdict cache cannot help, the parser runs every time.
+                    AtomicInteger id = new AtomicInteger();
+                    time(name + "  one run by id (new id each call)", repeats, () -> engine.rows("SELECT count() FROM " + DB
+                            + ".runs WHERE run_id = {r:String}", Map.of("r", "run-" + id.incrementAndGet())).single());
+                });
             }
         }
     }
@@ -97,7 +114,7 @@ public final class ViewQueryBenchmark {
             ms[i] = (System.nanoTime() - t) / 1e6;
         }
         Arrays.sort(ms);
-        System.out.printf(Locale.ROOT, "%-40s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  (%d chars)%n", label, ms[repeats / 2],
+        System.out.printf(Locale.ROOT, "%-50s p50 %7.1f ms  p95 %7.1f ms  max %7.1f ms  (%d chars)%n", label, ms[repeats / 2],
                 ms[(int) Math.ceil(repeats * 0.95) - 1], ms[repeats - 1], chars);
     }
 }

@@ -147,19 +147,6 @@ class ViewRenderersTest {
     }
 
     @Test
-    void readOnlySqlLooksAtTheFirstKeywordPastCommentsAndParentheses() {
-        assertTrue(ReadOnlySql.isRead("select 1"));
-        assertTrue(ReadOnlySql.isRead("  -- why\n /* note */ (SELECT 1) UNION ALL (SELECT 2)"));
-        assertTrue(ReadOnlySql.isRead("WITH x AS (SELECT 1) SELECT * FROM x"));
-        assertTrue(ReadOnlySql.isRead("describe table entrenar.runs"));
-        assertTrue(ReadOnlySql.isRead("SHOW TABLES FROM entrenar"));
-        assertFalse(ReadOnlySql.isRead("INSERT INTO t SELECT 1"));
-        assertFalse(ReadOnlySql.isRead("/* SELECT */ DROP TABLE t"));
-        assertFalse(ReadOnlySql.isRead("   "));
-        assertEquals("OPTIMIZE", ReadOnlySql.firstKeyword("# comment\noptimize table t final"));
-    }
-
-    @Test
     void moneyKeepsCentsAndShowsSubCentCostsWithThreeSignificantDigits() {
         assertEquals("1.48", Cells.money(1.4841));
         assertEquals("0.0000236", Cells.money(0.00002357));

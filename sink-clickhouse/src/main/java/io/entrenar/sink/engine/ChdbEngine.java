@@ -45,6 +45,7 @@ public final class ChdbEngine implements Engine {
     private static final Pattern FORMAT = Pattern.compile("[A-Za-z0-9]+");
     private static final int TIMEOUT_EXCEEDED = 159;
     private static final int QUERY_WAS_CANCELLED = 394;
+    private static final String NO_ACTIVE_STREAM = "No active streaming query";
     private static final Object OPEN_LOCK = new Object();
     private static Path openPath;
 
@@ -232,9 +233,17 @@ public final class ChdbEngine implements Engine {
         boolean finished = false;
         try {
             throwIfError(stream);
+            boolean received = false;
             while (!closeRequested) {
                 MemorySegment chunk = fetch(stream);
                 try {
+                    if (received && NO_ACTIVE_STREAM.equals(errorOf(chunk))) {
+                        // chDB ends a stream with its last chunk when that chunk has no rows (a header or a
+                        // footer: TSVWithNames, JSON, RowBinaryWithNamesAndTypes of an empty result), and then
+                        // answers the next fetch so: the stream is complete.
+                        finished = true;
+                        return;
+                    }
                     throwIfError(chunk);
                     long length = (long) lib.resultLength.invokeExact(chunk);
                     if (length == 0) {
@@ -242,6 +251,7 @@ public final class ChdbEngine implements Engine {
                         return;
                     }
                     MemorySegment buffer = (MemorySegment) lib.resultBuffer.invokeExact(chunk);
+                    received = true;
                     out.accept(buffer.reinterpret(length).asByteBuffer().asReadOnlyBuffer());
                 } finally {
                     destroy(chunk);
@@ -271,6 +281,11 @@ public final class ChdbEngine implements Engine {
         } finally {
             lib.jvmSignals.restore();
         }
+    }
+
+    private String errorOf(MemorySegment result) throws Throwable {
+        MemorySegment error = (MemorySegment) lib.resultError.invokeExact(result);
+        return error.equals(MemorySegment.NULL) ? null : error.reinterpret(Long.MAX_VALUE).getString(0).strip();
     }
 
     private void throwIfError(MemorySegment result) throws Throwable {

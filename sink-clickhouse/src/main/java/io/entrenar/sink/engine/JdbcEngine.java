@@ -32,21 +32,36 @@ public final class JdbcEngine implements Engine {
 
     private final Connection connection;
     private final Client client;
+    private final boolean reader;
 
-    private JdbcEngine(Connection connection, Client client) {
+    private JdbcEngine(Connection connection, Client client, boolean reader) {
         this.connection = connection;
         this.client = client;
+        this.reader = reader;
     }
 
-    /** Connects to {@code url} ({@code jdbc:clickhouse://host:port[/db][?options]}). */
+    /** Connects to {@code url} ({@code jdbc:clickhouse://host:port[/db][?options]}) to read and write. */
     public static JdbcEngine open(String url, String user, String password) {
+        return open(url, user, password, false);
+    }
+
+    /**
+     * Connects as a reader, as the CLI views, {@code entrenar sql} and the dashboard do: every query
+     * carries {@code readonly=1}, which a ClickHouse server enforces (the stack's endpoint reads
+     * only whatever is asked), and {@link #execute} and {@link #insertFile} refuse.
+     */
+    public static JdbcEngine openReader(String url, String user, String password) {
+        return open(url, user, password, true);
+    }
+
+    private static JdbcEngine open(String url, String user, String password, boolean reader) {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
         try {
             Connection c = DriverManager.getConnection(url, props);
             Client client = c.unwrap(ConnectionImpl.class).getClient();
-            return new JdbcEngine(c, client);
+            return new JdbcEngine(c, client, reader);
         } catch (SQLException e) {
             throw new ClickHouseException(e.getErrorCode(), "cannot connect to " + url + ": " + e.getMessage(), e);
         }
@@ -64,6 +79,7 @@ public final class JdbcEngine implements Engine {
 
     @Override
     public void execute(String sql, Map<String, String> params) {
+        refuseIfReader();
         String statement = SingleStatement.require(sql);
         if (params.isEmpty()) {
             try (Statement s = connection.createStatement()) {
@@ -81,6 +97,13 @@ public final class JdbcEngine implements Engine {
     public byte[] query(String sql, Map<String, String> params, String format) {
         String statement = SingleStatement.require(sql);
         QuerySettings settings = new QuerySettings().setFormat(ClickHouseFormat.valueOf(format));
+        if (reader) {
+            settings.serverSetting("readonly", "1");
+        }
+        if (format.startsWith("JSON")) {
+            // Numbers as numbers, as chDB and ClickHouse since 25.8 write them by default (older servers quote 64-bit ones).
+            settings.serverSetting("output_format_json_quote_64bit_integers", "0");
+        }
         Map<String, Object> p = new HashMap<>(params);
         return await(() -> {
             try (QueryResponse r = client.query(statement, p, settings).get(TIMEOUT_SECONDS, TimeUnit.SECONDS);
@@ -97,6 +120,7 @@ public final class JdbcEngine implements Engine {
 
     @Override
     public void insertFile(String table, List<String> columns, Path file, String format) {
+        refuseIfReader();
         ChdbEngine.insertFromFile(table, columns, file, format); // validates names the same way
         ClickHouseFormat f = ClickHouseFormat.valueOf(format);
         await(() -> {
@@ -105,6 +129,13 @@ public final class JdbcEngine implements Engine {
             }
             return null;
         });
+    }
+
+    private void refuseIfReader() {
+        if (reader) {
+            throw new ClickHouseException(164, "Code: 164. DB::Exception: Cannot execute query in readonly mode: "
+                    + "this connection was opened to read. (READONLY)");
+        }
     }
 
     private interface Call<T> {

@@ -53,9 +53,9 @@ public final class Reader {
             ChdbEngine.ChunkSink bounded = boundedBy(limits.maxOutputBytes(), format, out);
             if (checked.streamable()) {
                 engine.stream(database, statement, params, format, limits.queueWait(), bounded);
-            } else {
-                bounded.accept(ByteBuffer.wrap(engine.queryIn(database, statement, params, format)));
+                return;
             }
+            bounded.accept(ByteBuffer.wrap(engine.queryIn(database, statement, params, format)));
         } finally {
             admitted.release();
         }

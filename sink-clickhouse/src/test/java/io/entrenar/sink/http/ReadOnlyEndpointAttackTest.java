@@ -209,6 +209,10 @@ class ReadOnlyEndpointAttackTest {
         assertEquals("{\"n\":3}\n", post("SELECT count() AS n FROM " + DB + ".notes WHERE id < 3 FORMAT JSONEachRow").body());
         assertEquals("0\n1\n2\n", post("SELECT * FROM (SELECT number FROM numbers(3) UNION ALL SELECT 99 WHERE 0) ORDER BY number").body());
         assertEquals("a b\n", post("SELECT format('{} {}', 'a', 'b')").body());
+        // empty results in formats with a header or a footer: chDB ends such a stream early
+        assertEquals("id\ttext\nUInt32\tString\n", post("SELECT id, text FROM " + DB + ".notes WHERE id > 100",
+                "default_format=TSVWithNamesAndTypes").body());
+        assertTrue(post("SELECT id FROM " + DB + ".notes WHERE id > 100 FORMAT JSON").body().contains("\"rows\": 0"));
         assertEquals("2\n", post("SELECT count() FROM " + DB + ".notes WHERE text IN {names:Array(String)}",
                 "param_names=" + enc("['1','3']")).body());
         assertEquals("notes\n", post("SELECT name FROM system.tables WHERE database = {db:String}", "param_db=" + DB).body());
