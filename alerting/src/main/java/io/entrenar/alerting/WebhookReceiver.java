@@ -1,5 +1,6 @@
 package io.entrenar.alerting;
 
+import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -45,8 +46,8 @@ public final class WebhookReceiver implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("webhook-receiver").unstarted(r));
         WebhookReceiver receiver = new WebhookReceiver(server, executor, secret);
-        server.createContext("/hooks/", receiver::receive);
-        server.createContext("/deliveries", receiver::list);
+        BrowserGuard.install(server, List.of(), List.of(), server.createContext("/hooks/", receiver::receive),
+                server.createContext("/deliveries", receiver::list));
         server.setExecutor(executor);
         server.start();
         return receiver;

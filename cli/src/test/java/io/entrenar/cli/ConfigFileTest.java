@@ -25,7 +25,9 @@ class ConfigFileTest {
                 + "topics.entrenar.metrics.v1.partitions=12\n");
         StackCommand command = parse("--config", file.toString(), "--registry-port", "28081");
         var pipeline = command.config(Map.of("ENTRENAR_KAFKA_PORT", "29092", "ENTRENAR_HOST", "0.0.0.0",
-                "ENTRENAR_TOPICS_ENTRENAR_ALERTS_V1_PARTITIONS", "3"));
+                "ENTRENAR_TOPICS_ENTRENAR_ALERTS_V1_PARTITIONS", "3",
+                // beyond loopback the ClickHouse endpoint needs credentials (see the next test)
+                "ENTRENAR_SINK_HTTP_USER", "analyst", "ENTRENAR_SINK_HTTP_PASSWORD", "s3cret"));
         StackConfig config = pipeline.stack();
         assertEquals(3, config.topics().settings(io.entrenar.schemas.Topic.ALERTS).partitions(), "a prefixed key from the environment");
         assertEquals(Path.of("/var/lib/entrenar"), config.dataDir());
@@ -33,6 +35,15 @@ class ConfigFileTest {
         assertEquals(28081, config.registryPort(), "options beat the file");
         assertEquals("0.0.0.0", config.host());
         assertEquals(12, config.topics().settings(io.entrenar.schemas.Topic.METRICS).partitions());
+    }
+
+    @Test
+    void aStackOnEveryInterfaceWithoutAClickHousePasswordDoesNotStart() throws IOException {
+        Path file = write("data.dir=/tmp/x\n");
+        var e = assertThrows(ConfigFile.InvalidConfigException.class,
+                () -> parse("--config", file.toString()).config(Map.of("ENTRENAR_HOST", "0.0.0.0")));
+        assertTrue(e.getMessage().contains("http.host: listens beyond this machine's loopback: set http.user and http.password"),
+                e.getMessage());
     }
 
     @Test

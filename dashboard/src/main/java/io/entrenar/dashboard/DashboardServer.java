@@ -18,6 +18,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.entrenar.ops.Metrics;
+import io.entrenar.ops.BrowserGuard;
 import io.entrenar.ops.OpsServer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -78,7 +79,7 @@ final class DashboardServer implements AutoCloseable {
                 server.errors::get);
         metrics.register("entrenar_dashboard_live_clients", Metrics.Type.GAUGE, "Open server-sent event streams.",
                 () -> server.clients.size());
-        http.createContext("/", server::handle);
+        BrowserGuard.install(http, List.of(), List.of(), http.createContext("/", server::handle));
         http.start();
         return server;
     }

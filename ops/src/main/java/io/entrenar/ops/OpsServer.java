@@ -6,11 +6,13 @@ import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -38,9 +40,10 @@ public final class OpsServer implements AutoCloseable {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
             ExecutorService executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("entrenar-ops").unstarted(r));
             server.setExecutor(executor);
-            server.createContext("/metrics", e -> respond(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
-            server.createContext("/health/live", e -> respond(e, 200, "application/json", "{\"status\":\"live\"}"));
-            server.createContext("/health/ready", e -> {
+            HttpContext scrape = server.createContext("/metrics",
+                    e -> respond(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));
+            HttpContext live = server.createContext("/health/live", e -> respond(e, 200, "application/json", "{\"status\":\"live\"}"));
+            HttpContext ready = server.createContext("/health/ready", e -> {
                 Map<String, String> failing = new LinkedHashMap<>();
                 readiness.forEach((name, check) -> {
                     String problem;
@@ -56,6 +59,7 @@ public final class OpsServer implements AutoCloseable {
                 respond(e, failing.isEmpty() ? 200 : 503, "application/json", failing.isEmpty()
                         ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\",\"failing\":" + json(failing) + "}");
             });
+            BrowserGuard.install(server, List.of(), List.of(), scrape, live, ready);
             server.start();
             return new OpsServer(server, executor);
         } catch (IOException e) {

@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
@@ -99,7 +100,7 @@ final class QueryServer implements AutoCloseable {
 
     void serve(KafkaStreams streams) {
         this.streams = streams;
-        server.createContext("/", this::handle);
+        BrowserGuard.install(server, List.of(), List.of(), server.createContext("/", this::handle));
         server.setExecutor(executor);
         server.start();
     }

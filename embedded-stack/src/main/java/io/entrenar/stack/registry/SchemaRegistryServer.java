@@ -1,8 +1,10 @@
 package io.entrenar.stack.registry;
 
+import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadFactory;
@@ -51,6 +53,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
                 http = HttpServer.create(new InetSocketAddress(config.host(), config.port()), 0);
             }
             HttpContext context = http.createContext("/", router);
+            BrowserGuard.install(http, List.of(), List.of(), context);
             if (config.basicAuthUserInfo() != null) {
                 context.getFilters().add(new BasicAuthFilter(config.basicAuthUserInfo()));
             }

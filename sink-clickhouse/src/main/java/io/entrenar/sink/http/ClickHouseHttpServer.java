@@ -5,6 +5,7 @@ import com.clickhouse.data.stream.Lz4OutputStream;
 import com.sun.net.httpserver.Headers;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import io.entrenar.ops.BrowserGuard;
 import io.entrenar.sink.engine.ChdbEngine;
 import io.entrenar.sink.engine.ClickHouseException;
 import io.entrenar.sink.engine.Reader;
@@ -61,7 +62,6 @@ public final class ClickHouseHttpServer implements AutoCloseable {
     private final ExecutorService pool;
     private final boolean readOnly;
     private final Reader reader;
-    private final RequestOrigin origin;
     private final long maxRequestBytes;
     private final String user;
     private final String password;
@@ -88,10 +88,9 @@ public final class ClickHouseHttpServer implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
-        this.origin = new RequestOrigin(server.getAddress().getHostString(),
-                config.getList(ClickHouseHttpConfig.ALLOWED_HOSTS_CONFIG), config.getList(ClickHouseHttpConfig.ALLOWED_ORIGINS_CONFIG));
         server.setExecutor(pool);
-        server.createContext("/", this::handle);
+        BrowserGuard.install(server, config.getList(ClickHouseHttpConfig.ALLOWED_HOSTS_CONFIG),
+                config.getList(ClickHouseHttpConfig.ALLOWED_ORIGINS_CONFIG), server.createContext("/", this::handle));
         server.start();
     }
 
@@ -126,19 +125,6 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         try {
             Map<String, String> params = parseQuery(ex.getRequestURI().getRawQuery());
             queryId = params.getOrDefault("query_id", queryId);
-            String refusal = origin.refusal(ex.getRequestHeaders());
-            if (refusal != null) {
-                send(ex, 403, "text/plain; charset=UTF-8", (refusal + "\n").getBytes(StandardCharsets.UTF_8), false, queryId, null);
-                return;
-            }
-            origin.allowCors(ex.getRequestHeaders(), ex.getResponseHeaders());
-            if (ex.getRequestMethod().equals("OPTIONS")) {
-                ex.getResponseHeaders().set("Access-Control-Allow-Methods", "GET, POST");
-                ex.getResponseHeaders().set("Access-Control-Allow-Headers", "Authorization, Content-Type, X-ClickHouse-User, "
-                        + "X-ClickHouse-Key, X-ClickHouse-Format, X-ClickHouse-Database");
-                ex.sendResponseHeaders(204, -1);
-                return;
-            }
             String path = ex.getRequestURI().getPath();
             if (path.equals("/ping")) {
                 send(ex, 200, "text/plain; charset=UTF-8", "Ok.\n".getBytes(StandardCharsets.UTF_8), false, queryId, null);
@@ -210,7 +196,18 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         try (ResultSpool spool = new ResultSpool(spoolDir)) {
             reader.query(database, sql, params, format, spool::write);
             headers(ex, contentType(format), queryId, format, spool.length());
-            if (compress && spool.length() > 0) {
+            if (compress && spool.length() > 0 && spool.inMemory()) {
+                // One fixed-length answer: a chunked one would end with a separate small packet, which
+                // Nagle's algorithm holds until the client's delayed ACK (~40 ms a query).
+                ByteArrayOutputStream framed = new ByteArrayOutputStream((int) spool.length() / 2 + 64);
+                try (OutputStream o = lz4(framed)) {
+                    spool.transferTo(o);
+                }
+                ex.sendResponseHeaders(200, framed.size());
+                try (OutputStream o = ex.getResponseBody()) {
+                    framed.writeTo(o);
+                }
+            } else if (compress && spool.length() > 0) {
                 ex.sendResponseHeaders(200, 0);
                 try (OutputStream o = lz4(ex.getResponseBody())) {
                     spool.transferTo(o);
@@ -334,13 +331,12 @@ public final class ClickHouseHttpServer implements AutoCloseable {
         return new Lz4OutputStream(out, 1 << 20, null);
     }
 
-    @SuppressWarnings("deprecation") // as readBody
     private void send(HttpExchange ex, int status, String contentType, byte[] body, boolean compress, String queryId,
                       String format) throws IOException {
         byte[] payload = body;
         if (compress && body.length > 0) {
             ByteArrayOutputStream framed = new ByteArrayOutputStream(body.length / 2 + 64);
-            try (Lz4OutputStream lz4 = new Lz4OutputStream(framed, 1 << 20, null)) {
+            try (OutputStream lz4 = lz4(framed)) {
                 lz4.write(body);
             }
             payload = framed.toByteArray();

@@ -57,6 +57,11 @@ final class ResultSpool implements AutoCloseable {
         return length;
     }
 
+    /** Whether the whole answer is in memory (at most {@link #MEMORY_BYTES}). */
+    boolean inMemory() {
+        return channel == null;
+    }
+
     void transferTo(OutputStream out) throws IOException {
         if (channel == null) {
             out.write(memory, 0, inMemory);
