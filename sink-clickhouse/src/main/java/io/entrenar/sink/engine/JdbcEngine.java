@@ -58,6 +58,11 @@ public final class JdbcEngine implements Engine {
         Properties props = new Properties();
         props.setProperty("user", user);
         props.setProperty("password", password == null ? "" : password);
+        // client-v2 retries errors it deems retryable three more times, among them READONLY (164), TIMEOUT_EXCEEDED
+        // (159) and TOO_MANY_SIMULTANEOUS_QUERIES (202): a refused statement was sent four times and a runaway read
+        // held the engine four times its limit. Only faults of the connection itself are retried here; the sink
+        // retries its inserts itself.
+        props.setProperty("client_retry_on_failures", "NoHttpResponse,ConnectTimeout,ConnectionRequestTimeout");
         try {
             Connection c = DriverManager.getConnection(url, props);
             Client client = c.unwrap(ConnectionImpl.class).getClient();

@@ -30,7 +30,7 @@ public record ReaderLimits(Duration maxExecutionTime, long maxMemoryBytes, long 
 
     /** The defaults the README documents. */
     public static ReaderLimits defaults() {
-        return new ReaderLimits(Duration.ofSeconds(30), 2L << 30, 1_000_000, 256L << 20, 1L << 30, 8, Duration.ofSeconds(10));
+        return new ReaderLimits(Duration.ofSeconds(10), 2L << 30, 1_000_000, 256L << 20, 1L << 30, 8, Duration.ofSeconds(15));
     }
 
     /**

@@ -27,9 +27,10 @@ public final class ClickHouseHttpConfig extends AbstractConfig {
             + "sinks that write through this endpoint (engine=jdbc); it needs http.user and http.password.";
 
     public static final String MAX_EXECUTION_TIME_CONFIG = "http.query.max.execution.time.ms";
-    public static final long MAX_EXECUTION_TIME_DEFAULT = 30_000;
+    public static final long MAX_EXECUTION_TIME_DEFAULT = 10_000;
     private static final String MAX_EXECUTION_TIME_DOC = "A read that runs longer is cut off by the engine "
-            + "(TIMEOUT_EXCEEDED). The engine runs one statement at a time, so this also bounds how long others wait.";
+            + "(TIMEOUT_EXCEEDED). The engine runs one statement at a time and cannot interrupt one, so this also "
+            + "bounds how long other statements wait and how long a shutdown waits.";
 
     public static final String MAX_MEMORY_CONFIG = "http.query.max.memory.bytes";
     public static final long MAX_MEMORY_DEFAULT = 2L << 30;
@@ -55,7 +56,7 @@ public final class ClickHouseHttpConfig extends AbstractConfig {
             + "more are refused at once (TOO_MANY_SIMULTANEOUS_QUERIES).";
 
     public static final String QUEUE_WAIT_CONFIG = "http.query.queue.wait.ms";
-    public static final long QUEUE_WAIT_DEFAULT = 10_000;
+    public static final long QUEUE_WAIT_DEFAULT = 15_000;
     private static final String QUEUE_WAIT_DOC = "How long an admitted read waits for the engine while another "
             + "statement runs, before it fails with TIMEOUT_EXCEEDED.";
 
