@@ -32,7 +32,8 @@ public final class EmbeddedStack implements AutoCloseable {
                     SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://" + config.host() + ":" + config.registryPort(),
                     SchemaRegistryServerConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
                     SchemaRegistryServerConfig.SCHEMA_COMPATIBILITY_LEVEL_CONFIG, config.registryCompatibility().name(),
-                    SchemaRegistryServerConfig.AUTHENTICATION_BASIC_USER_INFO_CONFIG, config.registryUserInfo())));
+                    SchemaRegistryServerConfig.AUTHENTICATION_BASIC_USER_INFO_CONFIG, config.registryUserInfo(),
+                    SchemaRegistryServerConfig.AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG, config.registryAdminUserInfo())));
             return new EmbeddedStack(kafka, registry, topics);
         } catch (RuntimeException e) {
             kafka.close();

@@ -39,6 +39,11 @@ public final class StackConfig extends AbstractConfig {
     private static final String REGISTRY_USER_INFO_DOC = "user:password that registry clients must send with HTTP "
             + "basic auth; empty leaves the registry open (it listens on the host above only).";
 
+    public static final String REGISTRY_ADMIN_USER_INFO_CONFIG = "registry.authentication.basic.admin.user.info";
+    private static final String REGISTRY_ADMIN_USER_INFO_DOC = "user:password that may change the registry "
+            + "(register, delete, set compatibility); registry.authentication.basic.user.info may then only read. "
+            + "Empty: whoever may read may change.";
+
     private static final ConfigDef CONFIG = TopicCatalogueConfig.configDef()
             .define(DATA_DIR_CONFIG, Type.STRING, DATA_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, DATA_DIR_DOC)
             .define(HOST_CONFIG, Type.STRING, HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, HOST_DOC)
@@ -46,7 +51,8 @@ public final class StackConfig extends AbstractConfig {
             .define(REGISTRY_PORT_CONFIG, Type.INT, REGISTRY_PORT_DEFAULT, ConfigDef.Range.between(0, 65535), Importance.HIGH, REGISTRY_PORT_DOC)
             .define(REGISTRY_COMPATIBILITY_CONFIG, Type.STRING, REGISTRY_COMPATIBILITY_DEFAULT,
                     ConfigDef.ValidString.in(names(CompatibilityLevel.values())), Importance.LOW, REGISTRY_COMPATIBILITY_DOC)
-            .define(REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.LOW, REGISTRY_USER_INFO_DOC);
+            .define(REGISTRY_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.LOW, REGISTRY_USER_INFO_DOC)
+            .define(REGISTRY_ADMIN_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.LOW, REGISTRY_ADMIN_USER_INFO_DOC);
 
     private final TopicCatalogueConfig topics;
 
@@ -93,6 +99,10 @@ public final class StackConfig extends AbstractConfig {
 
     public String registryUserInfo() {
         return getPassword(REGISTRY_USER_INFO_CONFIG).value();
+    }
+
+    public String registryAdminUserInfo() {
+        return getPassword(REGISTRY_ADMIN_USER_INFO_CONFIG).value();
     }
 
     public TopicCatalogueConfig topics() {

@@ -3,6 +3,8 @@ package io.entrenar.registry;
 /** Confluent Schema Registry's {@code error_code} values, shared by our client and our server. */
 public final class RegistryErrorCodes {
     public static final int UNAUTHORIZED = 40101;
+    /** Authenticated, but not allowed to do this (Confluent's RBAC answer). */
+    public static final int FORBIDDEN = 40301;
     public static final int SUBJECT_NOT_FOUND = 40401;
     public static final int VERSION_NOT_FOUND = 40402;
     public static final int SCHEMA_NOT_FOUND = 40403;

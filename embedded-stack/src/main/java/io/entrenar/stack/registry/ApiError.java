@@ -110,6 +110,17 @@ final class ApiError extends RuntimeException {
         return new ApiError(401, UNAUTHORIZED, "Unauthorized");
     }
 
+    static ApiError forbidden() {
+        return new ApiError(403, FORBIDDEN, "User cannot change the registry: this takes the admin credential "
+                + "(authentication.basic.admin.user.info)");
+    }
+
+    static ApiError unsupportedMediaType(String contentType) {
+        return new ApiError(415, 415, "HTTP 415 Unsupported Media Type: " + (contentType == null ? "no Content-Type"
+                : contentType) + "; send application/vnd.schemaregistry.v1+json, application/vnd.schemaregistry+json "
+                + "or application/json");
+    }
+
     static ApiError store(String message, Throwable cause) {
         return new ApiError(500, STORE_ERROR, message + ": " + cause, cause);
     }

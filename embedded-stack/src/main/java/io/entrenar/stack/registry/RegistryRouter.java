@@ -24,6 +24,9 @@ import org.slf4j.LoggerFactory;
 final class RegistryRouter implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(RegistryRouter.class);
 
+    private static final java.util.Set<String> JSON_TYPES = java.util.Set.of("application/vnd.schemaregistry.v1+json",
+            "application/vnd.schemaregistry+json", "application/json", "application/octet-stream");
+
     private final RegistryService service;
     private final AtomicLong requests = new AtomicLong();
 
@@ -56,6 +59,7 @@ final class RegistryRouter implements HttpHandler {
     }
 
     private Reply route(Request r) {
+        requireJsonBody(r);
         List<String> p = r.path();
         if (p.isEmpty()) {
             return only(r, "GET", () -> Reply.ok(Reply.JSON.createObjectNode()));
@@ -183,6 +187,22 @@ final class RegistryRouter implements HttpHandler {
             }
             return Reply.ok(body);
         });
+    }
+
+    /**
+     * A body must say it is JSON, as Confluent's registry requires (HTTP 415 otherwise): a web page
+     * can only send a form or plain text across sites without asking first, so this also keeps
+     * such requests from changing anything.
+     */
+    private static void requireJsonBody(Request r) {
+        if (!r.method().equals("POST") && !r.method().equals("PUT")) {
+            return;
+        }
+        String type = r.exchange().getRequestHeaders().getFirst("Content-Type");
+        String mediaType = type == null ? "" : type.split(";", 2)[0].strip().toLowerCase(Locale.ROOT);
+        if (!JSON_TYPES.contains(mediaType)) {
+            throw ApiError.unsupportedMediaType(type);
+        }
     }
 
     /** The "schema" of a register, lookup or compatibility body; only Avro without references. */

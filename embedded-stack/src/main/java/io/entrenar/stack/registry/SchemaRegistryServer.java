@@ -54,8 +54,8 @@ public final class SchemaRegistryServer implements AutoCloseable {
             }
             HttpContext context = http.createContext("/", router);
             BrowserGuard.install(http, List.of(), List.of(), context);
-            if (config.basicAuthUserInfo() != null) {
-                context.getFilters().add(new BasicAuthFilter(config.basicAuthUserInfo()));
+            if (config.basicAuthUserInfo() != null || config.adminUserInfo() != null) {
+                context.getFilters().add(new BasicAuthFilter(config.basicAuthUserInfo(), config.adminUserInfo()));
             }
             http.setExecutor(executor);
             http.start();

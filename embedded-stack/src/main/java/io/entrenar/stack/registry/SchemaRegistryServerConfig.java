@@ -64,7 +64,14 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
 
     public static final String AUTHENTICATION_BASIC_USER_INFO_CONFIG = "authentication.basic.user.info";
     private static final String AUTHENTICATION_BASIC_USER_INFO_DOC = "user:password that every request must "
-            + "present with HTTP basic auth; empty means no authentication.";
+            + "present with HTTP basic auth; empty means no authentication. With "
+            + "authentication.basic.admin.user.info set, this credential may only read (and look up and test "
+            + "compatibility); without it, it may also change the registry.";
+
+    public static final String AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG = "authentication.basic.admin.user.info";
+    private static final String AUTHENTICATION_BASIC_ADMIN_USER_INFO_DOC = "user:password that may change the "
+            + "registry: register schemas, delete subjects and versions, set compatibility (HTTP 403, error 40301, "
+            + "for any other credential). It may also read. Empty: whoever may read may change.";
 
     public static final String HTTP_THREADS_CONFIG = "http.threads";
     public static final int HTTP_THREADS_DEFAULT = 4;
@@ -94,6 +101,8 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
                     SCHEMA_COMPATIBILITY_LEVEL_DOC)
             .define(AUTHENTICATION_BASIC_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
                     AUTHENTICATION_BASIC_USER_INFO_DOC)
+            .define(AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG, Type.PASSWORD, "", Importance.MEDIUM,
+                    AUTHENTICATION_BASIC_ADMIN_USER_INFO_DOC)
             .define(HTTP_THREADS_CONFIG, Type.INT, HTTP_THREADS_DEFAULT, ConfigDef.Range.between(1, 64),
                     Importance.LOW, HTTP_THREADS_DOC);
 
@@ -125,6 +134,10 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
         String userInfo = basicAuthUserInfo();
         if (userInfo != null && userInfo.indexOf(':') <= 0) {
             throw new ConfigException(AUTHENTICATION_BASIC_USER_INFO_CONFIG, "[hidden]", "must be user:password");
+        }
+        String adminInfo = adminUserInfo();
+        if (adminInfo != null && adminInfo.indexOf(':') <= 0) {
+            throw new ConfigException(AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG, "[hidden]", "must be user:password");
         }
         if (getInt(KAFKASTORE_INIT_TIMEOUT_CONFIG) < getInt(KAFKASTORE_TIMEOUT_CONFIG)) {
             throw new ConfigException(KAFKASTORE_INIT_TIMEOUT_CONFIG, getInt(KAFKASTORE_INIT_TIMEOUT_CONFIG),
@@ -172,6 +185,12 @@ public final class SchemaRegistryServerConfig extends AbstractConfig {
     /** {@code user:password}, or null when authentication is off. */
     public String basicAuthUserInfo() {
         Password p = getPassword(AUTHENTICATION_BASIC_USER_INFO_CONFIG);
+        return p == null || p.value().isEmpty() ? null : p.value();
+    }
+
+    /** {@code user:password} that may change the registry, or null when the reader's credential may. */
+    public String adminUserInfo() {
+        Password p = getPassword(AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG);
         return p == null || p.value().isEmpty() ? null : p.value();
     }
 

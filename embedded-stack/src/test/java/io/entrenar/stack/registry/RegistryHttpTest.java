@@ -196,6 +196,49 @@ class RegistryHttpTest {
         }
     }
 
+    @Test
+    void formsAndPlainTextCannotChangeTheRegistry() throws Exception {
+        String before = get("/subjects").json.toString();
+        String level = get("/config").json.toString();
+        String register = schemaBody(TestSchemas.V1_JSON);
+        for (String type : new String[] {"text/plain", "application/x-www-form-urlencoded", "multipart/form-data; boundary=x"}) {
+            Answer posted = sendTyped("POST", "/subjects/csrf-value/versions", register, type, null, server);
+            assertEquals(415, posted.status, type);
+            assertEquals(415, posted.json.get("error_code").asInt());
+            assertTrue(posted.json.get("message").asText().contains(type), posted.json.toString());
+            assertEquals(415, sendTyped("PUT", "/config", "{\"compatibility\":\"NONE\"}", type, null, server).status, type);
+        }
+        assertEquals(415, sendTyped("POST", "/subjects/csrf-value/versions", register, null, null, server).status, "no type");
+        assertEquals(before, get("/subjects").json.toString(), "nothing registered");
+        assertEquals(level, get("/config").json.toString(), "compatibility unchanged");
+        assertEquals(200, sendTyped("POST", "/subjects/csrf-value/versions", register, "application/json; charset=utf-8", null,
+                server).status, "plain JSON is what curl users send");
+    }
+
+    @Test
+    void aReaderCredentialOnlyReadsWhenAnAdminOneIsSet() throws Exception {
+        Map<String, Object> config = new HashMap<>(RegistryTestServers.config("_schemas-http-roles"));
+        config.put(SchemaRegistryServerConfig.AUTHENTICATION_BASIC_USER_INFO_CONFIG, "reader:r3ad");
+        config.put(SchemaRegistryServerConfig.AUTHENTICATION_BASIC_ADMIN_USER_INFO_CONFIG, "admin:adm1n");
+        try (SchemaRegistryServer roles = SchemaRegistryServer.start(new SchemaRegistryServerConfig(config))) {
+            String reader = basic("reader:r3ad");
+            String admin = basic("admin:adm1n");
+            String body = schemaBody(TestSchemas.V1_JSON);
+            assertError(403, 40301, send("POST", "/subjects/roles-value/versions", body, reader, roles));
+            assertEquals(200, send("POST", "/subjects/roles-value/versions", body, admin, roles).status);
+            assertEquals(200, send("POST", "/subjects/roles-value", body, reader, roles).status, "a lookup reads");
+            assertEquals(200, send("POST", "/compatibility/subjects/roles-value/versions/latest", body, reader, roles).status);
+            assertError(403, 40301, send("DELETE", "/subjects/roles-value", null, reader, roles));
+            assertError(403, 40301, send("PUT", "/config", "{\"compatibility\":\"NONE\"}", reader, roles));
+            assertError(403, 40301, send("PUT", "/config/roles-value", "{\"compatibility\":\"NONE\"}", reader, roles));
+            assertError(401, 40101, send("DELETE", "/subjects/roles-value", null, null, roles));
+            assertEquals("[1]", send("GET", "/subjects/roles-value/versions", null, reader, roles).json.toString(), "still there");
+            assertEquals("BACKWARD", send("GET", "/config", null, reader, roles).json.get("compatibilityLevel").asText());
+            assertEquals(200, send("PUT", "/config", "{\"compatibility\":\"FULL\"}", admin, roles).status);
+            assertEquals(200, send("DELETE", "/subjects/roles-value", null, admin, roles).status);
+        }
+    }
+
     private static void assertError(int status, int errorCode, Answer answer) {
         assertEquals(status, answer.status, answer.json.toString());
         assertEquals(V1_JSON, answer.contentType);
@@ -232,6 +275,21 @@ class RegistryHttpTest {
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (body != null) {
             b.header("Content-Type", V1_JSON);
+        }
+        if (authorization != null) {
+            b.header("Authorization", authorization);
+        }
+        HttpResponse<String> response = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        return new Answer(response.statusCode(), response.headers().firstValue("Content-Type").orElse(""),
+                JSON.readTree(response.body()), response.headers());
+    }
+
+    private static Answer sendTyped(String method, String path, String body, String contentType, String authorization,
+                                    SchemaRegistryServer to) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(to.url() + path))
+                .method(method, HttpRequest.BodyPublishers.ofString(body));
+        if (contentType != null) {
+            b.header("Content-Type", contentType);
         }
         if (authorization != null) {
             b.header("Authorization", authorization);
