@@ -158,14 +158,14 @@ final class ChannelWorker implements AutoCloseable {
             if (code / 100 == 2) {
                 return Attempt.ok();
             }
-            String failure = "HTTP " + code + " from " + channel.url() + ": " + abbreviate(response.body());
+            String failure = "HTTP " + code + " from " + channel.shownUrl() + ": " + abbreviate(response.body());
             boolean retryable = code >= 500 || code == 408 || code == 429;
             Duration retryAfter = response.headers().firstValue("Retry-After").flatMap(ChannelWorker::seconds).orElse(null);
             return new Attempt(false, retryable, failure, retryAfter);
         } catch (java.net.http.HttpTimeoutException e) {
-            return new Attempt(false, true, "no answer from " + channel.url() + " within " + channel.timeout().toMillis() + " ms", null);
+            return new Attempt(false, true, "no answer from " + channel.shownUrl() + " within " + channel.timeout().toMillis() + " ms", null);
         } catch (IOException e) {
-            return new Attempt(false, true, "cannot reach " + channel.url() + ": " + e, null);
+            return new Attempt(false, true, "cannot reach " + channel.shownUrl() + ": " + e, null);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new Attempt(false, true, "interrupted", null);

@@ -53,22 +53,32 @@ final class Payloads {
         return n;
     }
 
-    /** Slack incoming-webhook payload: a text fallback plus blocks. */
+    /**
+     * Slack incoming-webhook payload: a text fallback plus blocks. Every text that comes from a run
+     * (names, messages, evidence) is escaped as Slack asks, so a run named {@code <!channel>} or
+     * {@code <https://evil|click>} shows as text instead of pinging everyone or linking.
+     */
     static ObjectNode slack(Alert a) {
         ObjectNode n = JSON.createObjectNode();
-        n.put("text", headline(a));
+        n.put("text", slackText(headline(a)));
         ArrayNode blocks = n.putArray("blocks");
         ObjectNode section = blocks.addObject().put("type", "section");
-        StringBuilder md = new StringBuilder("*").append(headline(a)).append("*");
+        StringBuilder md = new StringBuilder("*").append(slackText(headline(a))).append("*");
         if (a.getSuggestedAction() != null) {
-            md.append("\nSuggested action: ").append(a.getSuggestedAction());
+            md.append("\nSuggested action: ").append(slackText(a.getSuggestedAction()));
         }
-        new TreeMap<>(a.getEvidence()).forEach((k, v) -> md.append("\n• ").append(k).append(": `").append(v).append('`'));
+        new TreeMap<>(a.getEvidence()).forEach((k, v) -> md.append("\n• ").append(slackText(k)).append(": `")
+                .append(slackText(v).replace('`', '\'')).append('`'));
         section.putObject("text").put("type", "mrkdwn").put("text", md.toString());
         ObjectNode context = blocks.addObject().put("type", "context");
         context.putArray("elements").addObject().put("type", "mrkdwn")
-                .put("text", "incident " + a.getIncidentId() + " · rule " + a.getRule() + " · run " + a.getRunId());
+                .put("text", slackText("incident " + a.getIncidentId() + " · rule " + a.getRule() + " · run " + a.getRunId()));
         return n;
+    }
+
+    /** Slack's escaping of message text: {@code &}, {@code <} and {@code >} as entities (its control characters). */
+    static String slackText(String text) {
+        return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;");
     }
 
     /** One line: state, severity, rule, run, message. */

@@ -27,6 +27,22 @@ record Routing(Map<String, Channel> channels, List<Route> routes) {
     /** One destination with its delivery policy. */
     record Channel(String name, ChannelType type, String url, String secret, Duration timeout,
                    RetryPolicy retry, RateLimit rateLimit, BreakerPolicy breaker) {
+
+        /**
+         * The URL as logs and dead letters show it: scheme, host and port only. Webhook URLs carry
+         * their credential in the path (Slack's {@code /services/T…/B…/token}), the query or the
+         * user info, none of which may reach a log.
+         */
+        String shownUrl() {
+            try {
+                java.net.URI u = java.net.URI.create(url);
+                boolean hidden = u.getRawPath() != null && !u.getRawPath().isEmpty() && !u.getRawPath().equals("/")
+                        || u.getRawQuery() != null || u.getRawUserInfo() != null;
+                return u.getScheme() + "://" + u.getHost() + (u.getPort() < 0 ? "" : ":" + u.getPort()) + (hidden ? "/…" : "");
+            } catch (IllegalArgumentException e) {
+                return "(an unparseable URL)";
+            }
+        }
     }
 
     record Route(String name, Match match, List<String> channels) {

@@ -1,6 +1,7 @@
 package io.entrenar.alerting;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -136,12 +137,17 @@ class AlertingAppTest {
     @Test
     void aRefusingEndpointIsDeadLetteredAtOnceWithTheReason() throws Exception {
         TestEndpoint endpoint = endpoint(n -> TestEndpoint.Answer.status(410));
-        AlertingApp app = start(webhook(endpoint.url(), ""), "g4");
+        // a webhook URL with its credential in the path and the query, as Slack's and others' are
+        String secretUrl = endpoint.url() + "/services/T0/B0/s3cr3t-token?key=k3y";
+        AlertingApp app = start(webhook(secretUrl, ""), "g4");
         String incident = produce(alert(AlertState.FIRING, AlertAction.NOTIFY));
         ConsumerRecord<String, byte[]> dead = awaitDeadLetter(incident + "/FIRING/oncall");
         assertEquals("REJECTED", header(dead, DeadLetter.REASON));
         assertEquals("alerting", header(dead, DeadLetter.APP));
-        assertTrue(header(dead, DeadLetter.MESSAGE).startsWith("HTTP 410 from " + endpoint.url()), header(dead, DeadLetter.MESSAGE));
+        String shown = endpoint.url().substring(0, endpoint.url().indexOf("/hook"));
+        assertTrue(header(dead, DeadLetter.MESSAGE).startsWith("HTTP 410 from " + shown + "/…: "), header(dead, DeadLetter.MESSAGE));
+        assertFalse(header(dead, DeadLetter.MESSAGE).contains("s3cr3t") || header(dead, DeadLetter.MESSAGE).contains("k3y"),
+                "the URL's credential stays out of dead letters and logs");
         assertEquals(incident, readField(new String(dead.value(), StandardCharsets.UTF_8), "incident_id"));
         assertEquals(1, endpoint.received().size(), "a 4xx is not retried");
         assertEquals(1, app.stats().dead());
@@ -211,6 +217,23 @@ class AlertingAppTest {
         assertEquals("[CRITICAL] FIRING non_finite on run " + alert.getRunId() + ": loss is NaN at step 120", body.get("text").asText());
         assertEquals("section", body.get("blocks").get(0).get("type").asText());
         assertTrue(body.get("blocks").get(0).get("text").get("text").asText().contains("• metric: `loss`"));
+
+        // A run can carry Slack's control sequences in anything it names: they arrive as text.
+        Alert hostile = Alert.newBuilder(alert(AlertState.FIRING, AlertAction.NOTIFY))
+                .setMessage("loss is NaN <!channel> see <https://evil.example|the fix> & more")
+                .setSuggestedAction("<!here> run `rm -rf`").setEvidence(Map.of("<@U123>", "<!everyone>")).build();
+        produce(hostile);
+        await(() -> endpoint.accepted().size() == 2, "second slack delivery");
+        String raw = endpoint.accepted().get(1).body();
+        JsonNode second = Payloads.JSON.readTree(raw);
+        assertTrue(second.get("text").asText().endsWith("loss is NaN &lt;!channel&gt; see &lt;https://evil.example|the fix&gt; &amp; more"),
+                second.get("text").asText());
+        for (JsonNode text : second.findValues("text")) {
+            if (text.isTextual()) {
+                assertTrue(!text.asText().contains("<") && !text.asText().contains(">"), "no raw < or > reaches Slack: " + text);
+            }
+        }
+        assertTrue(raw.contains("&lt;!here&gt;") && raw.contains("&lt;@U123&gt;: `&lt;!everyone&gt;`"), raw);
     }
 
     @Test

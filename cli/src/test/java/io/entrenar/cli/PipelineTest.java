@@ -82,6 +82,10 @@ class PipelineTest {
             assertTrue(scrape.contains("\nentrenar_dashboard_requests_total "), "the dashboard's series on the stack's /metrics: " + scrape);
             assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
                     Files.getPosixFilePermissions(dataDir.resolve("alerting/webhook-secret"))), "the secret is private");
+            assertEquals("rw-------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dataDir.resolve("alerting/routes.yaml"))), "the routing file holds the secret too");
+            assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                    Files.getPosixFilePermissions(dataDir)), "the data directory is the user's alone");
         }
     }
 }

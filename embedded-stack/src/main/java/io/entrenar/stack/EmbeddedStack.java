@@ -3,6 +3,7 @@ package io.entrenar.stack;
 import java.util.List;
 import java.util.Map;
 
+import io.entrenar.files.OwnerOnly;
 import io.entrenar.schemas.TopicCatalogue;
 import io.entrenar.stack.registry.SchemaRegistryServer;
 import io.entrenar.stack.registry.SchemaRegistryServerConfig;
@@ -25,6 +26,12 @@ public final class EmbeddedStack implements AutoCloseable {
     }
 
     public static EmbeddedStack start(StackConfig config) {
+        try {
+            // Topics, offsets, the store and the secrets below it are the user's: nobody else on the machine reads them.
+            OwnerOnly.directory(config.dataDir());
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
+        }
         EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.host(), config.kafkaPort());
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
             List<TopicCatalogue.Outcome> topics = new TopicCatalogue(config.topics()).ensure(admin);

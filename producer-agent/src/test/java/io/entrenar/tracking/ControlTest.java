@@ -76,6 +76,10 @@ class ControlTest {
             assertTrue(waitFor(run::stopRequested));
             assertFalse(other.stopRequested(), "commands for another run are not applied");
             assertTrue(tracker.lamport().current() > 503, "Lamport clock observed the command");
+            // a forged clock at the top of the range: the merge saturates instead of wrapping negative
+            send(commands, other.id(), ControlAction.PAUSE, Long.MAX_VALUE);
+            assertTrue(waitFor(other::paused));
+            assertEquals(Long.MAX_VALUE, tracker.lamport().current());
             run.stop("STOP command");
             other.finish();
             assertEquals(List.of(ControlAction.PAUSE, ControlAction.RESUME, ControlAction.APPROVE, ControlAction.STOP), seen);
@@ -87,6 +91,7 @@ class ControlTest {
                     .map(p -> ((RunStatusChanged) p).getStatus()).toList();
             assertEquals(List.of(RunStatus.RUNNING, RunStatus.PAUSED, RunStatus.RUNNING, RunStatus.AWAITING_APPROVAL, RunStatus.RUNNING),
                     statuses);
+            assertTrue(events.stream().allMatch(e -> e.value().getLamport() > 0), "no event got a wrapped, negative clock");
         }
     }
 

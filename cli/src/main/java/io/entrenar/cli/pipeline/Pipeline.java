@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -16,6 +15,7 @@ import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
 import io.entrenar.dashboard.DashboardApp;
+import io.entrenar.files.OwnerOnly;
 import io.entrenar.ops.Metrics;
 import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.sink.SinkApp;
@@ -72,7 +72,7 @@ public final class Pipeline implements AutoCloseable {
                 processors.readiness().forEach((name, check) -> readiness.put("processors." + name, check));
             }
             if (config.getBoolean(PipelineConfig.ALERTING_ENABLED_CONFIG)) {
-                Path dir = Files.createDirectories(config.stack().dataDir().resolve("alerting"));
+                Path dir = OwnerOnly.directory(config.stack().dataDir().resolve("alerting"));
                 String secret = secret(dir.resolve("webhook-secret"));
                 receiver = WebhookReceiver.start(config.stack().host(), config.getInt(PipelineConfig.WEBHOOK_RECEIVER_PORT_CONFIG), secret);
                 apps.add(receiver);
@@ -174,14 +174,13 @@ public final class Pipeline implements AutoCloseable {
         byte[] bytes = new byte[32];
         new SecureRandom().nextBytes(bytes);
         String secret = HexFormat.of().formatHex(bytes);
-        Files.writeString(file, secret);
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        OwnerOnly.write(file, secret);
         return secret;
     }
 
     /** Every alert to the local receiver (signed) and a line on stderr; rewritten when the receiver moves. */
     private static Path defaultRoutes(Path file, String receiverUrl, String secret) throws IOException {
-        Files.writeString(file, """
+        return OwnerOnly.write(file, """
                 # Written by `entrenar stack`: every alert goes to the local webhook receiver and to stderr.
                 # Point alerting.routes.file at your own file to route elsewhere (README, Alerting).
                 channels:
@@ -195,7 +194,5 @@ public final class Pipeline implements AutoCloseable {
                   - name: everything
                     channels: [local-receiver, console]
                 """.formatted(receiverUrl, secret));
-        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
-        return file;
     }
 }
