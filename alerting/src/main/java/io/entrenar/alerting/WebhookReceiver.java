@@ -1,5 +1,6 @@
 package io.entrenar.alerting;
 
+import io.entrenar.ops.BodyLimit;
 import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.InputStream;
@@ -16,6 +17,7 @@ import java.util.concurrent.Executors;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 
@@ -46,8 +48,10 @@ public final class WebhookReceiver implements AutoCloseable {
         HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
         ExecutorService executor = Executors.newFixedThreadPool(2, r -> Thread.ofPlatform().daemon().name("webhook-receiver").unstarted(r));
         WebhookReceiver receiver = new WebhookReceiver(server, executor, secret);
-        BrowserGuard.install(server, List.of(), List.of(), server.createContext("/hooks/", receiver::receive),
-                server.createContext("/deliveries", receiver::list));
+        HttpContext hooks = server.createContext("/hooks/", receiver::receive);
+        HttpContext deliveries = server.createContext("/deliveries", receiver::list);
+        BrowserGuard.install(server, List.of(), List.of(), hooks, deliveries);
+        BodyLimit.install(1 << 20, hooks, deliveries); // an alert is a few KiB
         server.setExecutor(executor);
         server.start();
         return receiver;

@@ -1,6 +1,7 @@
 package io.entrenar.cli;
 
 import io.entrenar.config.ConfigFile;
+import io.entrenar.ops.HttpServerDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -17,6 +18,12 @@ import picocli.CommandLine.Command;
 public final class Entrenar {
 
     public static void main(String[] args) {
+        try {
+            HttpServerDefaults.apply(System.getenv());
+        } catch (IllegalArgumentException e) {
+            System.err.println("entrenar: invalid configuration: " + e.getMessage());
+            System.exit(2);
+        }
         System.exit(commandLine().execute(args));
     }
 

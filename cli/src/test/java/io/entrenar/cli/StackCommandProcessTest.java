@@ -33,6 +33,16 @@ class StackCommandProcessTest {
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("vendor/uPlot.iife.min.js"), "the stack serves the web dashboard: " + page.body());
             id = Integer.parseInt(post(first.registryUrl + "/subjects/probe-value/versions", schema).replaceAll("\\D", ""));
+            // A client that sends its headers a byte at a time is dropped once the request read timeout (2 s here) passes.
+            URI registry = URI.create(first.registryUrl);
+            try (java.net.Socket slow = new java.net.Socket(registry.getHost(), registry.getPort())) {
+                slow.setSoTimeout(15_000);
+                long t0 = System.nanoTime();
+                slow.getOutputStream().write("GET /subjects HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ".getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+                byte[] answer = slow.getInputStream().readAllBytes(); // returns when the server closes the connection
+                double waited = (System.nanoTime() - t0) / 1e9;
+                assertTrue(waited < 10, "the server held a slow request for " + waited + " s: " + new String(answer));
+            }
             List<String> tail = first.stop();
             assertEquals(List.of("Stopping the embedded stack ...", "Stopped."), tail.subList(tail.size() - 2, tail.size()));
             assertEquals(130, first.process.exitValue(), "exit status of a JVM stopped by SIGINT");
@@ -68,7 +78,8 @@ class StackCommandProcessTest {
 
         static Running start(Path dataDir) throws IOException {
             return new Running(CliProcess.start(Map.of("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0", "ENTRENAR_OPS_PORT", "0",
-                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0", "ENTRENAR_DASHBOARD_PORT", "0"), "Press Ctrl+C to stop.",
+                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0", "ENTRENAR_DASHBOARD_PORT", "0",
+                    "ENTRENAR_HTTP_REQUEST_READ_TIMEOUT_S", "2"), "Press Ctrl+C to stop.",
                     "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
         }
 

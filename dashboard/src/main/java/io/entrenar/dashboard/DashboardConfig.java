@@ -61,6 +61,11 @@ public final class DashboardConfig extends AbstractConfig {
     private static final String LIVE_MAX_POINTS_DOC = "At most this many points per metric per live message; more are "
             + "thinned evenly (the last point always kept), so a fast run cannot flood a browser.";
 
+    public static final String LIVE_MAX_CLIENTS_CONFIG = "live.max.clients";
+    public static final int LIVE_MAX_CLIENTS_DEFAULT = 64;
+    private static final String LIVE_MAX_CLIENTS_DOC = "Live streams (server-sent events) open at once; one more gets "
+            + "HTTP 503 with Retry-After, so open pages cannot exhaust the server.";
+
     public static final String CHART_POINTS_CONFIG = "chart.points";
     public static final int CHART_POINTS_DEFAULT = 300;
     private static final String CHART_POINTS_DOC = "Buckets per metric of a history chart: ClickHouse downsamples by step "
@@ -87,6 +92,8 @@ public final class DashboardConfig extends AbstractConfig {
                     LIVE_FLUSH_MS_DOC)
             .define(LIVE_MAX_POINTS_CONFIG, Type.INT, LIVE_MAX_POINTS_DEFAULT, ConfigDef.Range.between(2, 100_000), Importance.LOW,
                     LIVE_MAX_POINTS_DOC)
+            .define(LIVE_MAX_CLIENTS_CONFIG, Type.INT, LIVE_MAX_CLIENTS_DEFAULT, ConfigDef.Range.between(1, 10_000), Importance.LOW,
+                    LIVE_MAX_CLIENTS_DOC)
             .define(CHART_POINTS_CONFIG, Type.INT, CHART_POINTS_DEFAULT, ConfigDef.Range.between(10, 10_000), Importance.LOW,
                     CHART_POINTS_DOC)
             .define(RUNS_LIMIT_CONFIG, Type.INT, RUNS_LIMIT_DEFAULT, ConfigDef.Range.between(1, 100_000), Importance.LOW,

@@ -15,9 +15,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import io.entrenar.ops.Metrics;
+import io.entrenar.ops.BodyLimit;
 import io.entrenar.ops.BrowserGuard;
 import io.entrenar.ops.OpsServer;
 import org.slf4j.Logger;
@@ -41,6 +43,8 @@ final class DashboardServer implements AutoCloseable {
     private final Map<String, OpsServer.Check> readiness;
     private final long flushMillis;
     private final int maxLivePoints;
+    private final int maxLiveClients;
+    private final java.util.concurrent.Semaphore liveSlots;
     private final int chartPoints;
     private final List<LiveClient> clients = new java.util.concurrent.CopyOnWriteArrayList<>();
     private final AtomicLong requests = new AtomicLong();
@@ -56,6 +60,8 @@ final class DashboardServer implements AutoCloseable {
         this.readiness = readiness;
         this.flushMillis = config.getInt(DashboardConfig.LIVE_FLUSH_MS_CONFIG);
         this.maxLivePoints = config.getInt(DashboardConfig.LIVE_MAX_POINTS_CONFIG);
+        this.maxLiveClients = config.getInt(DashboardConfig.LIVE_MAX_CLIENTS_CONFIG);
+        this.liveSlots = new java.util.concurrent.Semaphore(maxLiveClients);
         this.chartPoints = config.getInt(DashboardConfig.CHART_POINTS_CONFIG);
     }
 
@@ -79,7 +85,9 @@ final class DashboardServer implements AutoCloseable {
                 server.errors::get);
         metrics.register("entrenar_dashboard_live_clients", Metrics.Type.GAUGE, "Open server-sent event streams.",
                 () -> server.clients.size());
-        BrowserGuard.install(http, List.of(), List.of(), http.createContext("/", server::handle));
+        HttpContext pages = http.createContext("/", server::handle);
+        BrowserGuard.install(http, List.of(), List.of(), pages);
+        BodyLimit.install(0, pages); // GET only
         http.start();
         return server;
     }
@@ -188,6 +196,12 @@ final class DashboardServer implements AutoCloseable {
         if (runId == null && !alerts) {
             throw new IllegalArgumentException("use /api/live/runs/RUN or /api/live/alerts");
         }
+        if (!liveSlots.tryAcquire()) {
+            ex.getResponseHeaders().set("Retry-After", "5");
+            send(ex, 503, "application/json", error("too many live streams are open (" + DashboardConfig.LIVE_MAX_CLIENTS_CONFIG
+                    + "=" + maxLiveClients + ")"));
+            return;
+        }
         LiveClient client = new LiveClient(flushMillis, maxLivePoints);
         // Subscribed before the headers go out: once the page sees the stream open, nothing is missed.
         clients.add(client);
@@ -206,6 +220,7 @@ final class DashboardServer implements AutoCloseable {
         } finally {
             live.unsubscribe(client);
             clients.remove(client);
+            liveSlots.release();
         }
     }
 

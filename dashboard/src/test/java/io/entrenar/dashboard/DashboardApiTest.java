@@ -122,6 +122,34 @@ class DashboardApiTest {
     }
 
     @Test
+    void liveStreamsAreBoundedAndASlotFreesWhenAPageCloses() throws Exception {
+        try (DashboardApp small = DashboardApp.start(new DashboardConfig(Map.of(DashboardConfig.PORT_CONFIG, 0,
+                DashboardConfig.CLICKHOUSE_URL_CONFIG, RunningDashboard.clickHouseUrl(),
+                DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers(),
+                DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(),
+                DashboardConfig.LIVE_MAX_CLIENTS_CONFIG, 1)))) {
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest live = HttpRequest.newBuilder(URI.create(small.url() + "/api/live/alerts")).build();
+            HttpResponse<InputStream> first = http.send(live, HttpResponse.BodyHandlers.ofInputStream());
+            assertEquals(200, first.statusCode());
+            HttpResponse<String> second = http.send(live, HttpResponse.BodyHandlers.ofString());
+            assertEquals(503, second.statusCode(), second.body());
+            assertEquals("5", second.headers().firstValue("Retry-After").orElse(""));
+            assertTrue(second.body().contains("live.max.clients=1"), second.body());
+            first.body().close();
+            RunningDashboard.await("the slot freed", Duration.ofSeconds(30), () -> {
+                try {
+                    HttpResponse<InputStream> again = http.send(live, HttpResponse.BodyHandlers.ofInputStream());
+                    again.body().close();
+                    return again.statusCode() == 200;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
+    }
+
+    @Test
     void alertsArriveLiveAndStayInTheFeed() throws Exception {
         String runId = "alert-run-" + UUID.randomUUID();
         String incident = "inc-" + UUID.randomUUID();

@@ -56,6 +56,11 @@ final class RunningDashboard implements BeforeAllCallback {
         return running().dashboard();
     }
 
+    /** The sink's ClickHouse endpoint the dashboard reads. */
+    static String clickHouseUrl() {
+        return running().sink().httpUrl().orElseThrow();
+    }
+
     static Tracker tracker() {
         return running().tracker();
     }

@@ -60,6 +60,7 @@ public final class OpsServer implements AutoCloseable {
                         ? "{\"status\":\"ready\"}" : "{\"status\":\"not ready\",\"failing\":" + json(failing) + "}");
             });
             BrowserGuard.install(server, List.of(), List.of(), scrape, live, ready);
+            BodyLimit.install(0, scrape, live, ready); // probes and scrapes send no body
             server.start();
             return new OpsServer(server, executor);
         } catch (IOException e) {

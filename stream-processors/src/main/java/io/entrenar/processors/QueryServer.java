@@ -1,5 +1,6 @@
 package io.entrenar.processors;
 
+import io.entrenar.ops.BodyLimit;
 import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -20,6 +21,7 @@ import java.util.concurrent.Executors;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.sun.net.httpserver.HttpContext;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import org.apache.kafka.common.serialization.StringSerializer;
@@ -100,7 +102,9 @@ final class QueryServer implements AutoCloseable {
 
     void serve(KafkaStreams streams) {
         this.streams = streams;
-        BrowserGuard.install(server, List.of(), List.of(), server.createContext("/", this::handle));
+        HttpContext queries = server.createContext("/", this::handle);
+        BrowserGuard.install(server, List.of(), List.of(), queries);
+        BodyLimit.install(0, queries); // GET only
         server.setExecutor(executor);
         server.start();
     }

@@ -1,5 +1,6 @@
 package io.entrenar.stack.registry;
 
+import io.entrenar.ops.BodyLimit;
 import io.entrenar.ops.BrowserGuard;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -54,6 +55,7 @@ public final class SchemaRegistryServer implements AutoCloseable {
             }
             HttpContext context = http.createContext("/", router);
             BrowserGuard.install(http, List.of(), List.of(), context);
+            BodyLimit.install(8 << 20, context); // a schema is KiB; Confluent's own limit is far above any real one
             if (config.basicAuthUserInfo() != null || config.adminUserInfo() != null) {
                 context.getFilters().add(new BasicAuthFilter(config.basicAuthUserInfo(), config.adminUserInfo()));
             }
