@@ -26,6 +26,8 @@ public final class OpsServer implements AutoCloseable {
     public interface Check extends Supplier<String> {
     }
 
+    private static final int WORKERS = 4;
+
     private final HttpServer server;
     private final ExecutorService executor;
 
@@ -38,7 +40,9 @@ public final class OpsServer implements AutoCloseable {
     public static OpsServer start(String host, int port, Metrics metrics, Map<String, Check> readiness) {
         try {
             HttpServer server = HttpServer.create(new InetSocketAddress(host, port), 0);
-            ExecutorService executor = Executors.newSingleThreadExecutor(r -> Thread.ofPlatform().daemon().name("entrenar-ops").unstarted(r));
+            // A few threads: a readiness check that waits on a busy store must not hold up the scrape of /metrics.
+            ExecutorService executor = Executors.newFixedThreadPool(WORKERS,
+                    Thread.ofPlatform().daemon().name("entrenar-ops-", 1).factory());
             server.setExecutor(executor);
             HttpContext scrape = server.createContext("/metrics",
                     e -> respond(e, 200, "text/plain; version=0.0.4; charset=utf-8", metrics.scrape()));

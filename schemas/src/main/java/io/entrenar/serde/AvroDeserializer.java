@@ -32,6 +32,23 @@ import org.apache.kafka.common.serialization.Deserializer;
  * {@code RecordDeserializationException}); {@link #deserialize(ConsumerRecord)} names them itself.
  */
 public final class AvroDeserializer<T> implements Deserializer<T> {
+    /**
+     * Most items an Avro array or map may claim. Avro allocates what a length prefix claims before
+     * reading the items, so a 26-byte record claiming 2^30 items exhausted a consumer's heap. A
+     * record on our topics is at most about 1 MB (Kafka's default message size) and every item of
+     * our arrays takes at least a byte, so 2^21 leaves twice the room any real record needs.
+     */
+    public static final long MAX_COLLECTION_ITEMS = 1L << 21;
+    /** Longest string or bytes value a record may claim (16 MiB, far above a 1 MB record). */
+    public static final long MAX_STRING_BYTES = 16L << 20;
+
+    static {
+        // Avro reads these once, when it first decodes; a -D given by the user wins.
+        limit("org.apache.avro.limits.collectionItems.maxLength", MAX_COLLECTION_ITEMS);
+        limit("org.apache.avro.limits.string.maxLength", MAX_STRING_BYTES);
+        limit("org.apache.avro.limits.bytes.maxLength", MAX_STRING_BYTES);
+    }
+
     private SchemaRegistryClient registry;
     private boolean ownsRegistry;
     private boolean specific;
@@ -153,6 +170,12 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     private record LastReader(int id, DatumReader<Object> reader) {
+    }
+
+    private static void limit(String property, long value) {
+        if (System.getProperty(property) == null) {
+            System.setProperty(property, Long.toString(value));
+        }
     }
 
     private static DatumReader<Object> specificReader(Schema writer) {

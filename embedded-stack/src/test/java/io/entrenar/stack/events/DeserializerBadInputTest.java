@@ -73,6 +73,46 @@ class DeserializerBadInputTest {
     }
 
     @Test
+    void allocationBombsAreMalformedPayloadsNotOutOfMemory() {
+        // A MetricBatch of 26 bytes whose first array claims 2^30 names: Avro used to allocate them all.
+        byte[] header = Arrays.copyOf(valid, 5);
+        byte[] fields = {2, 'e', 2, 'r', 0, 0, 2, 'p', 0}; // event_id, run_id, ts_micros, lamport, producer_id, sequence
+        byte[] claim = zigzagVarint(1L << 30);
+        byte[] bomb = concat(header, fields, claim);
+        assertTrue(bomb.length <= 26, "the bomb is " + bomb.length + " bytes");
+        long before = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        WireFormatException e = bad(bomb, Problem.MALFORMED_PAYLOAD);
+        assertTrue(e.getMessage().contains("2097152") || e.getMessage().toLowerCase().contains("limit"), e.getMessage());
+
+        // the same with a string that claims 1 GiB
+        WireFormatException s = assertThrows(WireFormatException.class,
+                () -> deserializer.deserialize(TOPIC, concat(header, zigzagVarint(1L << 30), new byte[] {'x'})));
+        assertTrue(s.problem() == Problem.MALFORMED_PAYLOAD || s.problem() == Problem.TRUNCATED_PAYLOAD, s.getMessage());
+        long after = Runtime.getRuntime().totalMemory() - Runtime.getRuntime().freeMemory();
+        assertTrue(after - before < 256L << 20, "decoding the bombs took " + ((after - before) >> 20) + " MiB");
+        assertInstanceOf(MetricBatch.class, deserializer.deserialize(TOPIC, valid), "valid records still decode");
+    }
+
+    private static byte[] zigzagVarint(long v) {
+        long z = (v << 1) ^ (v >> 63);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        while ((z & ~0x7FL) != 0) {
+            out.write((int) ((z & 0x7F) | 0x80));
+            z >>>= 7;
+        }
+        out.write((int) z);
+        return out.toByteArray();
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            out.writeBytes(p);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
     void unknownSchemaId() {
         WireFormatException e = bad(new byte[] {0, 0, 0x0f, 0x42, 0x40, 2, 4}, Problem.UNKNOWN_SCHEMA_ID);
         assertEquals(1_000_000, e.schemaId());
