@@ -44,7 +44,8 @@ public final class AlertingApp implements AutoCloseable {
     private final SchemaRegistryClient registry;
     private final KafkaProducer<String, byte[]> producer;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final AvroDeserializer<Alert> alerts;
+    /** Typed as Object: a record of another type on the topic must reach the check in {@code accept}, not a cast. */
+    private final AvroDeserializer<Object> alerts;
     private final DeliveryLog log;
     private final DeadLetters deadLetters;
     private final ControlPublisher control;
@@ -205,12 +206,21 @@ public final class AlertingApp implements AutoCloseable {
     }
 
     private void accept(ConsumerRecord<byte[], byte[]> record, List<Notification> accepted) {
-        Alert alert;
+        Object decoded;
         try {
-            alert = alerts.deserialize(record);
+            decoded = alerts.deserialize(record);
         } catch (WireFormatException e) {
             stats.undecodable.incrementAndGet();
             deadLetters.send(record, e.problem().name(), e.getMessage());
+            return;
+        }
+        if (!(decoded instanceof Alert alert)) {
+            // A tombstone or another event type on the alerts topic is not an alert; it must not stop the router.
+            stats.undecodable.incrementAndGet();
+            deadLetters.send(record, decoded == null ? "TOMBSTONE" : "WRONG_TYPE", decoded == null
+                    ? "a record without a value (tombstone) on " + record.topic() + ", which carries alerts"
+                    : "a " + ((org.apache.avro.specific.SpecificRecord) decoded).getSchema().getFullName() + " on "
+                            + record.topic() + ", which carries io.entrenar.events.Alert");
             return;
         }
         if (alert.getState() == AlertState.FIRING) {

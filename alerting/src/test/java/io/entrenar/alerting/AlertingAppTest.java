@@ -28,6 +28,7 @@ import io.entrenar.events.AlertAction;
 import io.entrenar.events.AlertState;
 import io.entrenar.events.ControlAction;
 import io.entrenar.events.ControlCommand;
+import io.entrenar.events.MetricBatch;
 import io.entrenar.events.Severity;
 import io.entrenar.schemas.DeadLetter;
 import io.entrenar.schemas.Topic;
@@ -255,6 +256,37 @@ class AlertingAppTest {
         assertTrue(dead != null, "the undecodable alert is on the DLQ");
         assertEquals("{not avro}", new String(dead.value(), StandardCharsets.UTF_8));
         assertEquals(Topic.ALERTS.topicName(), header(dead, DeadLetter.SOURCE_TOPIC));
+    }
+
+    @Test
+    void tombstonesAndOtherEventTypesAreDeadLetteredAndTheRouterGoesOn() throws Exception {
+        TestEndpoint endpoint = endpoint(n -> TestEndpoint.Answer.status(200));
+        AlertingApp app = start(webhook(endpoint.url(), ""), "g10-" + UUID.randomUUID());
+        long tombstone;
+        long metrics;
+        try (KafkaProducer<String, byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers()),
+                new StringSerializer(), new ByteArraySerializer());
+             AvroSerializer<MetricBatch> batches = new AvroSerializer<>(SharedStack.registry(), Map.of(), false)) {
+            tombstone = raw.send(new ProducerRecord<>(Topic.ALERTS.topicName(), 0, "run-t", null)).get().offset();
+            MetricBatch batch = MetricBatch.newBuilder().setEventId("e").setRunId("run-m").setTsMicros(Instant.now()).setLamport(1)
+                    .setProducerId("p").setSequence(0).setNames(List.of("loss")).setNameIds(List.of(0)).setSteps(List.of(1L))
+                    .setValues(List.of(0.5)).setTimestampsMicros(List.of(1L)).build();
+            // framed for the metrics topic, sent to the alerts topic: a misrouted producer
+            metrics = raw.send(new ProducerRecord<>(Topic.ALERTS.topicName(), 0, "run-m",
+                    batches.serialize(Topic.METRICS.topicName(), batch))).get().offset();
+        }
+        Alert alert = alert(AlertState.FIRING, AlertAction.NOTIFY);
+        produce(alert);
+        await(() -> endpoint.accepted().size() == 1, "the alert after the bad records is delivered: the router lives");
+        assertTrue(app.stats().undecodable() >= 2, "counted (the topic may hold other tests' bad records too)");
+        java.util.Map<String, String> reasons = new java.util.HashMap<>();
+        for (ConsumerRecord<String, byte[]> r : readFrom(Topic.DLQ.topicName(), 30)) {
+            if (Topic.ALERTS.topicName().equals(header(r, DeadLetter.SOURCE_TOPIC))) {
+                reasons.put(header(r, DeadLetter.SOURCE_OFFSET), header(r, DeadLetter.REASON));
+            }
+        }
+        assertEquals("TOMBSTONE", reasons.get(Long.toString(tombstone)), reasons.toString());
+        assertEquals("WRONG_TYPE", reasons.get(Long.toString(metrics)), reasons.toString());
     }
 
     @Test
