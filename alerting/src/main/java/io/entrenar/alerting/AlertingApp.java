@@ -74,7 +74,8 @@ public final class AlertingApp implements AutoCloseable {
         this.log = DeliveryLog.open(config.getString(AlertingConfig.STATE_TOPIC_CONFIG),
                 config.getShort(AlertingConfig.STATE_TOPIC_REPLICATION_FACTOR_CONFIG), client, producer);
         this.deadLetters = new DeadLetters(producer);
-        this.control = new ControlPublisher(producerConfigs, registry);
+        this.control = new ControlPublisher(producerConfigs, registry, io.entrenar.control.ControlKeys.loadOrCreate(
+                io.entrenar.control.ControlKeys.resolve(config.getString(AlertingConfig.CONTROL_KEYS_FILE_CONFIG), System.getenv())));
         this.alerts = new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
         routing.channels().values().forEach(c -> workers.put(c.name(), new ChannelWorker(c, log, deadLetters, stats, http)));

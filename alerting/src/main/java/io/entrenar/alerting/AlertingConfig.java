@@ -35,6 +35,7 @@ public final class AlertingConfig extends AbstractConfig {
     public static final short STATE_TOPIC_REPLICATION_FACTOR_DEFAULT = -1;
     private static final String STATE_TOPIC_REPLICATION_FACTOR_DOC = "Replicas of the state topic when this app creates it; -1 = broker default.";
 
+    public static final String CONTROL_KEYS_FILE_CONFIG = io.entrenar.control.ControlKeys.FILE_CONFIG;
     public static final String EMERGENCY_STOP_CONFIG = "emergency.stop.enabled";
     private static final String EMERGENCY_STOP_DOC = "Publish STOP to entrenar.control.v1 for FIRING alerts whose action is "
             + "EMERGENCY_STOP. The command id is derived from the incident, so a stop the processors already sent is recognised.";
@@ -47,7 +48,8 @@ public final class AlertingConfig extends AbstractConfig {
             .define(STATE_TOPIC_CONFIG, Type.STRING, STATE_TOPIC_DEFAULT, new ConfigDef.NonEmptyString(), Importance.LOW, STATE_TOPIC_DOC)
             .define(STATE_TOPIC_REPLICATION_FACTOR_CONFIG, Type.SHORT, STATE_TOPIC_REPLICATION_FACTOR_DEFAULT, Importance.LOW,
                     STATE_TOPIC_REPLICATION_FACTOR_DOC)
-            .define(EMERGENCY_STOP_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, EMERGENCY_STOP_DOC);
+            .define(EMERGENCY_STOP_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, EMERGENCY_STOP_DOC)
+            .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC);
 
     public AlertingConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);

@@ -6,6 +6,8 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import io.entrenar.control.ControlKeys;
+import io.entrenar.control.SigningSerializer;
 import io.entrenar.events.ControlAction;
 import io.entrenar.events.ControlCommand;
 import io.entrenar.registry.SchemaRegistryClient;
@@ -18,14 +20,16 @@ import org.apache.kafka.common.serialization.StringSerializer;
 
 /**
  * Publishes STOP / PAUSE / RESUME / APPROVE / REJECT to {@code entrenar.control.v1}, keyed by run
- * id so a run's agent sees its commands in order. Command ids derived from an incident make a
- * repeated emergency stop recognisable as the same command.
+ * id so a run's agent sees its commands in order, each signed with the control keys (trackers obey
+ * only signed commands). Command ids derived from an incident make a repeated emergency stop
+ * recognisable as the same command.
  */
 public final class ControlPublisher implements AutoCloseable {
     private final KafkaProducer<String, ControlCommand> producer;
 
-    public ControlPublisher(Map<String, Object> producerConfigs, SchemaRegistryClient registry) {
-        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false));
+    public ControlPublisher(Map<String, Object> producerConfigs, SchemaRegistryClient registry, ControlKeys keys) {
+        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(),
+                new SigningSerializer<>(new AvroSerializer<>(registry, Map.of(), false), keys));
     }
 
     /** Sends and waits for the broker's acknowledgement. */

@@ -55,14 +55,24 @@ final class RunsCommand {
         @Option(names = "--by", defaultValue = "${sys:user.name}", description = "Who issues it (default ${DEFAULT-VALUE}).")
         String issuedBy;
 
+        @Option(names = "--control-keys", paramLabel = "FILE", defaultValue = "${env:ENTRENAR_CONTROL_KEYS_FILE:-}",
+                description = "Key file that signs the command (default $ENTRENAR_CONTROL_KEYS_FILE, else ~/.entrenar/control.keys, "
+                        + "which ./entrenar stack writes in its data directory).")
+        String controlKeys;
+
         abstract ControlAction action();
 
         @Override
         public Integer call() {
             Map<String, Object> producer = Map.of("bootstrap.servers", cluster.bootstrapServers, "acks", "all",
                     "enable.idempotence", true, "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
+            java.nio.file.Path keysFile = io.entrenar.control.ControlKeys.resolve(controlKeys, System.getenv());
+            if (!java.nio.file.Files.exists(keysFile)) {
+                throw new IllegalStateException("no control key file at " + keysFile + ": runs obey only signed commands; "
+                        + "pass --control-keys <data dir of the stack>/control.keys (or set ENTRENAR_CONTROL_KEYS_FILE)");
+            }
             try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl));
-                 ControlPublisher control = new ControlPublisher(producer, registry)) {
+                 ControlPublisher control = new ControlPublisher(producer, registry, io.entrenar.control.ControlKeys.load(keysFile))) {
                 RecordMetadata sent = control.publish(runId, action(), reason, "cli:" + issuedBy, null);
                 spec.commandLine().getOut().printf("%s sent to run %s (%s partition %d offset %d)%n",
                         action(), runId, sent.topic(), sent.partition(), sent.offset());

@@ -49,7 +49,7 @@ final class StackCommand implements Callable<Integer> {
         out.println("Starting the Entrenar embedded stack (data in " + config.stack().dataDir() + ") ...");
         out.flush();
         Pipeline stack = Pipeline.start(config);
-        printAddresses(out, stack);
+        printAddresses(out, stack, config.controlKeysFile());
         Foreground.runUntilStopped("stack", () -> {
             out.println("Stopping the embedded stack ...");
             out.flush();
@@ -80,7 +80,7 @@ final class StackCommand implements Callable<Integer> {
         return options;
     }
 
-    private static void printAddresses(PrintWriter out, Pipeline pipeline) {
+    private static void printAddresses(PrintWriter out, Pipeline pipeline, java.nio.file.Path controlKeys) {
         out.println();
         out.println("Entrenar embedded stack is up.");
         out.printf("  Kafka bootstrap servers : %s%n", pipeline.stack().bootstrapServers());
@@ -101,6 +101,8 @@ final class StackCommand implements Callable<Integer> {
         if (pipeline.webhookReceiverUrl() != null) {
             out.printf("  Webhook deliveries      : %s/deliveries%n", pipeline.webhookReceiverUrl());
         }
+        out.printf("  Control keys            : %s  (runs obey only commands signed with it: ENTRENAR_CONTROL_KEYS_FILE)%n",
+                controlKeys);
         out.println("  Topics:");
         for (TopicCatalogue.Outcome o : pipeline.stack().topics()) {
             out.printf("    %-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());

@@ -122,7 +122,9 @@ class AndonEndToEndTest {
 
     private static Tracker tracker(String spool) {
         return Tracker.start(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers(),
-                "schema.registry.url", pipeline.stack().registryUrl(), "spool.dir", dataDir.resolve(spool).toString()));
+                "schema.registry.url", pipeline.stack().registryUrl(), "spool.dir", dataDir.resolve(spool).toString(),
+                // the stack's key file: Andon's STOP is signed with it
+                "control.keys.file", dataDir.resolve("control.keys").toString()));
     }
 
     /** Status of the run's RunFinished event on entrenar.runs.v1. */

@@ -164,7 +164,9 @@ final class DrainLoop implements Runnable {
 
     private static final io.entrenar.schemas.Topic[] OUR_TOPICS = {io.entrenar.schemas.Topic.RUNS,
             io.entrenar.schemas.Topic.METRICS, io.entrenar.schemas.Topic.SPANS, io.entrenar.schemas.Topic.SYSCALLS,
-            io.entrenar.schemas.Topic.RESOURCES, io.entrenar.schemas.Topic.FAILURES, io.entrenar.schemas.Topic.ARTIFACTS};
+            io.entrenar.schemas.Topic.RESOURCES, io.entrenar.schemas.Topic.FAILURES, io.entrenar.schemas.Topic.ARTIFACTS,
+            // the control listener dead-letters refused commands through the same producer
+            io.entrenar.schemas.Topic.DLQ};
     private final long warmUpDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(3);
     private boolean warm;
 

@@ -78,7 +78,7 @@ public final class Tracker implements AutoCloseable {
                 orphans.add(new Shipper(orphan.get(), producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs()));
             }
         }
-        this.control = new ControlListener(config, registry, lamport);
+        this.control = new ControlListener(config, registry, lamport, producer);
         MetricBatcher batcher = new MetricBatcher(runs, names, lamport, wallClock, producerId, config.flushMaxPoints(),
                 TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()), own::ship, counters);
         this.drain = new DrainLoop(rings, coarseClock, batcher, own, orphans, TimeUnit.MILLISECONDS.toNanos(config.flushIntervalMs()),
@@ -206,6 +206,11 @@ public final class Tracker implements AutoCloseable {
     }
 
     /** True once control commands issued from now on will reach this tracker's runs. */
+    /** Control records for this tracker's runs that it did not obey (unsigned, forged, stale, replayed, ...). */
+    public long controlRefused() {
+        return control.refused();
+    }
+
     public boolean controlReady() {
         return control.ready();
     }

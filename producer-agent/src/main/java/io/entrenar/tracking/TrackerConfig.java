@@ -98,7 +98,23 @@ public final class TrackerConfig extends AbstractConfig {
     private static final String SHUTDOWN_HOOK_DOC = "Close the tracker (flush, or spool what the broker does not take) "
             + "when the JVM exits. The agent turns this off: it finishes its run first, then closes the tracker.";
 
+    public static final String CONTROL_KEYS_FILE_CONFIG = io.entrenar.control.ControlKeys.FILE_CONFIG;
+
+    public static final String CONTROL_UNSIGNED_ALLOWED_CONFIG = "control.unsigned.allowed";
+    private static final String CONTROL_UNSIGNED_ALLOWED_DOC = "Obey control commands that carry no valid signature. "
+            + "Only for a development stack on this machine: refused unless every bootstrap server is a loopback address.";
+
+    public static final String CONTROL_MAX_AGE_MS_CONFIG = "control.max.age.ms";
+    public static final long CONTROL_MAX_AGE_MS_DEFAULT = 300_000;
+    private static final String CONTROL_MAX_AGE_MS_DOC = "A command issued longer ago than this (or this far in the future, "
+            + "by its ts_micros) is stale and ignored, as is one past its expires_at_micros.";
+
     public static final String PRODUCER_PREFIX = "producer.";
+
+    /** The control-command key file (the setting, else its default). */
+    public java.nio.file.Path controlKeysFile() {
+        return io.entrenar.control.ControlKeys.resolve(getString(CONTROL_KEYS_FILE_CONFIG), System.getenv());
+    }
 
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
@@ -116,10 +132,24 @@ public final class TrackerConfig extends AbstractConfig {
             .define(METRIC_TIMESTAMPS_CONFIG, Type.STRING, METRIC_TIMESTAMPS_DEFAULT, ConfigDef.CaseInsensitiveValidString.in("coarse", "precise"), Importance.LOW, METRIC_TIMESTAMPS_DOC)
             .define(OUTAGE_AFTER_MS_CONFIG, Type.LONG, OUTAGE_AFTER_MS_DEFAULT, ConfigDef.Range.between(10, 600_000), Importance.LOW, OUTAGE_AFTER_MS_DOC)
             .define(PRODUCER_ID_CONFIG, Type.STRING, "", Importance.LOW, PRODUCER_ID_DOC)
-            .define(SHUTDOWN_HOOK_CONFIG, Type.BOOLEAN, true, Importance.LOW, SHUTDOWN_HOOK_DOC);
+            .define(SHUTDOWN_HOOK_CONFIG, Type.BOOLEAN, true, Importance.LOW, SHUTDOWN_HOOK_DOC)
+            .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC)
+            .define(CONTROL_UNSIGNED_ALLOWED_CONFIG, Type.BOOLEAN, false, Importance.LOW, CONTROL_UNSIGNED_ALLOWED_DOC)
+            .define(CONTROL_MAX_AGE_MS_CONFIG, Type.LONG, CONTROL_MAX_AGE_MS_DEFAULT, ConfigDef.Range.atLeast(1000), Importance.LOW,
+                    CONTROL_MAX_AGE_MS_DOC);
 
     public TrackerConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
+        if (getBoolean(CONTROL_UNSIGNED_ALLOWED_CONFIG)) {
+            for (String server : bootstrapServers().split(",")) {
+                String host = server.strip().replaceAll(":\\d+$", "").replace("[", "").replace("]", "");
+                if (!(host.equals("localhost") || host.startsWith("127.") || host.equals("::1"))) {
+                    throw new ConfigException(CONTROL_UNSIGNED_ALLOWED_CONFIG, true, "allowed only when every bootstrap "
+                            + "server is on this machine's loopback (" + server.strip() + " is not): unsigned commands could "
+                            + "come from anyone who can write entrenar.control.v1");
+                }
+            }
+        }
         int ring = getInt(RING_CAPACITY_CONFIG);
         if (Integer.bitCount(ring) != 1) {
             throw new ConfigException(RING_CAPACITY_CONFIG, ring, "must be a power of two");

@@ -14,12 +14,16 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import io.entrenar.control.ControlKeys;
+import io.entrenar.control.SigningSerializer;
 import io.entrenar.events.ControlAction;
 import io.entrenar.events.ControlCommand;
 import io.entrenar.events.RunEvent;
 import io.entrenar.events.RunStatus;
 import io.entrenar.events.RunStatusChanged;
 import io.entrenar.registry.CachedSchemaRegistryClient;
+import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.schemas.DeadLetter;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroSerializer;
 import io.entrenar.stack.SharedStack;
@@ -37,15 +41,25 @@ class ControlTest {
     @TempDir
     Path spool;
 
+    private Tracker tracker(ControlKeys keys) {
+        return Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, SharedStack.stack().bootstrapServers(),
+                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, SharedStack.stack().registryUrl(), TrackerConfig.SPOOL_DIR_CONFIG,
+                spool.resolve("spool").toString(), TrackerConfig.CONTROL_KEYS_FILE_CONFIG, keys.file().toString()));
+    }
+
+    private static KafkaProducer<String, ControlCommand> signedBy(ControlKeys keys, SchemaRegistryClient registry) {
+        return new KafkaProducer<>(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers()), new StringSerializer(),
+                new SigningSerializer<>(new AvroSerializer<>(registry, Map.of(), false), keys));
+    }
+
     @Test
     void commandsReachTheRunAsFlagsGatesAndStatusChanges() throws Exception {
         String bootstrap = SharedStack.stack().bootstrapServers();
         String registryUrl = SharedStack.stack().registryUrl();
-        try (Tracker tracker = Tracker.start(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
-                TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl, TrackerConfig.SPOOL_DIR_CONFIG, spool.toString()));
+        ControlKeys keys = ControlKeys.loadOrCreate(spool.resolve("control.keys"));
+        try (Tracker tracker = tracker(keys);
              var registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", registryUrl));
-             KafkaProducer<String, ControlCommand> commands = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap),
-                     new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false))) {
+             KafkaProducer<String, ControlCommand> commands = signedBy(keys, registry)) {
             Run run = tracker.experiment("control").run("r").start();
             Run other = tracker.experiment("control").run("other").start();
             List<ControlAction> seen = new CopyOnWriteArrayList<>();
@@ -93,6 +107,99 @@ class ControlTest {
                     statuses);
             assertTrue(events.stream().allMatch(e -> e.value().getLamport() > 0), "no event got a wrapped, negative clock");
         }
+    }
+
+    @Test
+    void unsignedForgedStaleMisaddressedAndReplayedCommandsAreIgnoredCountedAndDeadLettered() throws Exception {
+        ControlKeys keys = ControlKeys.loadOrCreate(spool.resolve("control.keys"));
+        ControlKeys attacker = ControlKeys.loadOrCreate(spool.resolve("attacker.keys"));
+        try (Tracker tracker = tracker(keys);
+             var registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", SharedStack.stack().registryUrl()));
+             KafkaProducer<String, ControlCommand> unsigned = new KafkaProducer<>(Map.of("bootstrap.servers",
+                     SharedStack.stack().bootstrapServers()), new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false));
+             KafkaProducer<String, ControlCommand> forged = signedBy(attacker, registry);
+             KafkaProducer<String, ControlCommand> ours = signedBy(keys, registry)) {
+            Run run = tracker.experiment("control").run("guarded").start();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!tracker.controlReady() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            send(unsigned, run.id(), ControlAction.STOP, 1);
+            send(forged, run.id(), ControlAction.STOP, 1);
+            send(ours, run.id(), command(run.id(), ControlAction.STOP, Instant.now().minus(Duration.ofMinutes(10))));
+            send(ours, run.id(), command("another-run", ControlAction.STOP, Instant.now()));
+            ControlCommand pause = command(run.id(), ControlAction.PAUSE, Instant.now());
+            send(ours, run.id(), pause);
+            assertTrue(waitFor(run::paused), "a signed, fresh command is obeyed");
+            send(ours, run.id(), command(run.id(), ControlAction.RESUME, Instant.now()));
+            assertTrue(run.awaitResume(Duration.ofSeconds(10)));
+            send(ours, run.id(), pause); // the same signed command again: a replay
+            assertTrue(waitFor(() -> tracker.controlRefused() == 5), "refused: " + tracker.controlRefused());
+            assertFalse(run.paused(), "the replayed PAUSE was not obeyed");
+            assertFalse(run.stopRequested(), "no forged, unsigned, stale or misaddressed STOP was obeyed");
+
+            List<String> reasons = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (reasons.size() < 5 && System.nanoTime() < deadline) {
+                reasons.clear();
+                for (ConsumerRecord<String, byte[]> r : readAll(Topic.DLQ.topicName())) {
+                    if (run.id().equals(r.key()) && "tracker".equals(header(r, DeadLetter.APP))) {
+                        assertEquals("CONTROL_REFUSED", header(r, DeadLetter.REASON));
+                        reasons.add(header(r, DeadLetter.MESSAGE));
+                    }
+                }
+            }
+            assertEquals(5, reasons.size(), reasons.toString());
+            assertEquals("unsigned", reasons.get(0));
+            assertTrue(reasons.get(1).startsWith("bad signature"), reasons.get(1));
+            assertTrue(reasons.get(2).startsWith("stale"), reasons.get(2));
+            assertTrue(reasons.get(3).startsWith("names run another-run"), reasons.get(3));
+            assertTrue(reasons.get(4).startsWith("replayed command id"), reasons.get(4));
+            run.finish();
+        }
+    }
+
+    @Test
+    void unsignedCommandsMayBeAllowedOnlyOnALoopbackStack() {
+        var e = org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new TrackerConfig(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, "kafka.example:9092",
+                        TrackerConfig.CONTROL_UNSIGNED_ALLOWED_CONFIG, true)));
+        assertTrue(e.getMessage().contains("kafka.example:9092 is not"), e.getMessage());
+        new TrackerConfig(Map.of(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:9092", TrackerConfig.CONTROL_UNSIGNED_ALLOWED_CONFIG, true));
+    }
+
+    private static ControlCommand command(String runId, ControlAction action, Instant issued) {
+        return ControlCommand.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(issued)
+                .setLamport(1).setCommandId(UUID.randomUUID().toString()).setAction(action).setReason("test")
+                .setIssuedBy("control-test").build();
+    }
+
+    private static void send(KafkaProducer<String, ControlCommand> p, String key, ControlCommand c) throws Exception {
+        p.send(new ProducerRecord<>(Topic.CONTROL.topicName(), key, c)).get();
+    }
+
+    /** Every record of {@code topic} so far, raw. */
+    private static List<ConsumerRecord<String, byte[]>> readAll(String topic) {
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<String, byte[]>(Map.of("bootstrap.servers",
+                SharedStack.stack().bootstrapServers()), new org.apache.kafka.common.serialization.StringDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            List<org.apache.kafka.common.TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(parts);
+            consumer.seekToBeginning(parts);
+            Map<org.apache.kafka.common.TopicPartition, Long> end = consumer.endOffsets(parts);
+            List<ConsumerRecord<String, byte[]>> all = new java.util.ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+            while (parts.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp)) && System.nanoTime() < deadline) {
+                consumer.poll(Duration.ofMillis(100)).forEach(all::add);
+            }
+            return all;
+        }
+    }
+
+    private static String header(ConsumerRecord<?, ?> r, String name) {
+        var h = r.headers().lastHeader(name);
+        return h == null ? null : new String(h.value(), java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static void send(KafkaProducer<String, ControlCommand> p, String runId, ControlAction action, long lamport) throws Exception {

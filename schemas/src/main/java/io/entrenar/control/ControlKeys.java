@@ -38,6 +38,11 @@ public final class ControlKeys {
     public static final String KEY_ID_HEADER = "entrenar.signature.key";
     /** Where a process finds the key file when its configuration does not say. */
     public static final String FILE_ENV = "ENTRENAR_CONTROL_KEYS_FILE";
+    /** The setting every app that signs or verifies commands takes. */
+    public static final String FILE_CONFIG = "control.keys.file";
+    public static final String FILE_DOC = "Key file that signs and verifies control commands (HMAC-SHA256; README, Control "
+            + "commands). Empty: $" + FILE_ENV + ", else ~/.entrenar/control.keys, which ./entrenar stack writes on its "
+            + "first start in its data directory.";
     private static final int MIN_KEY_BYTES = 32;
     private static final String ALGORITHM = "HmacSHA256";
 
@@ -56,6 +61,11 @@ public final class ControlKeys {
         String named = env.get(FILE_ENV);
         return named != null && !named.isBlank() ? Path.of(named)
                 : Path.of(System.getProperty("user.home"), ".entrenar", "control.keys");
+    }
+
+    /** The file a {@value #FILE_CONFIG} setting names, or the default one when it is empty. */
+    public static Path resolve(String configured, Map<String, String> env) {
+        return configured == null || configured.isBlank() ? defaultFile(env) : Path.of(configured);
     }
 
     /** Reads a key file; errors name the file and the line. */

@@ -14,9 +14,12 @@ import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.control.ControlKeys;
+import io.entrenar.control.SigningSerializer;
 import io.entrenar.serde.AvroSerde;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.MetricName;
 import org.apache.kafka.streams.KafkaStreams;
 import org.apache.kafka.streams.StoreQueryParameters;
@@ -63,7 +66,10 @@ public final class ProcessorsApp implements AutoCloseable {
             RefusedOutputs refused = new RefusedOutputs();
             http = QueryServer.bind(config.getString(ProcessorsConfig.HTTP_HOST_CONFIG), config.getInt(ProcessorsConfig.HTTP_PORT_CONFIG),
                     config.getString(ProcessorsConfig.HTTP_ADVERTISED_HOST_CONFIG));
-            Serde<SpecificRecord> events = AvroSerde.specific(registry, Map.of(), false);
+            Serde<SpecificRecord> avro = AvroSerde.specific(registry, Map.of(), false);
+            // What goes to entrenar.control.v1 (Andon's STOP and PAUSE) leaves signed: trackers obey nothing else.
+            ControlKeys keys = ControlKeys.loadOrCreate(ControlKeys.resolve(config.getString(ControlKeys.FILE_CONFIG), System.getenv()));
+            Serde<SpecificRecord> events = Serdes.serdeFrom(new SigningSerializer<>(avro.serializer(), keys), avro.deserializer());
             Topology topology = ProcessorsTopology.build(config.settings(), events, refused, counts);
             LOG.debug("processors topology: {}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, counts, refused, http.advertised()));

@@ -119,7 +119,9 @@ public final class ProcessorsConfig extends AbstractConfig {
             .define(LEADERBOARD_QUALITY_TARGET_CONFIG, Type.DOUBLE, null, Importance.LOW, LEADERBOARD_QUALITY_TARGET_DOC)
             .define(LEADERBOARD_MAX_ENTRIES_CONFIG, Type.INT, 1000, Range.atLeast(1), Importance.LOW, LEADERBOARD_MAX_ENTRIES_DOC)
             .define(EVENT_TIME_MAX_AHEAD_MS_CONFIG, Type.LONG, ProcessorsTopology.Settings.DEFAULT_MAX_AHEAD.toMillis(), Range.atLeast(0),
-                    Importance.MEDIUM, EVENT_TIME_MAX_AHEAD_MS_DOC);
+                    Importance.MEDIUM, EVENT_TIME_MAX_AHEAD_MS_DOC)
+            .define(io.entrenar.control.ControlKeys.FILE_CONFIG, Type.STRING, "", Importance.MEDIUM,
+                    io.entrenar.control.ControlKeys.FILE_DOC);
 
     private final ProcessorsTopology.Settings settings;
 

@@ -36,11 +36,13 @@ public final class TrainProcess {
     /**
      * Where a tracked job streams its runs.
      *
-     * @param spoolDir the tracker's spool root ({@code spool.dir}), or null for its default
+     * @param spoolDir    the tracker's spool root ({@code spool.dir}), or null for its default
+     * @param controlKeys the key file that verifies control commands, handed to the job (its tracker and
+     *                    agent) as $ENTRENAR_CONTROL_KEYS_FILE; null leaves the job's own environment
      */
-    public record Tracking(String bootstrapServers, String registryUrl, String experiment, Path spoolDir) {
+    public record Tracking(String bootstrapServers, String registryUrl, String experiment, Path spoolDir, Path controlKeys) {
         public Tracking(String bootstrapServers, String registryUrl, String experiment) {
-            this(bootstrapServers, registryUrl, experiment, null);
+            this(bootstrapServers, registryUrl, experiment, null, null);
         }
 
         Map<String, Object> clientConfigs() {
@@ -113,7 +115,11 @@ public final class TrainProcess {
     /** Starts the child, copies its stdout/stderr to {@code out}/{@code err}, and returns its exit status. */
     public int run(PrintWriter out, PrintWriter err) throws IOException, InterruptedException {
         Instant started = Instant.now();
-        Process child = new ProcessBuilder(command()).start();
+        ProcessBuilder builder = new ProcessBuilder(command());
+        if (tracking != null && tracking.controlKeys() != null) {
+            builder.environment().put(io.entrenar.control.ControlKeys.FILE_ENV, tracking.controlKeys().toAbsolutePath().toString());
+        }
+        Process child = builder.start();
         Thread stopChild = new Thread(child::destroy, "entrenar-train-stop-child");
         Runtime.getRuntime().addShutdownHook(stopChild);
         Deque<String> stderrTail = new ArrayDeque<>();

@@ -82,7 +82,7 @@ public final class Demo {
         Path configs = DemoPlan.writeConfigs(dataDir.resolve("jobs"));
         // The demo's own spool: what a crashed job leaves is replayed into this pipeline, never into another one.
         TrainProcess.Tracking tracking = new TrainProcess.Tracking(pipeline.stack().bootstrapServers(), pipeline.stack().registryUrl(),
-                EXPERIMENT, dataDir.resolve("spool"));
+                EXPERIMENT, dataDir.resolve("spool"), config.controlKeysFile());
         out.printf(Locale.ROOT, "%nTraining %d jobs (%d runs) on sklearn's digits, %d at a time, each in its own JVM%s.%n"
                         + "Configs in %s, job logs in %s%n%n", plan.jobs().size(), plan.trainingRuns(), parallel,
                 agentJar == null ? "" : " with the -javaagent attached", configs, dataDir.resolve("logs"));

@@ -14,6 +14,7 @@ import java.util.Map;
 import io.entrenar.alerting.AlertingApp;
 import io.entrenar.alerting.AlertingConfig;
 import io.entrenar.alerting.WebhookReceiver;
+import io.entrenar.control.ControlKeys;
 import io.entrenar.dashboard.DashboardApp;
 import io.entrenar.files.OwnerOnly;
 import io.entrenar.ops.Metrics;
@@ -58,6 +59,8 @@ public final class Pipeline implements AutoCloseable {
         Metrics metrics = new Metrics();
         Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
         try {
+            // Made before the apps that sign commands with it; trackers of this stack read it too (README, Control commands).
+            ControlKeys.loadOrCreate(config.controlKeysFile());
             // The sink first: it owns the chDB store (one path per process) and so closes after the others.
             if (config.getBoolean(PipelineConfig.SINK_ENABLED_CONFIG)) {
                 sink = SinkApp.start(config.sink(stack.bootstrapServers(), stack.registryUrl()));
@@ -82,6 +85,7 @@ public final class Pipeline implements AutoCloseable {
                         AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                         AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                         AlertingConfig.ROUTES_FILE_CONFIG, routesFile.toString(),
+                        AlertingConfig.CONTROL_KEYS_FILE_CONFIG, config.controlKeysFile().toString(),
                         OpsConfig.PORT_CONFIG, -1)));
                 apps.add(alerting);
                 alerting.registerMetrics(metrics);

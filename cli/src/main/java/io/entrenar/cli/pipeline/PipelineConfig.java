@@ -100,10 +100,16 @@ public final class PipelineConfig extends AbstractConfig {
         return new SinkConfig(settings);
     }
 
+    /** The key file that signs and verifies the stack's control commands: {@code <data.dir>/control.keys}. */
+    public java.nio.file.Path controlKeysFile() {
+        return stack.dataDir().resolve("control.keys");
+    }
+
     /** The processors' settings: the pipeline's defaults, then {@code processors.*} overrides. */
     public ProcessorsConfig processors(String bootstrapServers, String registryUrl) {
         Map<String, Object> settings = new java.util.HashMap<>();
         settings.put(ProcessorsConfig.STATE_DIR_CONFIG, stack.dataDir().resolve("streams").toString());
+        settings.put(io.entrenar.control.ControlKeys.FILE_CONFIG, controlKeysFile().toString());
         settings.put(ProcessorsConfig.HTTP_HOST_CONFIG, stack.host());
         settings.putAll(originalsWithPrefix(PROCESSORS_PREFIX));
         settings.remove("enabled");
