@@ -111,11 +111,6 @@ public final class TrackerConfig extends AbstractConfig {
 
     public static final String PRODUCER_PREFIX = "producer.";
 
-    /** The control-command key file (the setting, else its default). */
-    public java.nio.file.Path controlKeysFile() {
-        return io.entrenar.control.ControlKeys.resolve(getString(CONTROL_KEYS_FILE_CONFIG), System.getenv());
-    }
-
     private static final ConfigDef CONFIG = new ConfigDef()
             .define(BOOTSTRAP_SERVERS_CONFIG, Type.STRING, BOOTSTRAP_SERVERS_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, BOOTSTRAP_SERVERS_DOC)
             .define(SCHEMA_REGISTRY_URL_CONFIG, Type.STRING, SCHEMA_REGISTRY_URL_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, SCHEMA_REGISTRY_URL_DOC)
@@ -172,6 +167,11 @@ public final class TrackerConfig extends AbstractConfig {
 
     public static ConfigDef configDef() {
         return new ConfigDef(CONFIG);
+    }
+
+    /** The control-command key file (the setting, else its default). */
+    public java.nio.file.Path controlKeysFile() {
+        return io.entrenar.control.ControlKeys.resolve(getString(CONTROL_KEYS_FILE_CONFIG), System.getenv());
     }
 
     public String bootstrapServers() {
