@@ -24,7 +24,8 @@ public final class AgentConfig extends AbstractConfig {
     private static final String EXPERIMENT_DOC = "Experiment of the automatic run; empty = the main class's simple name.";
 
     public static final String RUN_NAME_CONFIG = "agent.run.name";
-    private static final String RUN_NAME_DOC = "Name of the automatic run; empty = main class simple name and arguments.";
+    private static final String RUN_NAME_DOC = "Name of the automatic run; empty = the main class's simple name (or the jar's), "
+            + "never the arguments, which may hold secrets.";
 
     public static final String INTERVAL_MS_CONFIG = "agent.interval.ms";
     private static final String INTERVAL_MS_DOC = "Period of resource samples and of the JFR syscall/IO aggregates.";

@@ -34,19 +34,15 @@ final class AgentSession implements AutoCloseable {
     private boolean closed;
 
     private AgentSession(AgentConfig config, boolean attached, String runId) {
-        String command = System.getProperty("sun.java.command", "");
-        String mainClass = command.isBlank() ? "unknown" : command.split("\\s+")[0];
-        String simple = mainClass.endsWith(".jar") ? mainClass.replaceAll(".*/", "").replace(".jar", "")
-                : mainClass.substring(mainClass.lastIndexOf('.') + 1);
-        String args = command.length() > mainClass.length() ? command.substring(mainClass.length()).strip() : "";
-        String runName = !config.runName().isEmpty() ? config.runName()
-                : (simple + (args.isEmpty() ? "" : " " + args)).strip();
+        // The program's arguments may hold secrets: the name carries the main class only, the kept command line is redacted.
+        ProgramIdentity program = ProgramIdentity.of(System.getProperty("sun.java.command", ""));
+        String runName = !config.runName().isEmpty() ? config.runName() : program.simpleName();
         if (runName.length() > 200) {
             runName = runName.substring(0, 200);
         }
         tracker = Tracker.start(config.trackerConfig());
-        run = tracker.experiment(config.experiment().isEmpty() ? simple : config.experiment()).run(runName).id(runId)
-                .source(mainClass, command).device(DeviceProbe.detect())
+        run = tracker.experiment(config.experiment().isEmpty() ? program.simpleName() : config.experiment()).run(runName).id(runId)
+                .source(program.mainClass(), program.commandLine()).device(DeviceProbe.detect())
                 .tag("entrenar.agent", attached ? "attached" : "premain")
                 .tag("jvm.uptime_ms_at_start", Long.toString(ManagementFactory.getRuntimeMXBean().getUptime()))
                 .start();
@@ -54,9 +50,10 @@ final class AgentSession implements AutoCloseable {
         jfr = config.jfr() ? new JfrAggregator(run, tracker.lamport(), resources, config.ioThresholdMs(), config.waitThresholdMs(),
                 config.intervalMs()) : null;
         spans = new SpanBridge(run, tracker.lamport(), config.otlpEndpoint());
-        processSpan = spans.tracer().spanBuilder("jvm " + simple).setParent(spans.runContext())
+        processSpan = spans.tracer().spanBuilder("jvm " + program.simpleName()).setParent(spans.runContext())
                 .setAttribute("process.pid", ProcessHandle.current().pid())
-                .setAttribute("process.command", command.length() > 1000 ? command.substring(0, 1000) : command)
+                .setAttribute("process.command", program.mainClass())
+                .setAttribute(io.opentelemetry.api.common.AttributeKey.stringArrayKey("process.command_args"), program.args())
                 .setAttribute("entrenar.agent.mode", attached ? "attach" : "premain").startSpan();
         scheduler = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "entrenar-agent-sampler");

@@ -158,7 +158,9 @@ class AgentTest {
         RunStarted started = runs.stream().map(x -> x.value().getPayload()).filter(x -> x instanceof RunStarted)
                 .map(x -> (RunStarted) x).findFirst().orElseThrow(() -> new AssertionError("no RunStarted for " + runId));
         assertEquals("agent-test", started.getExperimentName());
-        assertTrue(started.getRunName().startsWith("TribuoTraining"), started.getRunName());
+        assertEquals("TribuoTraining", started.getRunName(), "the main class, never the arguments");
+        assertTrue(started.getSource().getCommandLine().startsWith(TribuoTraining.class.getName() + " "),
+                "the command line is kept with the source: " + started.getSource().getCommandLine());
         assertEquals(TribuoTraining.class.getName(), started.getSource().getMainClass());
         assertEquals(mode, started.getTags().get("entrenar.agent"));
         assertTrue(started.getDevice().getCpu().getThreads() > 0);
