@@ -163,7 +163,7 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         } catch (SchemaRegistryException e) {
             throw new SerializationException("cannot fetch schema id " + id + " for topic " + topic + ": " + e.getMessage(), e);
         }
-        reader = specific ? specificReader(writer) : new GenericDatumReader<>(writer, writer, GenericData.get());
+        reader = specific ? specificReader(topic, partition, offset, id, writer) : new GenericDatumReader<>(writer, writer, GenericData.get());
         readers.putIfAbsent(id, reader);
         last = new LastReader(id, reader);
         return reader;
@@ -178,12 +178,13 @@ public final class AvroDeserializer<T> implements Deserializer<T> {
         }
     }
 
-    private static DatumReader<Object> specificReader(Schema writer) {
+    private static DatumReader<Object> specificReader(String topic, int partition, long offset, int id, Schema writer) {
         SpecificData model = SpecificData.getForSchema(writer);
         Class<?> type = model.getClass(writer);
         if (type == null || !SpecificRecord.class.isAssignableFrom(type)) {
-            throw new SerializationException("specific.avro.reader=true but no generated class " + writer.getFullName()
-                    + " is on the classpath");
+            // Permanent: retrying (as for a registry outage) would hold the partition for ever.
+            throw new WireFormatException(topic, partition, offset, Problem.UNKNOWN_RECORD_TYPE, id,
+                    "schema id " + id + " is a " + writer.getFullName() + ", for which this reader has no generated class", null);
         }
         Schema reader = model.getSchema(type);
         return new SpecificDatumReader<>(writer, reader, SpecificData.getForSchema(reader));

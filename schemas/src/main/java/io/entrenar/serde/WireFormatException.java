@@ -23,7 +23,13 @@ public final class WireFormatException extends SerializationException {
         /** The Avro payload does not decode with the writer schema. */
         MALFORMED_PAYLOAD,
         /** Bytes are left after the datum. */
-        TRAILING_BYTES
+        TRAILING_BYTES,
+        /**
+         * The schema id is known, but its record type is not one this reader has a class for
+         * (with {@code specific.avro.reader=true}): another service's record on our topic. It will
+         * never decode, so it is a dead letter, not something to retry.
+         */
+        UNKNOWN_RECORD_TYPE
     }
 
     private final String topic;

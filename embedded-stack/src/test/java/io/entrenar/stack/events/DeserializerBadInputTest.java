@@ -93,6 +93,20 @@ class DeserializerBadInputTest {
         assertInstanceOf(MetricBatch.class, deserializer.deserialize(TOPIC, valid), "valid records still decode");
     }
 
+    @Test
+    void anotherServicesRecordTypeIsADeadLetterNotARetry() {
+        org.apache.avro.Schema foreign = new org.apache.avro.Schema.Parser().parse("{\"type\":\"record\",\"name\":\"Invoice\","
+                + "\"namespace\":\"com.other\",\"fields\":[{\"name\":\"amount\",\"type\":\"double\"}]}");
+        GenericRecord invoice = new org.apache.avro.generic.GenericData.Record(foreign);
+        invoice.put("amount", 12.5);
+        byte[] bytes;
+        try (AvroSerializer<GenericRecord> serializer = new AvroSerializer<>(registry, Map.of(), false)) {
+            bytes = serializer.serialize("other.invoices", invoice);
+        }
+        WireFormatException e = bad(bytes, Problem.UNKNOWN_RECORD_TYPE);
+        assertTrue(e.getMessage().contains("is a com.other.Invoice, for which this reader has no generated class"), e.getMessage());
+    }
+
     private static byte[] zigzagVarint(long v) {
         long z = (v << 1) ^ (v >> 63);
         java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
