@@ -137,8 +137,7 @@ public final class TrackerConfig extends AbstractConfig {
         super(CONFIG, originals, false);
         if (getBoolean(CONTROL_UNSIGNED_ALLOWED_CONFIG)) {
             for (String server : bootstrapServers().split(",")) {
-                String host = server.strip().replaceAll(":\\d+$", "").replace("[", "").replace("]", "");
-                if (!(host.equals("localhost") || host.startsWith("127.") || host.equals("::1"))) {
+                if (!io.entrenar.config.Loopback.host(server)) {
                     throw new ConfigException(CONTROL_UNSIGNED_ALLOWED_CONFIG, true, "allowed only when every bootstrap "
                             + "server is on this machine's loopback (" + server.strip() + " is not): unsigned commands could "
                             + "come from anyone who can write entrenar.control.v1");

@@ -120,9 +120,11 @@ public final class ControlKeys {
     /** Reads {@code file}, first writing one with a fresh random key if there is none. */
     public static ControlKeys loadOrCreate(Path file) {
         if (!Files.exists(file)) {
+            SecureRandom random = new SecureRandom();
             byte[] secret = new byte[MIN_KEY_BYTES];
-            new SecureRandom().nextBytes(secret);
-            String id = "k" + LocalDate.now().toString().replace("-", "");
+            random.nextBytes(secret);
+            // Unique per file (its own random bits, not the secret's): two stacks' keys must not share an id.
+            String id = "k" + LocalDate.now().toString().replace("-", "") + "-" + Integer.toHexString(random.nextInt(1 << 16));
             try {
                 OwnerOnly.write(file, "# Entrenar control-command keys (HMAC-SHA256): key.ID=BASE64, and the key that signs.\n"
                         + "# Rotation: add a key, give it to the trackers, then point signing.key at it (README, Control).\n"

@@ -40,7 +40,14 @@ class ControlKeysTest {
         byte[] value = {1, 2, 3};
         RecordHeaders headers = new RecordHeaders();
         theirs.sign(TOPIC, value, headers);
-        assertTrue(ours.verify(TOPIC, value, headers).startsWith("bad signature"), "same key id, other secret");
+        assertTrue(ours.verify(TOPIC, value, headers).startsWith("signed with unknown key"), "each file draws its own key id");
+        byte[] other = new byte[32];
+        other[31] = 1;
+        ControlKeys sameIdOtherSecret = ControlKeys.load(Files.writeString(dir.resolve("impostor"),
+                "signing.key=" + keyId(headers) + "\nkey." + keyId(headers) + "=" + Base64.getEncoder().encodeToString(other) + "\n"));
+        RecordHeaders impostor = new RecordHeaders();
+        sameIdOtherSecret.sign(TOPIC, value, impostor);
+        assertTrue(theirs.verify(TOPIC, value, impostor).startsWith("bad signature"), "same key id, other secret");
         RecordHeaders forged = new RecordHeaders();
         forged.add(ControlKeys.KEY_ID_HEADER, "nope".getBytes(StandardCharsets.UTF_8));
         forged.add(ControlKeys.SIGNATURE_HEADER, new byte[32]);

@@ -77,6 +77,7 @@ final class DemoReport {
         out.printf("  Processors         %s/failures/pareto%n", urls.processors());
         out.printf("  Webhook receiver   %s/deliveries%n", urls.webhookReceiver());
         out.printf("  Metrics, health    %s/metrics%n", urls.ops());
+        out.printf("  Control keys       %s  (./entrenar runs stop RUN --control-keys %s)%n", urls.controlKeys(), urls.controlKeys());
         section(out, "Three SQL queries to try");
         for (String q : QUERIES_TO_TRY) {
             String sql = q.formatted(database);
@@ -87,7 +88,7 @@ final class DemoReport {
     }
 
     /** Addresses of the running pipeline; {@code dashboard} may be null when it is off. */
-    record Urls(String dashboard, String clickHouse, String processors, String webhookReceiver, String ops) {
+    record Urls(String dashboard, String clickHouse, String processors, String webhookReceiver, String ops, String controlKeys) {
     }
 
     private Map<String, String> names(List<RunsTable.RunRow> runs) {

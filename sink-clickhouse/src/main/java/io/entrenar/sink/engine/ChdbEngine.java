@@ -292,9 +292,9 @@ public final class ChdbEngine implements Engine {
         if (result.equals(MemorySegment.NULL)) {
             throw new ClickHouseException(ClickHouseException.CLIENT_ERROR, "chDB returned no result");
         }
-        MemorySegment error = (MemorySegment) lib.resultError.invokeExact(result);
-        if (!error.equals(MemorySegment.NULL)) {
-            throw ClickHouseException.fromMessage(error.reinterpret(Long.MAX_VALUE).getString(0));
+        String error = errorOf(result);
+        if (error != null) {
+            throw ClickHouseException.fromMessage(error);
         }
     }
 

@@ -31,10 +31,6 @@ public final class Reader {
         this.admitted = new Semaphore(limits.maxConcurrent());
     }
 
-    public ReaderLimits limits() {
-        return limits;
-    }
-
     /**
      * Runs {@code sql} as a read with {@code database} as the current database and hands the
      * output, in {@code format}, to {@code out} as the engine produces it. Refusals and limits fail

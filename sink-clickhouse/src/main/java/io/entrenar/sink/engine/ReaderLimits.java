@@ -28,11 +28,6 @@ public record ReaderLimits(Duration maxExecutionTime, long maxMemoryBytes, long 
         }
     }
 
-    /** The defaults the README documents. */
-    public static ReaderLimits defaults() {
-        return new ReaderLimits(Duration.ofSeconds(10), 2L << 30, 1_000_000, 256L << 20, 1L << 30, 8, Duration.ofSeconds(15));
-    }
-
     /**
      * The SETTINGS clause every reader query runs with: {@code readonly=1} makes the engine refuse
      * writes, DDL, setting changes and table functions that reach files, URLs, processes or other

@@ -24,7 +24,8 @@ public final class ClickHouseHttpConfig extends AbstractConfig {
     public static final boolean READ_ONLY_DEFAULT = true;
     private static final String READ_ONLY_DOC = "Serve reads only: every statement goes through the reader path (checked by "
             + "the engine's parser, run with readonly=1 and the http.query.* limits). false also accepts writes, for "
-            + "sinks that write through this endpoint (engine=jdbc); it needs http.user and http.password.";
+            + "sinks that write through this endpoint (engine=jdbc); give it http.user and http.password, since every "
+            + "client may then write.";
 
     public static final String MAX_EXECUTION_TIME_CONFIG = "http.query.max.execution.time.ms";
     public static final long MAX_EXECUTION_TIME_DEFAULT = 10_000;
@@ -119,16 +120,10 @@ public final class ClickHouseHttpConfig extends AbstractConfig {
             throw new ConfigException(PASSWORD_CONFIG, "(hidden)", "needs " + USER_CONFIG);
         }
         String host = getString(HOST_CONFIG);
-        if (!loopback(host) && (getString(USER_CONFIG).isEmpty() || getPassword(PASSWORD_CONFIG).value().isEmpty())) {
+        if (!io.entrenar.config.Loopback.host(host) && (getString(USER_CONFIG).isEmpty() || getPassword(PASSWORD_CONFIG).value().isEmpty())) {
             throw new ConfigException(HOST_CONFIG, host, "listens beyond this machine's loopback: set " + USER_CONFIG
                     + " and " + PASSWORD_CONFIG + " so that not everyone on the network can query the store");
         }
-    }
-
-    /** Whether {@code host} names this machine's loopback interface only. */
-    static boolean loopback(String host) {
-        String h = host.strip().toLowerCase(java.util.Locale.ROOT);
-        return h.equals("localhost") || h.startsWith("127.") || h.equals("::1") || h.equals("[::1]");
     }
 
     /** The limits every read of this endpoint runs under. */
