@@ -43,6 +43,8 @@ final class ControlListener implements Runnable, AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlListener.class);
     /** Commands are handed over as they arrive; the timeout only bounds an idle poll. */
     private static final Duration POLL = Duration.ofSeconds(5);
+    /** How far before the tracker's start commands are read: the sender's clock may be a little behind ours. */
+    private static final Duration START_SKEW = Duration.ofSeconds(10);
     /** Command ids remembered against replays; far more than a process receives. */
     private static final int SEEN_COMMANDS = 10_000;
 
@@ -64,6 +66,7 @@ final class ControlListener implements Runnable, AutoCloseable {
     private final Set<String> loggedKinds = ConcurrentHashMap.newKeySet();
     private final AtomicLong refused = new AtomicLong();
     private final Thread thread;
+    private final long startedMillis = System.currentTimeMillis();
     private volatile boolean running = true;
     private volatile boolean ready;
 
@@ -95,7 +98,7 @@ final class ControlListener implements Runnable, AutoCloseable {
         runs.remove(run.id());
     }
 
-    /** True once the listener is positioned at the end of every partition. */
+    /** True once the listener reads every partition (from the tracker's start on). */
     boolean ready() {
         return ready;
     }
@@ -109,7 +112,18 @@ final class ControlListener implements Runnable, AutoCloseable {
                             .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                     if (!parts.isEmpty()) {
                         consumer.assign(parts);
-                        consumer.seekToEnd(parts);
+                        // From the tracker's start, not from whenever the topic answered: a command sent
+                        // right after a run started is not lost to the time this lookup took.
+                        Map<TopicPartition, Long> since = new java.util.HashMap<>();
+                        parts.forEach(p -> since.put(p, startedMillis - START_SKEW.toMillis()));
+                        Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> at = consumer.offsetsForTimes(since);
+                        for (TopicPartition p : parts) {
+                            if (at.get(p) != null) {
+                                consumer.seek(p, at.get(p).offset());
+                            } else {
+                                consumer.seekToEnd(List.of(p));
+                            }
+                        }
                         parts.forEach(consumer::position);
                         ready = true;
                     }

@@ -54,6 +54,7 @@ public final class Run implements AutoCloseable {
      */
     private PointRing ring;
     private volatile boolean stopRequested;
+    private volatile String stopReason;
     private volatile boolean paused;
     private int approvals;
     private int rejections;
@@ -235,6 +236,11 @@ public final class Run implements AutoCloseable {
         return stopRequested;
     }
 
+    /** Who asked the run to stop and why ("STOP from cli:alice: diverging"), or null before a STOP. */
+    public String stopReason() {
+        return stopReason;
+    }
+
     /** True between PAUSE and RESUME commands. */
     public boolean paused() {
         return paused;
@@ -253,11 +259,25 @@ public final class Run implements AutoCloseable {
         return true;
     }
 
+    /** How an approval gate ended. */
+    public enum Approval {
+        APPROVED, REJECTED, TIMED_OUT, STOPPED;
+    }
+
     /**
      * A human-in-the-loop gate: marks the run AWAITING_APPROVAL and waits for an APPROVE (true) or
      * REJECT (false) command on entrenar.control.v1; false on timeout. The run is RUNNING again after.
      */
-    public synchronized boolean awaitApproval(String reason, java.time.Duration timeout) throws InterruptedException {
+    public boolean awaitApproval(String reason, java.time.Duration timeout) throws InterruptedException {
+        return awaitApprovalDecision(reason, timeout) == Approval.APPROVED;
+    }
+
+    /**
+     * {@link #awaitApproval} that tells a rejection from a timeout and from a STOP that arrived while
+     * waiting, so that a training loop can act on each (end STOPPED, or continue on timeout when its
+     * config says so).
+     */
+    public synchronized Approval awaitApprovalDecision(String reason, java.time.Duration timeout) throws InterruptedException {
         // status changes are emitted under the run's monitor, so they reach the topic in the order they happen
         int seenApprovals = approvals;
         int seenRejections = rejections;
@@ -270,11 +290,17 @@ public final class Run implements AutoCloseable {
             }
             java.util.concurrent.TimeUnit.NANOSECONDS.timedWait(this, left);
         }
-        boolean approved = approvals > seenApprovals;
-        if (!ended) {
-            status(RunStatus.RUNNING, approved ? "approved" : "not approved");
+        Approval decision = approvals > seenApprovals ? Approval.APPROVED
+                : rejections > seenRejections ? Approval.REJECTED
+                : stopRequested ? Approval.STOPPED : Approval.TIMED_OUT;
+        if (!ended && decision != Approval.STOPPED) {
+            status(RunStatus.RUNNING, switch (decision) {
+                case APPROVED -> "approved";
+                case REJECTED -> "rejected";
+                default -> "no decision within " + timeout.toSeconds() + " s";
+            });
         }
-        return approved;
+        return decision;
     }
 
     /** Called on the control thread for every command addressed to this run. */
@@ -285,7 +311,11 @@ public final class Run implements AutoCloseable {
     void control(io.entrenar.events.ControlCommand c) {
         synchronized (this) {
             switch (c.getAction()) {
-                case STOP -> stopRequested = true;
+                case STOP -> {
+                    // written before the flag, so whoever sees the flag sees who stopped the run and why
+                    stopReason = "STOP from " + c.getIssuedBy() + (c.getReason() == null ? "" : ": " + c.getReason());
+                    stopRequested = true;
+                }
                 case PAUSE -> paused = true;
                 case RESUME -> paused = false;
                 case APPROVE -> approvals++;

@@ -205,12 +205,15 @@ public final class Tracker implements AutoCloseable {
         control.register(run);
     }
 
-    /** True once control commands issued from now on will reach this tracker's runs. */
     /** Control records for this tracker's runs that it did not obey (unsigned, forged, stale, replayed, ...). */
     public long controlRefused() {
         return control.refused();
     }
 
+    /**
+     * True once the control listener reads the control topic. Commands sent since the tracker started
+     * reach its runs either way; this says they are being read now.
+     */
     public boolean controlReady() {
         return control.ready();
     }

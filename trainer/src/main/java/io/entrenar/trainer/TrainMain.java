@@ -24,13 +24,15 @@ import io.entrenar.trainer.model.StopSignal;
 /**
  * The training JVM's entry point ({@code entrenar train} starts it as a child process):
  * {@code TrainMain CONFIG [--events FILE] [--lock] [--track BOOTSTRAP REGISTRY] [--experiment NAME] [--spool-dir DIR]}. Exit status: 0 every run finished, 1 a run
- * failed (its structured failure was reported), 2 the config is invalid, 3 the data is unusable.
+ * failed (its structured failure was reported), 2 the config is invalid, 3 the data is unusable, 4 a
+ * run was stopped on purpose (a STOP command or an approval gate) and none failed.
  */
 public final class TrainMain {
     public static final int OK = 0;
     public static final int RUN_FAILED = 1;
     public static final int INVALID_CONFIG = 2;
     public static final int BAD_DATA = 3;
+    public static final int RUN_STOPPED = 4;
 
     /** Held strongly: java.util.logging forgets the level of a logger nobody references. */
     private static final java.util.logging.Logger TRIBUO_LOG = java.util.logging.Logger.getLogger("org.tribuo");
@@ -125,6 +127,11 @@ public final class TrainMain {
             err.println("entrenar: invalid configuration: " + e.getMessage());
             return INVALID_CONFIG;
         }
+        if (cfg.approval().any() && trackBootstrap == null) {
+            err.println("entrenar: invalid configuration: " + cfg.source() + ": approval: gates wait for "
+                    + "`entrenar runs approve|reject RUN`, which needs a tracked run: train with --track");
+            return INVALID_CONFIG;
+        }
         List<TrainingListener> listeners = new ArrayList<>();
         listeners.add(new ConsoleListener(out));
         Path eventsFile = events != null ? events : cfg.monitoring().events();
@@ -143,7 +150,8 @@ public final class TrainMain {
         try (TrainingListener listener = new TeeListener(listeners)) {
             List<RunOutcome> outcomes = new Trainer(listener).run(cfg);
             out.flush();
-            return outcomes.stream().allMatch(RunOutcome::succeeded) ? OK : RUN_FAILED;
+            return outcomes.stream().anyMatch(o -> o.failure() != null) ? RUN_FAILED
+                    : outcomes.stream().anyMatch(RunOutcome::stopped) ? RUN_STOPPED : OK;
         } catch (InvalidTrainingConfigException e) {
             err.println("entrenar: invalid configuration: " + e.getMessage());
             return INVALID_CONFIG;

@@ -135,7 +135,7 @@ public final class TrainProcess {
         }
         if (tracking != null) {
             replaySpool(out, err);
-            if (status != TrainMain.OK) {
+            if (status != TrainMain.OK && status != TrainMain.RUN_STOPPED) {
                 reportOrphans(new OrphanedRuns.Death(ProcessIdentity.host(), child.pid(), started, status, List.copyOf(stderrTail)), out, err);
             }
         }

@@ -208,7 +208,7 @@ public final class Trainer {
                     "fix the data file, or run ./entrenar setup for the bundled datasets", e, 0, 0);
             run.failed(f);
             run.flush();
-            return new RunOutcome(runId, Map.of(), null, f, null);
+            return RunOutcome.failed(runId, f);
         }
         if (teacher != null) {
             teacher.scaler = data.scaler == null ? identityScaler(data.train) : data.scaler;
@@ -224,10 +224,12 @@ public final class Trainer {
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read checkpoint in " + config.checkpoint().dir(), e);
             }
-            String id = resumed.map(StepTrainerState::runId).orElse(runId);
-            RunListener run = listener.runStarted(start(config, id, sweepId, trial, parents, data.full.name(),
+            // A resumed run is a run of its own (its own id, record and outcome), linked to the one it continues.
+            List<LineageParent> lineage = new ArrayList<>(parents);
+            resumed.ifPresent(r -> lineage.add(new LineageParent(r.runId(), LineageParent.Role.RESUMED_FROM)));
+            RunListener run = listener.runStarted(start(config, runId, sweepId, trial, lineage, data.full.name(),
                     data.full.sha256(), resumed.map(StepTrainerState::step).orElse(0L), step.plannedSteps()));
-            return step.train(id, run, resumed.map(StepTrainerState::epoch).orElse(0),
+            return step.train(runId, run, resumed.map(StepTrainerState::epoch).orElse(0),
                     resumed.map(StepTrainerState::step).orElse(0L));
         }
         TribuoTrainer tribuo = new TribuoTrainer(config, data.train, data.validation, data.test, baseDir.resolve(runId));
@@ -264,6 +266,6 @@ public final class Trainer {
     private static TrainingConfig rename(TrainingConfig c, String name) {
         return new TrainingConfig(c.source(), name, c.model(), c.data(), c.compute(), c.training(), c.optimizer(),
                 c.scheduler(), c.checkpoint(), c.monitoring(), c.seed(), c.deterministic(), c.lockfile(), c.strict(),
-                c.tags(), c.fineTuning(), c.distill(), c.failure(), c.sweep(), c.params());
+                c.tags(), c.fineTuning(), c.distill(), c.failure(), c.sweep(), c.approval(), c.params());
     }
 }

@@ -5,8 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,15 +16,10 @@ import io.entrenar.events.RunFinished;
 import io.entrenar.events.RunStarted;
 import io.entrenar.events.RunStatus;
 import io.entrenar.schemas.Topic;
-import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.stack.SharedStack;
 import io.entrenar.trainer.config.ConfigLoader;
 import io.entrenar.trainer.listen.TrackingListener;
 import io.entrenar.tracking.Tracker;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
@@ -52,13 +45,13 @@ class TrackingListenerTest {
                 "schema.registry.url", SharedStack.stack().registryUrl(), "spool.dir", dir.resolve("spool").toString()));
              TrackingListener listener = new TrackingListener(tracker, "trainer-tracking-test")) {
             var outcomes = new Trainer(listener).run(ConfigLoader.load(logistic));
-            logisticId = listener.trackedId(outcomes.get(0).runId());
+            logisticId = outcomes.get(0).runId();
             var distilled = new Trainer(listener).run(ConfigLoader.load(examples.resolve("distillation.yaml")));
-            teacherId = listener.trackedId(distilled.get(0).runId());
-            studentId = listener.trackedId(distilled.get(1).runId());
+            teacherId = distilled.get(0).runId();
+            studentId = distilled.get(1).runId();
         }
 
-        Map<String, List<RunEvent>> runs = read(Topic.RUNS, RunEvent.class);
+        Map<String, List<RunEvent>> runs = TopicRecords.read(Topic.RUNS, RunEvent.class);
         RunFinished finished = (RunFinished) runs.get(logisticId).get(runs.get(logisticId).size() - 1).getPayload();
         assertEquals(RunStatus.COMPLETED, finished.getStatus());
         assertTrue(finished.getSummary().keySet().stream().anyMatch(k -> k.contains("accuracy")), finished.getSummary().toString());
@@ -68,7 +61,7 @@ class TrackingListenerTest {
 
         // Every step's loss, learning rate and gradient norm, and the epochs' validation figures.
         Map<String, Integer> points = new HashMap<>();
-        for (MetricBatch b : read(Topic.METRICS, MetricBatch.class).getOrDefault(logisticId, List.of())) {
+        for (MetricBatch b : TopicRecords.read(Topic.METRICS, MetricBatch.class).getOrDefault(logisticId, List.of())) {
             for (int id : b.getNameIds()) {
                 points.merge(b.getNames().get(id), 1, Integer::sum);
             }
@@ -81,25 +74,5 @@ class TrackingListenerTest {
         RunStarted student = (RunStarted) runs.get(studentId).get(0).getPayload();
         assertEquals(teacherId, student.getLineage().getParents().get(0).getRunId(), "the student's parent is the tracked teacher");
         assertEquals(LineageRole.TEACHER, student.getLineage().getParents().get(0).getRole());
-    }
-
-    /** Every record of the topic by run id, in order. */
-    private static <T> Map<String, List<T>> read(Topic topic, Class<T> type) {
-        Map<String, List<T>> byRun = new HashMap<>();
-        try (KafkaConsumer<String, Object> consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers()),
-                new StringDeserializer(), new AvroDeserializer<>(SharedStack.registry(), Map.of("specific.avro.reader", true), false))) {
-            List<TopicPartition> partitions = consumer.partitionsFor(topic.topicName()).stream()
-                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (System.nanoTime() < deadline && partitions.stream().anyMatch(tp -> consumer.position(tp) < end.get(tp))) {
-                for (ConsumerRecord<String, Object> r : consumer.poll(Duration.ofMillis(100))) {
-                    byRun.computeIfAbsent(r.key(), k -> new ArrayList<>()).add(type.cast(r.value()));
-                }
-            }
-        }
-        return byRun;
     }
 }

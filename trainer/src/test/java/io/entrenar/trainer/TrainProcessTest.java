@@ -1,6 +1,7 @@
 package io.entrenar.trainer;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -90,8 +91,10 @@ class TrainProcessTest {
         List<JsonNode> after = Events.read(resumeEvents);
         JsonNode start = Events.of(after, "run_started").get(0);
         assertEquals(80, start.get("resumed_from_step").asLong());
-        assertEquals(Events.of(beforeCrash, "run_started").get(0).get("run_id").asText(), resumed.runId(),
-                "the resumed run continues the crashed run's id");
+        String crashedId = Events.of(beforeCrash, "run_started").get(0).get("run_id").asText();
+        assertNotEquals(crashedId, resumed.runId(), "the resumed run is a run of its own");
+        assertEquals(crashedId, start.get("parents").get(0).get("run_id").asText(), "linked to the run it continues");
+        assertEquals("RESUMED_FROM", start.get("parents").get(0).get("role").asText());
         assertEquals(81, Events.of(after, "step").get(0).get("step").asLong());
 
         List<String> full = Events.series(Events.read(referenceEvents));

@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.entrenar.config.DidYouMean;
 import io.entrenar.trainer.config.TrainingConfig.Activation;
+import io.entrenar.trainer.config.TrainingConfig.ApprovalSpec;
 import io.entrenar.trainer.config.TrainingConfig.Arch;
 import io.entrenar.trainer.config.TrainingConfig.CheckpointSpec;
 import io.entrenar.trainer.config.TrainingConfig.ComputeSpec;
@@ -67,6 +68,8 @@ public final class ConfigLoader {
         SECTIONS.put("failure", Set.of("nan_at_step", "nan_input", "lr_blowup", "oom", "halt_at_step",
                 "halt_exit_code", "stall_at_step", "stall_seconds"));
         SECTIONS.put("sweep", Set.of("method", "trials", "params"));
+        SECTIONS.put("approval", Set.of("after_epochs", "before_model", "metric", "above", "below", "timeout_s",
+                "on_timeout"));
     }
 
     static final Set<String> SCALARS = Set.of("name", "seed", "deterministic", "lockfile", "strict");
@@ -223,6 +226,12 @@ public final class ConfigLoader {
         DistillSpec distill = distill(root, dir, model);
         FailureSpec failure = failure(root.child("failure", SECTIONS.get("failure")), model);
         SweepSpec sweep = sweep(root.child("sweep", SECTIONS.get("sweep")), tree, errors);
+        ApprovalSpec approval = root.has("approval") ? approval(root.child("approval", SECTIONS.get("approval")), epochs)
+                : ApprovalSpec.NONE;
+        if (!model.arch().gradientBased() && (!approval.afterEpochs().isEmpty() || approval.metric() != null)) {
+            root.error("approval", "after_epochs and metric gates need a step-trained model (logistic, linear_sgd, mlp): "
+                    + model.arch().name().toLowerCase(Locale.ROOT) + " trains in one Tribuo call; use before_model: true");
+        }
 
         if (!model.arch().gradientBased() && model.arch() != Arch.FACTORIZATION_MACHINE) {
             for (String k : List.of("optimizer", "scheduler")) {
@@ -238,7 +247,7 @@ public final class ConfigLoader {
         }
         TrainingConfig config = new TrainingConfig(file, name, model, data, compute, training, optimizer, scheduler,
                 checkpoint, monitoring, seed, deterministic, lockfile, strict, tags, fineTuning, distill, failure, sweep,
-                params);
+                approval, params);
         if (lockfile != null && Files.exists(lockfile)) {
             List<ConfigError> drift = Lockfile.drift(config);
             if (!drift.isEmpty() && strict) {
@@ -416,6 +425,35 @@ public final class ConfigLoader {
                     + model.arch().name().toLowerCase(Locale.ROOT));
         }
         return new DistillSpec(temperature, alpha, teacher);
+    }
+
+    /** Read only when the config has an approval: section, so that runs without gates record no approval.* params. */
+    private static ApprovalSpec approval(Section a, int epochs) {
+        List<Integer> afterEpochs = a.intList("after_epochs", List.of(), 1, epochs);
+        boolean beforeModel = a.bool("before_model", false);
+        String metric = a.text("metric", null);
+        if (metric != null && !ApprovalSpec.METRICS.contains(metric)) {
+            a.error("metric", "'" + metric + "' is not one of " + String.join("|", ApprovalSpec.METRICS));
+        }
+        double above = a.has("above") ? a.number("above", 0, -Double.MAX_VALUE, Double.MAX_VALUE, false) : Double.NaN;
+        double below = a.has("below") ? a.number("below", 0, -Double.MAX_VALUE, Double.MAX_VALUE, false) : Double.NaN;
+        if (metric != null && a.has("above") == a.has("below")) {
+            a.error("metric", "give exactly one of above: or below: (the bound whose first crossing opens the gate)");
+        }
+        if (metric == null && (a.has("above") || a.has("below"))) {
+            a.error(a.has("above") ? "above" : "below", "needs metric: (which epoch metric to watch)");
+        }
+        long timeout = a.integer("timeout_s", 3600, 1, 7 * 24 * 3600);
+        String onTimeout = a.text("on_timeout", "stop");
+        if (!onTimeout.equals("stop") && !onTimeout.equals("continue")) {
+            a.error("on_timeout", "'" + onTimeout + "' is not one of stop|continue");
+        }
+        ApprovalSpec spec = new ApprovalSpec(afterEpochs, beforeModel, metric, above, below,
+                java.time.Duration.ofSeconds(timeout), onTimeout.equals("continue"));
+        if (!spec.any()) {
+            a.error("after_epochs", "an approval: section needs a gate: after_epochs, before_model: true, or metric: with above:/below:");
+        }
+        return spec;
     }
 
     private static FailureSpec failure(Section f, ModelSpec model) {

@@ -16,7 +16,7 @@ public record TrainingConfig(Path source, String name, ModelSpec model, DataSpec
         TrainingSpec training, OptimizerSpec optimizer, SchedulerSpec scheduler, CheckpointSpec checkpoint,
         MonitoringSpec monitoring, long seed, boolean deterministic, Path lockfile, boolean strict,
         Map<String, String> tags, FineTuning fineTuning, DistillSpec distill, FailureSpec failure,
-        SweepSpec sweep, SortedMap<String, String> params) {
+        SweepSpec sweep, ApprovalSpec approval, SortedMap<String, String> params) {
 
     public enum Arch {
         LOGISTIC, LINEAR_SGD, MLP, CART, RANDOM_FOREST, XGBOOST, FACTORIZATION_MACHINE;
@@ -118,6 +118,31 @@ public record TrainingConfig(Path source, String name, ModelSpec model, DataSpec
 
         public boolean any() {
             return nanAtStep > 0 || oomAtStep > 0 || haltAtStep > 0 || stallAtStep > 0;
+        }
+    }
+
+    /**
+     * Human approval gates (README "Control commands"): the loop waits, AWAITING_APPROVAL, until
+     * {@code entrenar runs approve|reject RUN} or the timeout.
+     *
+     * @param afterEpochs wait after each of these epochs
+     * @param beforeModel wait before the final model is written
+     * @param metric an epoch metric (train_loss, val_loss, val_accuracy, val_macro_f1) whose first
+     *        crossing of {@code above} or {@code below} (exactly one is set, the other NaN) opens a gate, or null
+     * @param continueOnTimeout what an unanswered gate means: continue, or (false) stop the run
+     */
+    public record ApprovalSpec(List<Integer> afterEpochs, boolean beforeModel, String metric, double above, double below,
+            java.time.Duration timeout, boolean continueOnTimeout) {
+        public static final ApprovalSpec NONE = new ApprovalSpec(List.of(), false, null, Double.NaN, Double.NaN,
+                java.time.Duration.ofHours(1), false);
+        public static final List<String> METRICS = List.of("train_loss", "val_loss", "val_accuracy", "val_macro_f1");
+
+        public ApprovalSpec {
+            afterEpochs = List.copyOf(afterEpochs);
+        }
+
+        public boolean any() {
+            return !afterEpochs.isEmpty() || beforeModel || metric != null;
         }
     }
 

@@ -66,6 +66,27 @@ public final class ConsoleListener implements TrainingListener {
             }
 
             @Override
+            public void stopped(RunStop stop) {
+                out.printf(Locale.ROOT, "run %s STOPPED at step %d: %s%s%n", runId, stop.step(), stop.reason(),
+                        stop.checkpoint() == null ? "" : "\n  resume: rerun the same config (checkpoint " + stop.checkpoint().path() + ")");
+                out.flush();
+            }
+
+            @Override
+            public void controlled(ControlEvent e) {
+                out.printf(Locale.ROOT, "  %s at step %d (epoch %d)%s%n", switch (e.kind()) {
+                    case PAUSED -> "paused";
+                    case RESUMED -> "resumed";
+                    case AWAITING_APPROVAL -> "waiting for approval";
+                    case APPROVED -> "approved";
+                    case REJECTED -> "rejected";
+                    case APPROVAL_TIMED_OUT -> "no approval decision in time";
+                }, e.step(), e.epoch(), e.gate() == null ? "" : ": " + e.gate()
+                        + (e.kind() == ControlEvent.Kind.AWAITING_APPROVAL ? " (entrenar runs approve|reject " + runId + ")" : ""));
+                out.flush();
+            }
+
+            @Override
             public void flush() {
                 out.flush();
             }

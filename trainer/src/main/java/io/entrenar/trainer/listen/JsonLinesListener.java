@@ -116,6 +116,7 @@ public final class JsonLinesListener implements TrainingListener {
             number(b, "loss", loss);
             number(b, "lr", learningRate);
             number(b, "grad_norm", gradientNorm);
+            b.append('}');
             end(b, false);
         }
 
@@ -128,6 +129,7 @@ public final class JsonLinesListener implements TrainingListener {
             number(b, "val_loss", validationLoss);
             number(b, "val_accuracy", validationAccuracy);
             number(b, "val_macro_f1", validationMacroF1);
+            b.append('}');
             end(b, true);
         }
 
@@ -170,6 +172,24 @@ public final class JsonLinesListener implements TrainingListener {
         }
 
         @Override
+        public void stopped(RunStop stop) {
+            ObjectNode node = event("run_stopped", runId);
+            node.put("reason", stop.reason()).put("step", stop.step()).put("epoch", stop.epoch())
+                    .put("checkpoint", stop.checkpoint() == null ? null : stop.checkpoint().path().toString());
+            writeNode(node, true);
+        }
+
+        @Override
+        public void controlled(ControlEvent e) {
+            ObjectNode node = event(e.kind().name().toLowerCase(java.util.Locale.ROOT), runId);
+            node.put("step", e.step()).put("epoch", e.epoch());
+            if (e.gate() != null) {
+                node.put("gate", e.gate());
+            }
+            writeNode(node, true);
+        }
+
+        @Override
         public void flush() {
             try {
                 out.flush();
@@ -196,8 +216,9 @@ public final class JsonLinesListener implements TrainingListener {
         }
     }
 
+    /** Writes one complete JSON object as a line. */
     private void end(StringBuilder b, boolean flush) {
-        b.append("}\n");
+        b.append('\n');
         try {
             out.append(b);
             if (flush) {

@@ -31,6 +31,10 @@ public interface RunListener {
         @Override
         public void failed(TrainingFailure failure) {
         }
+
+        @Override
+        public void stopped(RunStop stop) {
+        }
     };
 
     /** One optimiser step (after gradient accumulation); {@code gradientNorm} is before clipping. */
@@ -47,6 +51,18 @@ public interface RunListener {
     void finished(RunSummary summary);
 
     void failed(TrainingFailure failure);
+
+    /** The run ended STOPPED: a STOP command, or an approval gate that said no. */
+    void stopped(RunStop stop);
+
+    /** The loop paused, resumed, or waits at (or passed) an approval gate. */
+    default void controlled(ControlEvent event) {
+    }
+
+    /** Where this run's commands arrive; {@link RunControl#NONE} for a run nobody can command. */
+    default RunControl control() {
+        return RunControl.NONE;
+    }
 
     /** Pushes buffered events out; called before an injected hard crash and at the end. */
     default void flush() {

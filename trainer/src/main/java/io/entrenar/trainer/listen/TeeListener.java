@@ -58,6 +58,31 @@ public final class TeeListener implements TrainingListener {
             }
 
             @Override
+            public void stopped(RunStop stop) {
+                for (RunListener r : runs) {
+                    r.stopped(stop);
+                }
+            }
+
+            @Override
+            public void controlled(ControlEvent event) {
+                for (RunListener r : runs) {
+                    r.controlled(event);
+                }
+            }
+
+            /** The first listener that can be commanded (the tracked run); one source of commands per run. */
+            @Override
+            public RunControl control() {
+                for (RunListener r : runs) {
+                    if (r.control() != RunControl.NONE) {
+                        return r.control();
+                    }
+                }
+                return RunControl.NONE;
+            }
+
+            @Override
             public void flush() {
                 for (RunListener r : runs) {
                     r.flush();

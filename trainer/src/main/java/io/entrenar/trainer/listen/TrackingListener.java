@@ -2,7 +2,6 @@ package io.entrenar.trainer.listen;
 
 import java.util.HashMap;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import io.entrenar.events.ArtifactFormat;
 import io.entrenar.events.ArtifactKind;
@@ -22,8 +21,9 @@ import io.entrenar.tracking.Tracker;
  * tracked {@link Run} (params, tags, dataset, lineage), per-step and per-epoch values become metric
  * points, the model an artifact, and the end a finish or a structured failure.
  *
- * <p>The tracker names its runs itself; trainer run ids are mapped to tracker ids here, so a
- * distillation student's TEACHER parent points at the teacher's tracked run.
+ * <p>A tracked run has the trainer's run id, so the id the console prints is the one {@code entrenar
+ * runs stop|pause|...} takes. Commands reach the loop through {@link #control()}: the tracked
+ * {@link Run}'s flags, set by its tracker's control listener.
  */
 public final class TrackingListener implements TrainingListener {
     /** The dataset name of a run whose data could not be loaded. */
@@ -34,7 +34,6 @@ public final class TrackingListener implements TrainingListener {
     private final Tracker tracker;
     private final String experiment;
     private final boolean ownsTracker;
-    private final Map<String, String> trackedIds = new ConcurrentHashMap<>();
 
     /** Reports through {@code tracker}, which the caller closes. */
     public TrackingListener(Tracker tracker, String experiment) {
@@ -52,14 +51,9 @@ public final class TrackingListener implements TrainingListener {
         return new TrackingListener(tracker, experiment, true);
     }
 
-    /** The tracked run id of a trainer run id, once that run has started. */
-    public String trackedId(String trainerRunId) {
-        return trackedIds.get(trainerRunId);
-    }
-
     @Override
     public RunListener runStarted(RunStart start) {
-        RunBuilder builder = tracker.experiment(experiment).run(start.name())
+        RunBuilder builder = tracker.experiment(experiment).run(start.name()).id(start.runId())
                 .params(start.params())
                 .param("seed", start.seed())
                 .param("arch", start.arch())
@@ -90,15 +84,13 @@ public final class TrackingListener implements TrainingListener {
             builder.tag("sweep_id", start.sweepId()).param("trial", start.trial());
         }
         for (LineageParent parent : start.parents()) {
-            String tracked = trackedIds.getOrDefault(parent.runId(), parent.runId());
-            builder.parent(tracked, switch (parent.role()) {
+            builder.parent(parent.runId(), switch (parent.role()) {
                 case TEACHER -> LineageRole.TEACHER;
                 case RESUMED_FROM -> LineageRole.INITIALIZATION;
                 case SWEEP_BASE -> LineageRole.HYPERPARAMETER_SEARCH;
             });
         }
         Run run = builder.start();
-        trackedIds.put(start.runId(), run.id());
         return new Tracked(tracker, run, hourlyRate);
     }
 
@@ -126,6 +118,7 @@ public final class TrackingListener implements TrainingListener {
         private final Metric validationAccuracy;
         private final Metric validationMacroF1;
         private final Metric epochs;
+        private final RunControl control;
 
         Tracked(Tracker tracker, Run run, double hourlyRateUsd) {
             this.tracker = tracker;
@@ -139,6 +132,32 @@ public final class TrackingListener implements TrainingListener {
             this.validationAccuracy = run.metric("val_accuracy");
             this.validationMacroF1 = run.metric("val_macro_f1");
             this.epochs = run.metric("epoch");
+            this.control = new RunControl() {
+                @Override
+                public boolean stopRequested() {
+                    return run.stopRequested();
+                }
+
+                @Override
+                public String stopReason() {
+                    return run.stopReason();
+                }
+
+                @Override
+                public boolean paused() {
+                    return run.paused();
+                }
+
+                @Override
+                public boolean awaitResume(java.time.Duration timeout) throws InterruptedException {
+                    return run.awaitResume(timeout);
+                }
+
+                @Override
+                public Decision awaitApproval(String gate, java.time.Duration timeout) throws InterruptedException {
+                    return Decision.valueOf(run.awaitApprovalDecision(gate, timeout).name());
+                }
+            };
         }
 
         @Override
@@ -190,6 +209,24 @@ public final class TrackingListener implements TrainingListener {
         @Override
         public void flush() {
             tracker.flush(FLUSH_TIMEOUT);
+        }
+
+        @Override
+        public void stopped(RunStop stop) {
+            run.stop(stop.reason());
+        }
+
+        @Override
+        public void controlled(ControlEvent event) {
+            if (event.kind() == ControlEvent.Kind.PAUSED) {
+                // What the loop logged before it paused is out, so the charts stop where training stopped.
+                tracker.flush(FLUSH_TIMEOUT);
+            }
+        }
+
+        @Override
+        public RunControl control() {
+            return control;
         }
 
         @Override

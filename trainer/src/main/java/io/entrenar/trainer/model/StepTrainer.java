@@ -19,6 +19,7 @@ import io.entrenar.trainer.data.StandardScaler;
 import io.entrenar.trainer.listen.Checkpoint;
 import io.entrenar.trainer.listen.ModelArtifact;
 import io.entrenar.trainer.listen.RunListener;
+import io.entrenar.trainer.listen.RunStop;
 import io.entrenar.trainer.listen.RunSummary;
 import io.entrenar.trainer.listen.TrainingFailure;
 import io.entrenar.trainer.listen.TrainingFailure.Category;
@@ -119,6 +120,7 @@ public final class StepTrainer {
         int[] order = new int[train.rows()];
         double[] row = new double[train.features()];
         int everySteps = config.checkpoint().everySteps();
+        ControlPoints control = new ControlPoints(run, config.approval());
         try {
             for (epoch = startEpoch + 1; epoch <= config.training().epochs(); epoch++) {
                 double epochLoss = 0;
@@ -138,6 +140,11 @@ public final class StepTrainer {
                 }
                 resumed = null;
                 while (pos < order.length) {
+                    String stop = control.beforeStep(step, epoch);
+                    if (stop != null) {
+                        throw stopped(stop, run, new CheckpointStore.State(runId, epoch - 1, step, rng.state(),
+                                order.clone(), pos, epochLoss, epochRows), epoch);
+                    }
                     if (StopSignal.requested()) {
                         String saved = "";
                         if (checkpoints != null) {
@@ -210,14 +217,24 @@ public final class StepTrainer {
                     }
                 }
                 Evaluation val = evaluate(validation);
-                run.epoch(epoch, step, epochLoss / Math.max(1, epochRows), val.loss(), val.accuracy(), val.macroF1());
+                double trainLoss = epochLoss / Math.max(1, epochRows);
+                run.epoch(epoch, step, trainLoss, val.loss(), val.accuracy(), val.macroF1());
                 if (checkpoints != null && epoch % config.checkpoint().everyEpochs() == 0) {
                     Checkpoint c = checkpoints.write(new CheckpointStore.State(runId, epoch, step, rng.state(), null, 0,
                             0, 0), params.get(), optimiser.state());
                     run.checkpointWritten(c);
                 }
+                String stop = control.afterEpoch(epoch, step, trainLoss, val.loss(), val.accuracy(), val.macroF1());
+                if (stop != null) {
+                    throw stopped(stop, run, new CheckpointStore.State(runId, epoch, step, rng.state(), null, 0, 0, 0),
+                            epoch);
+                }
             }
             epoch = config.training().epochs();
+            String stop = control.beforeModel(step, epoch);
+            if (stop != null) {
+                throw stopped(stop, run, new CheckpointStore.State(runId, epoch, step, rng.state(), null, 0, 0, 0), epoch);
+            }
             Evaluation testEval = evaluate(test);
             Evaluation val = evaluate(validation);
             ModelArtifact artifact = writeModel(runId);
@@ -231,7 +248,11 @@ public final class StepTrainer {
             run.finished(new RunSummary(metrics, train.labels(), testEval.confusion(), step, epoch,
                     System.currentTimeMillis() - started));
             run.flush();
-            return new RunOutcome(runId, metrics, artifact, null, model::logits);
+            return RunOutcome.completed(runId, metrics, artifact, model::logits);
+        } catch (Stopped e) {
+            run.stopped(e.stop);
+            run.flush();
+            return RunOutcome.stopped(runId, e.stop);
         } catch (Failures.TrainingHalted e) {
             return failed(runId, run, e.failure());
         } catch (OutOfMemoryError e) {
@@ -250,10 +271,30 @@ public final class StepTrainer {
         }
     }
 
+    /** Ends the run on purpose (a STOP command or an approval gate): no failure, nothing to report but where to resume. */
+    private static final class Stopped extends Exception {
+        private final RunStop stop;
+
+        Stopped(RunStop stop) {
+            super(stop.reason(), null, false, false);
+            this.stop = stop;
+        }
+    }
+
+    /** Writes the checkpoint a rerun resumes from (when checkpoint.dir is set) and describes the stop. */
+    private Stopped stopped(String reason, RunListener run, CheckpointStore.State state, int epoch) throws IOException {
+        Checkpoint written = null;
+        if (checkpoints != null) {
+            written = checkpoints.write(state, model.parameters().get(), optimiser.state());
+            run.checkpointWritten(written);
+        }
+        return new Stopped(new RunStop(reason, state.step(), epoch, written));
+    }
+
     private RunOutcome failed(String runId, RunListener run, TrainingFailure failure) {
         run.failed(failure);
         run.flush();
-        return new RunOutcome(runId, Map.of(), null, failure, null);
+        return RunOutcome.failed(runId, failure);
     }
 
     private void inject(FailureSpec f, long step, int epoch, RunListener run) throws InterruptedException {
@@ -352,7 +393,7 @@ public final class StepTrainer {
     static String configHash(TrainingConfig config) {
         StringBuilder b = new StringBuilder();
         config.params().forEach((k, v) -> {
-            if (!k.startsWith("failure.") && !k.startsWith("monitoring.") && !k.startsWith("tags.")
+            if (!k.startsWith("failure.") && !k.startsWith("monitoring.") && !k.startsWith("tags.") && !k.startsWith("approval.")
                     && !k.equals("checkpoint.resume") && !k.equals("training.pace_ms") && !k.equals("name")
                     && !k.equals("lockfile") && !k.equals("strict")) {
                 b.append(k).append('=').append(v).append('\n');

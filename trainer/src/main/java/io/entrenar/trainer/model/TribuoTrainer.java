@@ -41,6 +41,7 @@ import io.entrenar.trainer.config.TrainingConfig;
 import io.entrenar.trainer.data.Dataset;
 import io.entrenar.trainer.listen.ModelArtifact;
 import io.entrenar.trainer.listen.RunListener;
+import io.entrenar.trainer.listen.RunStop;
 import io.entrenar.trainer.listen.RunSummary;
 import io.entrenar.trainer.listen.TrainingFailure.Category;
 
@@ -82,7 +83,13 @@ public final class TribuoTrainer {
         long started = System.currentTimeMillis();
         var spec = config.model();
         MutableDataset<Label> trainSet = tribuo(train);
+        // Tribuo trains in one call: commands are obeyed before it starts and before the model is written.
+        ControlPoints control = new ControlPoints(run, config.approval());
         try {
+            String stop = control.beforeStep(0, 0);
+            if (stop != null) {
+                return stopped(runId, run, new RunStop(stop, 0, 0, null));
+            }
             Model<Label> model = switch (spec.arch()) {
                 case CART -> {
                     Model<Label> cart = new CARTClassificationTrainer(depth(), (float) spec.featureFraction(),
@@ -97,6 +104,10 @@ public final class TribuoTrainer {
                 default -> throw new IllegalArgumentException("not a Tribuo-trained model: " + spec.arch());
             };
             long steps = plannedSteps();
+            stop = control.beforeModel(steps, config.training().epochs());
+            if (stop != null) {
+                return stopped(runId, run, new RunStop(stop, steps, config.training().epochs(), null));
+            }
             Evaluation testEval = evaluate(model, test);
             Evaluation val = evaluate(model, validation);
             ModelArtifact artifact = write(model);
@@ -110,25 +121,37 @@ public final class TribuoTrainer {
             run.finished(new RunSummary(metrics, train.labels(), testEval.confusion(), steps,
                     config.training().epochs(), System.currentTimeMillis() - started));
             run.flush();
-            return new RunOutcome(runId, metrics, artifact, null, null);
+            return RunOutcome.completed(runId, metrics, artifact, null);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            var f = Failures.of("E_INTERRUPTED", Category.INFRA, "training interrupted", "rerun the job", e, 0, 0);
+            run.failed(f);
+            run.flush();
+            return RunOutcome.failed(runId, f);
         } catch (OutOfMemoryError e) {
             var f = Failures.outOfMemory(e, 0, 0, config.data().batchSize());
             run.failed(f);
             run.flush();
-            return new RunOutcome(runId, Map.of(), null, f, null);
+            return RunOutcome.failed(runId, f);
         } catch (RuntimeException e) {
             var f = Failures.of("E_UNEXPECTED", Category.MODEL, spec.arch() + " training failed: " + e,
                     "report it with the stack and the config", e, 0, 0);
             run.failed(f);
             run.flush();
-            return new RunOutcome(runId, Map.of(), null, f, null);
+            return RunOutcome.failed(runId, f);
         } catch (IOException | XGBoostError e) {
             var f = Failures.of("E_IO", Category.INFRA, spec.arch() + " training failed: " + e.getMessage(),
                     "check the output directory and, for XGBoost, that its native library loads", e, 0, 0);
             run.failed(f);
             run.flush();
-            return new RunOutcome(runId, Map.of(), null, f, null);
+            return RunOutcome.failed(runId, f);
         }
+    }
+
+    private static RunOutcome stopped(String runId, RunListener run, RunStop stop) {
+        run.stopped(stop);
+        run.flush();
+        return RunOutcome.stopped(runId, stop);
     }
 
     private int depth() {

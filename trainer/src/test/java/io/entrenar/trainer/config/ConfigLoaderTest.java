@@ -35,6 +35,44 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void approvalGatesAreReadOnlyWhenDeclaredAndTheirMistakesNamedWhere() throws IOException {
+        TrainingConfig plain = parse("model: {arch: mlp}\ndata: {source: iris}\n", Map.of());
+        assertEquals(TrainingConfig.ApprovalSpec.NONE, plain.approval());
+        assertTrue(plain.params().keySet().stream().noneMatch(k -> k.startsWith("approval.")), "no gate, no approval params");
+
+        TrainingConfig gated = parse("""
+                model: {arch: mlp}
+                data: {source: iris}
+                training: {epochs: 5}
+                approval: {after_epochs: [2, 4], metric: val_loss, above: 1.5, timeout_s: 30, on_timeout: continue}
+                """, Map.of());
+        assertEquals(List.of(2, 4), gated.approval().afterEpochs());
+        assertEquals(1.5, gated.approval().above());
+        assertTrue(Double.isNaN(gated.approval().below()));
+        assertEquals(java.time.Duration.ofSeconds(30), gated.approval().timeout());
+        assertTrue(gated.approval().continueOnTimeout());
+
+        List<ConfigError> errors = errors("""
+                model: {arch: mlp}
+                data: {source: iris}
+                training: {epochs: 3}
+                approval:
+                  after_epochs: [7]
+                  metric: val_acc
+                  on_timeout: wait
+                """, Map.of());
+        ConfigError epoch = find(errors, "approval.after_epochs[0]");
+        assertEquals(List.of(5, 18), List.of(epoch.line(), epoch.column()));
+        assertTrue(find(errors, "approval.metric").message().contains("not one of train_loss|val_loss|val_accuracy|val_macro_f1"));
+        assertTrue(errors.stream().anyMatch(e -> e.message().contains("exactly one of above: or below:")), errors.toString());
+        assertTrue(find(errors, "approval.on_timeout").message().contains("stop|continue"));
+
+        ConfigError tribuo = find(errors("model: {arch: xgboost}\ndata: {source: iris}\napproval: {after_epochs: 1}\n", Map.of()),
+                "approval");
+        assertTrue(tribuo.message().contains("use before_model: true"), tribuo.message());
+    }
+
+    @Test
     void reportsEveryErrorWithLineAndColumn() {
         List<ConfigError> errors = errors("""
                 model:
