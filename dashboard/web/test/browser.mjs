@@ -7,6 +7,7 @@
 //   node test/browser.mjs page-load  URL EXPECTED_ROWS REPEATS
 //   node test/browser.mjs live-latency URL RUN_ID METRIC DRAWS
 //   node test/browser.mjs tour       URL SHOT_DIR ROUTE...   (every route rendered, what it drew)
+//   node test/browser.mjs control    URL RUN_ID SCREENSHOT      (Pause, Resume, Stop on the run page)
 import { chromium } from 'playwright-core';
 
 const CHROMIUM = process.env.ENTRENAR_CHROMIUM || '/usr/bin/chromium';
@@ -30,6 +31,7 @@ try {
     case 'page-load': await pageLoad(page, ...args); break;
     case 'live-latency': await liveLatency(page, ...args); break;
     case 'tour': await tour(page, ...args); break;
+    case 'control': await control(page, ...args); break;
     default: throw new Error('unknown scenario ' + scenario);
   }
 } finally {
@@ -44,6 +46,21 @@ async function runsTable(page, runId, shot) {
   const rows = await page.locator('#runs tbody tr').count();
   await page.screenshot({ path: shot, fullPage: true });
   say('row', { run: runId, status, rows });
+}
+
+// Clicks each button as a person would and waits for the status the run reports back through ClickHouse.
+async function control(page, runId, shot) {
+  page.on('dialog', d => d.accept('stopped from the browser'));
+  await page.goto(url + '/#/run/' + encodeURIComponent(runId));
+  for (const [action, status] of [['pause', 'PAUSED'], ['resume', 'RUNNING'], ['stop', 'STOPPED']]) {
+    await page.locator(`#run-controls button[data-action="${action}"]`).click();
+    await page.locator('#control-result').filter({ hasText: 'sent' }).waitFor();
+    say('sent', { action, result: JSON.stringify(await page.locator('#control-result').textContent()) });
+    await page.locator(`#run-status [data-status="${status}"]`).waitFor();
+    const buttons = await page.locator('#run-controls button').evaluateAll(bs => bs.map(b => b.dataset.action).join(','));
+    say('status', { status, buttons: buttons || '-' });
+    if (action === 'pause') await page.screenshot({ path: shot, fullPage: true });
+  }
 }
 
 async function liveChart(page, runId, metric, shot, minGain) {

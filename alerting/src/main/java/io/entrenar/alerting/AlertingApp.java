@@ -13,6 +13,7 @@ import java.util.Map;
 import io.entrenar.events.Alert;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsServer;
+import io.entrenar.control.ControlPublisher;
 import io.entrenar.events.AlertAction;
 import io.entrenar.events.AlertState;
 import io.entrenar.events.ControlAction;

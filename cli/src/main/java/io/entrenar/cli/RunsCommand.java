@@ -3,7 +3,7 @@ package io.entrenar.cli;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.entrenar.alerting.ControlPublisher;
+import io.entrenar.control.ControlPublisher;
 import io.entrenar.events.ControlAction;
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;

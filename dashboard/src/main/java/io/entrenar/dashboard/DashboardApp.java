@@ -16,12 +16,15 @@ import io.entrenar.sink.engine.JdbcEngine;
 public final class DashboardApp implements AutoCloseable {
     private final Engine engine;
     private final LiveFeed live;
+    private final RunCommands commands;
     private final DashboardServer server;
     private final Map<String, OpsServer.Check> readiness;
 
-    private DashboardApp(Engine engine, LiveFeed live, DashboardServer server, Map<String, OpsServer.Check> readiness) {
+    private DashboardApp(Engine engine, LiveFeed live, RunCommands commands, DashboardServer server,
+                         Map<String, OpsServer.Check> readiness) {
         this.engine = engine;
         this.live = live;
+        this.commands = commands;
         this.server = server;
         this.readiness = readiness;
     }
@@ -38,6 +41,7 @@ public final class DashboardApp implements AutoCloseable {
         StaticAssets.requirePresent();
         Engine engine = JdbcEngine.openReader(config.jdbcUrl(), config.user(), config.password());
         LiveFeed live = null;
+        RunCommands commands = null;
         try {
             History history = new History(engine, config.database(), config.getInt(DashboardConfig.CHART_POINTS_CONFIG),
                     config.getInt(DashboardConfig.RUNS_LIMIT_CONFIG));
@@ -57,9 +61,14 @@ public final class DashboardApp implements AutoCloseable {
                 metrics.register("entrenar_dashboard_live_bad_records_total", Metrics.Type.COUNTER,
                         "Records the live feed could not decode and skipped.", feed::badRecords);
             }
-            DashboardServer server = DashboardServer.start(config, history, live, metrics, readiness);
-            return new DashboardApp(engine, live, server, Map.copyOf(readiness));
+            commands = config.controlEnabled() ? RunCommands.start(config)
+                    : RunCommands.off(DashboardConfig.CONTROL_ENABLED_CONFIG + "=false");
+            DashboardServer server = DashboardServer.start(config, history, live, commands, metrics, readiness);
+            return new DashboardApp(engine, live, commands, server, Map.copyOf(readiness));
         } catch (RuntimeException e) {
+            if (commands != null) {
+                commands.close();
+            }
             if (live != null) {
                 live.close();
             }
@@ -85,6 +94,7 @@ public final class DashboardApp implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        commands.close();
         if (live != null) {
             live.close();
         }

@@ -75,6 +75,13 @@ public final class DashboardConfig extends AbstractConfig {
     public static final int RUNS_LIMIT_DEFAULT = 500;
     private static final String RUNS_LIMIT_DOC = "Most rows of the runs table per request (newest first; the filters apply before the limit).";
 
+    public static final String CONTROL_ENABLED_CONFIG = "control.enabled";
+    private static final String CONTROL_ENABLED_DOC = "The run page's Stop, Pause, Resume, Approve and Reject buttons "
+            + "(POST /api/runs/RUN/control), which send commands signed with control.keys.file. The dashboard has no "
+            + "login: with control on it must listen on a loopback address (set false to serve it beyond loopback).";
+
+    public static final String CONTROL_KEYS_FILE_CONFIG = io.entrenar.control.ControlKeys.FILE_CONFIG;
+
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
     private static final ConfigDef CONFIG = new ConfigDef()
@@ -97,7 +104,9 @@ public final class DashboardConfig extends AbstractConfig {
             .define(CHART_POINTS_CONFIG, Type.INT, CHART_POINTS_DEFAULT, ConfigDef.Range.between(10, 10_000), Importance.LOW,
                     CHART_POINTS_DOC)
             .define(RUNS_LIMIT_CONFIG, Type.INT, RUNS_LIMIT_DEFAULT, ConfigDef.Range.between(1, 100_000), Importance.LOW,
-                    RUNS_LIMIT_DOC);
+                    RUNS_LIMIT_DOC)
+            .define(CONTROL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, CONTROL_ENABLED_DOC)
+            .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC);
 
     public DashboardConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
@@ -105,14 +114,23 @@ public final class DashboardConfig extends AbstractConfig {
         if (!DATABASE.matcher(database()).matches()) {
             throw new ConfigException(CLICKHOUSE_DATABASE_CONFIG, database(), "not a database name (letters, digits, _)");
         }
-        if (getBoolean(LIVE_ENABLED_CONFIG)) {
+        if (getBoolean(CONTROL_ENABLED_CONFIG) && !io.entrenar.config.Loopback.host(getString(HOST_CONFIG))) {
+            throw new ConfigException(CONTROL_ENABLED_CONFIG, true, "the dashboard has no login, so anyone who reaches "
+                    + getString(HOST_CONFIG) + " could stop runs: set " + CONTROL_ENABLED_CONFIG + "=false to serve it beyond loopback");
+        }
+        if (getBoolean(LIVE_ENABLED_CONFIG) || getBoolean(CONTROL_ENABLED_CONFIG)) {
             if (getString(BOOTSTRAP_SERVERS_CONFIG).isBlank()) {
-                throw new ConfigException(BOOTSTRAP_SERVERS_CONFIG, "", "required when live.enabled=true");
+                throw new ConfigException(BOOTSTRAP_SERVERS_CONFIG, "", "required when live.enabled or control.enabled is true");
             }
             if (getString(SCHEMA_REGISTRY_URL_CONFIG).isBlank()) {
-                throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, "", "required when live.enabled=true");
+                throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, "", "required when live.enabled or control.enabled is true");
             }
         }
+    }
+
+    /** Whether the run page may send control commands (see {@link #CONTROL_ENABLED_DOC}). */
+    boolean controlEnabled() {
+        return getBoolean(CONTROL_ENABLED_CONFIG);
     }
 
     public static ConfigDef configDef() {

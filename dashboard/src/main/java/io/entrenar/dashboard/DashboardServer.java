@@ -33,11 +33,14 @@ import org.slf4j.LoggerFactory;
  */
 final class DashboardServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardServer.class);
+    /** The only request with a body: {@code {"action": …, "reason": …}}. */
+    private static final int CONTROL_BODY_BYTES = 4096;
 
     private final HttpServer server;
     private final ExecutorService executor;
     private final History history;
     private final LiveFeed live;
+    private final RunCommands commands;
     private final StaticAssets assets = new StaticAssets();
     private final Metrics metrics;
     private final Map<String, OpsServer.Check> readiness;
@@ -50,12 +53,13 @@ final class DashboardServer implements AutoCloseable {
     private final AtomicLong requests = new AtomicLong();
     private final AtomicLong errors = new AtomicLong();
 
-    private DashboardServer(HttpServer server, ExecutorService executor, History history, LiveFeed live, Metrics metrics,
-                            Map<String, OpsServer.Check> readiness, DashboardConfig config) {
+    private DashboardServer(HttpServer server, ExecutorService executor, History history, LiveFeed live, RunCommands commands,
+                            Metrics metrics, Map<String, OpsServer.Check> readiness, DashboardConfig config) {
         this.server = server;
         this.executor = executor;
         this.history = history;
         this.live = live;
+        this.commands = commands;
         this.metrics = metrics;
         this.readiness = readiness;
         this.flushMillis = config.getInt(DashboardConfig.LIVE_FLUSH_MS_CONFIG);
@@ -66,7 +70,7 @@ final class DashboardServer implements AutoCloseable {
     }
 
     /** @param live null when {@code live.enabled=false} */
-    static DashboardServer start(DashboardConfig config, History history, LiveFeed live, Metrics metrics,
+    static DashboardServer start(DashboardConfig config, History history, LiveFeed live, RunCommands commands, Metrics metrics,
                                  Map<String, OpsServer.Check> readiness) {
         String host = config.getString(DashboardConfig.HOST_CONFIG);
         int port = config.getInt(DashboardConfig.PORT_CONFIG);
@@ -79,7 +83,7 @@ final class DashboardServer implements AutoCloseable {
         }
         ExecutorService executor = Executors.newThreadPerTaskExecutor(Thread.ofVirtual().name("entrenar-dashboard-", 0).factory());
         http.setExecutor(executor);
-        DashboardServer server = new DashboardServer(http, executor, history, live, metrics, readiness, config);
+        DashboardServer server = new DashboardServer(http, executor, history, live, commands, metrics, readiness, config);
         metrics.register("entrenar_dashboard_requests_total", Metrics.Type.COUNTER, "HTTP requests served.", server.requests::get);
         metrics.register("entrenar_dashboard_errors_total", Metrics.Type.COUNTER, "Requests answered with a 4xx/5xx status.",
                 server.errors::get);
@@ -87,7 +91,7 @@ final class DashboardServer implements AutoCloseable {
                 () -> server.clients.size());
         HttpContext pages = http.createContext("/", server::handle);
         BrowserGuard.install(http, List.of(), List.of(), pages);
-        BodyLimit.install(0, pages); // GET only
+        BodyLimit.install(CONTROL_BODY_BYTES, pages); // GET, and POST of a control command
         http.start();
         return server;
     }
@@ -103,15 +107,24 @@ final class DashboardServer implements AutoCloseable {
     private void handle(HttpExchange exchange) throws IOException {
         requests.incrementAndGet();
         try (exchange) {
-            if (!exchange.getRequestMethod().equals("GET") && !exchange.getRequestMethod().equals("HEAD")) {
-                send(exchange, 405, "application/json", error("only GET"));
-                return;
-            }
             URI uri = exchange.getRequestURI();
             String path = uri.getPath();
+            String method = exchange.getRequestMethod();
+            boolean command = path.startsWith("/api/runs/") && path.endsWith("/control");
+            if (command ? !method.equals("POST") : !method.equals("GET") && !method.equals("HEAD")) {
+                exchange.getResponseHeaders().set("Allow", command ? "POST" : "GET, HEAD");
+                send(exchange, 405, "application/json", error(command ? "only POST" : "only GET"));
+                return;
+            }
             Map<String, List<String>> query = query(uri.getRawQuery());
             try {
-                route(exchange, path, query);
+                if (command) {
+                    control(exchange, path);
+                } else {
+                    route(exchange, path, query);
+                }
+            } catch (RunCommands.Unavailable e) {
+                send(exchange, 503, "application/json", error(e.getMessage()));
             } catch (IllegalArgumentException e) {
                 send(exchange, 400, "application/json", error(e.getMessage()));
             } catch (io.entrenar.sink.engine.ClickHouseException e) {
@@ -185,6 +198,25 @@ final class DashboardServer implements AutoCloseable {
         if (body != null) {
             send(ex, 200, "application/json; charset=utf-8", body);
         }
+    }
+
+    /**
+     * {@code POST /api/runs/RUN/control}: JSON only, so that a page elsewhere cannot send it as a
+     * simple cross-site form post (its preflight is refused, and {@link BrowserGuard} refuses
+     * cross-site requests anyway).
+     */
+    private void control(HttpExchange ex, String path) throws IOException {
+        String contentType = ex.getRequestHeaders().getFirst("Content-Type");
+        if (contentType == null || !contentType.toLowerCase(java.util.Locale.ROOT).startsWith("application/json")) {
+            send(ex, 415, "application/json", error("send the command as application/json"));
+            return;
+        }
+        String runId = decode(path.substring("/api/runs/".length(), path.length() - "/control".length()));
+        if (runId.isEmpty() || runId.contains("/")) {
+            throw new IllegalArgumentException("use POST /api/runs/RUN/control");
+        }
+        byte[] body = ex.getRequestBody().readAllBytes();
+        send(ex, 202, "application/json; charset=utf-8", commands.send(runId, body, "dashboard"));
     }
 
     /** {@code /api/live/runs/RUN} (points and alerts of a run) or {@code /api/live/alerts} (every alert). */

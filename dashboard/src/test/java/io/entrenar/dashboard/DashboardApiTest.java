@@ -2,6 +2,7 @@ package io.entrenar.dashboard;
 
 import static io.entrenar.dashboard.RunningDashboard.get;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.BufferedReader;
@@ -38,6 +39,43 @@ import org.junit.jupiter.api.extension.ExtendWith;
 /** The JSON API and the ops endpoints the pages use, against the running pipeline. */
 @ExtendWith({SharedStack.class, RunningDashboard.class})
 class DashboardApiTest {
+
+    @Test
+    void runPageCommandsAreSignedAndObeyedAndForeignOrMalformedOnesChangeNothing() throws Exception {
+        Run run = RunningDashboard.tracker().experiment("dash-control").run("commanded").start();
+        RunningDashboard.await("control listener reading", Duration.ofSeconds(30), () -> RunningDashboard.tracker().controlReady());
+        String path = "/api/runs/" + run.id() + "/control";
+
+        // What must not work: a form post, a page elsewhere, a GET, an unknown action, a huge body.
+        assertEquals(415, RunningDashboard.post(path, "text/plain", "{\"action\":\"stop\"}").statusCode());
+        assertEquals(415, RunningDashboard.post(path, "application/x-www-form-urlencoded", "action=stop").statusCode());
+        assertEquals(403, RunningDashboard.post(path, "application/json", "{\"action\":\"stop\"}",
+                "Origin", "http://evil.example").statusCode());
+        assertEquals(403, RunningDashboard.post(path, "application/json", "{\"action\":\"stop\"}",
+                "Sec-Fetch-Site", "cross-site").statusCode());
+        assertEquals(405, get(path).statusCode());
+        HttpResponse<String> unknown = RunningDashboard.post(path, "application/json", "{\"action\":\"explode\"}");
+        assertEquals(400, unknown.statusCode());
+        assertTrue(unknown.body().contains("one of stop, pause, resume, approve, reject"), unknown.body());
+        assertEquals(400, RunningDashboard.post(path, "application/json", "not json").statusCode());
+        assertEquals(413, RunningDashboard.post(path, "application/json", "{\"action\":\"stop\",\"reason\":\"" + "x".repeat(10_000) + "\"}")
+                .statusCode());
+        Thread.sleep(1_000);
+        assertFalse(run.stopRequested(), "nothing refused above reached the run");
+        assertEquals(0, RunningDashboard.tracker().controlRefused(), "and nothing unsigned was even sent");
+
+        HttpResponse<String> paused = RunningDashboard.post(path, "application/json", "{\"action\":\"pause\",\"reason\":\"look at the loss\"}");
+        assertEquals(202, paused.statusCode(), paused.body());
+        assertTrue(paused.body().contains("\"action\":\"PAUSE\""), paused.body());
+        RunningDashboard.await("paused", Duration.ofSeconds(30), run::paused);
+        assertEquals(202, RunningDashboard.post(path, "application/json", "{\"action\":\"resume\"}").statusCode());
+        RunningDashboard.await("resumed", Duration.ofSeconds(30), () -> !run.paused());
+        assertEquals(202, RunningDashboard.post(path, "application/json; charset=utf-8",
+                "{\"action\":\"STOP\",\"reason\":\"enough\"}").statusCode());
+        RunningDashboard.await("stop requested", Duration.ofSeconds(30), run::stopRequested);
+        assertEquals("STOP from dashboard: enough", run.stopReason());
+        run.stop(run.stopReason());
+    }
 
     @Test
     void healthMetricsAssetsAndBadRequests() {

@@ -72,6 +72,38 @@ class DashboardBrowserTest {
     }
 
     @Test
+    void theRunPageButtonsPauseResumeAndStopALiveRun() throws Exception {
+        Run run = RunningDashboard.tracker().experiment("dash-buttons").run("clicked").start();
+        // A loop that obeys, as a training job does: PAUSED/RUNNING come from the tracker, STOPPED from the loop.
+        Thread loop = Thread.ofVirtual().start(() -> {
+            while (!run.stopRequested()) {
+                try {
+                    Thread.sleep(50);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+            run.stop(run.stopReason());
+        });
+        assertTrue(RunningDashboard.tracker().flush(Duration.ofSeconds(30)));
+        RunningDashboard.await("run stored", Duration.ofSeconds(60), () -> RunningDashboard.clickHouse().rows(
+                "SELECT count() FROM entrenar.runs FINAL WHERE run_id = {r:String}", Map.of("r", run.id())).single().equals("1"));
+
+        try (Browser browser = Browser.run("control", RunningDashboard.dashboard().url(), run.id(), shot("run-controls"))) {
+            assertEquals("PAUSED", browser.next("status", 120).get("status"));
+            assertTrue(run.paused());
+            Browser.Line resumed = browser.next("status", 120);
+            assertEquals("RUNNING", resumed.get("status"));
+            assertEquals("pause,stop", resumed.get("buttons"));
+            Browser.Line stopped = browser.next("status", 120);
+            assertEquals("STOPPED", stopped.get("status"));
+            assertEquals("-", stopped.get("buttons"), "an ended run offers no buttons");
+        }
+        loop.join(10_000);
+        assertEquals("STOP from dashboard: stopped from the browser", run.stopReason());
+    }
+
+    @Test
     void liveChartGainsPointsWhileTheRunTrains() throws Exception {
         Run run = RunningDashboard.tracker().experiment("dash-live").run("training").start();
         for (int step = 0; step < 20; step++) {

@@ -39,7 +39,12 @@ class DashboardConfigTest {
         ConfigException live = assertThrows(ConfigException.class,
                 () -> new DashboardConfig(Map.of(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, " ")));
         assertTrue(live.getMessage().contains("live.enabled"), live.getMessage());
-        new DashboardConfig(Map.of(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, "", DashboardConfig.LIVE_ENABLED_CONFIG, false));
+        new DashboardConfig(Map.of(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, "", DashboardConfig.LIVE_ENABLED_CONFIG, false,
+                DashboardConfig.CONTROL_ENABLED_CONFIG, false));
+        ConfigException open = assertThrows(ConfigException.class,
+                () -> new DashboardConfig(Map.of(DashboardConfig.HOST_CONFIG, "0.0.0.0")));
+        assertTrue(open.getMessage().contains("control.enabled=false to serve it beyond loopback"), open.getMessage());
+        new DashboardConfig(Map.of(DashboardConfig.HOST_CONFIG, "0.0.0.0", DashboardConfig.CONTROL_ENABLED_CONFIG, false));
         ConfigException port = assertThrows(ConfigException.class, () -> new DashboardConfig(Map.of(DashboardConfig.PORT_CONFIG, 70000)));
         assertTrue(port.getMessage().contains("port"), port.getMessage());
     }

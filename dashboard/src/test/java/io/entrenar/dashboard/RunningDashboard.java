@@ -90,15 +90,19 @@ final class RunningDashboard implements BeforeAllCallback {
             sinkConfig.put("http.port", 0);
             sinkConfig.put("ops.port", -1);
             SinkApp sink = SinkApp.start(new SinkConfig(sinkConfig));
+            // The run page's buttons sign with this file and the tracker verifies with it, as in a stack.
+            Path keys = io.entrenar.control.ControlKeys.loadOrCreate(dir.resolve("control.keys")).file();
             DashboardApp dashboard = DashboardApp.start(new DashboardConfig(Map.of(
                     DashboardConfig.PORT_CONFIG, 0,
                     DashboardConfig.CLICKHOUSE_URL_CONFIG, sink.httpUrl().orElseThrow(),
                     DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                    DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl())));
+                    DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
+                    DashboardConfig.CONTROL_KEYS_FILE_CONFIG, keys.toString())));
             Tracker tracker = Tracker.start(Map.of(
                     TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                     TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
-                    TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString()));
+                    TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve("spool").toString(),
+                    TrackerConfig.CONTROL_KEYS_FILE_CONFIG, keys.toString()));
             running = new Running(dir, sink, dashboard, tracker);
             await("dashboard ready", Duration.ofSeconds(60), () -> get("/health/ready").statusCode() == 200);
             return running;
@@ -117,6 +121,26 @@ final class RunningDashboard implements BeforeAllCallback {
         try (KafkaProducer<String, T> producer = new KafkaProducer<>(cfg, new StringSerializer(), serializer)) {
             byKey.forEach((key, value) -> producer.send(new ProducerRecord<>(topic, key, value)));
             producer.flush();
+        }
+    }
+
+    /** A POST as a page of the dashboard (or an attacker, with other headers) sends it. */
+    static HttpResponse<String> post(String path, String contentType, String body, String... headers) {
+        try {
+            HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(dashboard().url() + path)).timeout(Duration.ofSeconds(30))
+                    .POST(HttpRequest.BodyPublishers.ofString(body));
+            if (contentType != null) {
+                b.header("Content-Type", contentType);
+            }
+            if (headers.length > 0) {
+                b.headers(headers);
+            }
+            return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
         }
     }
 

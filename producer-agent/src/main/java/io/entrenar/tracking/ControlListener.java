@@ -114,15 +114,15 @@ final class ControlListener implements Runnable, AutoCloseable {
                         consumer.assign(parts);
                         // From the tracker's start, not from whenever the topic answered: a command sent
                         // right after a run started is not lost to the time this lookup took.
+                        // The end offsets are taken first: a partition with no record since then is read
+                        // from that end, so a command written while we look is still read (a lazy seek
+                        // to the end, resolved a moment later, would skip it).
+                        Map<TopicPartition, Long> end = consumer.endOffsets(parts);
                         Map<TopicPartition, Long> since = new java.util.HashMap<>();
                         parts.forEach(p -> since.put(p, startedMillis - START_SKEW.toMillis()));
                         Map<TopicPartition, org.apache.kafka.clients.consumer.OffsetAndTimestamp> at = consumer.offsetsForTimes(since);
                         for (TopicPartition p : parts) {
-                            if (at.get(p) != null) {
-                                consumer.seek(p, at.get(p).offset());
-                            } else {
-                                consumer.seekToEnd(List.of(p));
-                            }
+                            consumer.seek(p, at.get(p) != null ? Math.min(at.get(p).offset(), end.get(p)) : end.get(p));
                         }
                         parts.forEach(consumer::position);
                         ready = true;

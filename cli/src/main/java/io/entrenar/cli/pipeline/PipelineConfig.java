@@ -134,6 +134,8 @@ public final class PipelineConfig extends AbstractConfig {
     public io.entrenar.dashboard.DashboardConfig dashboard(String bootstrapServers, String registryUrl, String clickHouseUrl) {
         Map<String, Object> settings = new java.util.HashMap<>();
         settings.put(io.entrenar.dashboard.DashboardConfig.HOST_CONFIG, stack.host());
+        // The run page's buttons sign with the stack's keys, which its trackers verify.
+        settings.put(io.entrenar.dashboard.DashboardConfig.CONTROL_KEYS_FILE_CONFIG, controlKeysFile().toString());
         if (clickHouseUrl != null) {
             settings.put(io.entrenar.dashboard.DashboardConfig.CLICKHOUSE_URL_CONFIG, clickHouseUrl);
         }

@@ -44,6 +44,18 @@ async function api(path) {
   if (!r.ok) throw new Error(body.error || r.statusText);
   return body;
 }
+async function post(path, body) {
+  const r = await fetch(path, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+  const answer = await r.json().catch(() => ({ error: r.statusText }));
+  if (!r.ok) throw new Error(answer.error || r.statusText);
+  return answer;
+}
+// What a person can ask of a run in each status (README "Control"); a run that has ended takes no commands.
+const ACTIONS = { PENDING: ['stop'], RUNNING: ['pause', 'stop'], PAUSED: ['resume', 'stop'],
+  AWAITING_APPROVAL: ['approve', 'reject', 'stop'] };
+function controlButtons(status) {
+  return (ACTIONS[status] || []).map(a => `<button type="button" class="control" data-action="${a}">${a[0].toUpperCase() + a.slice(1)}</button>`).join(' ');
+}
 function fail(e) { view.insertAdjacentHTML('beforeend', `<p class="error">${esc(e.message || e)}</p>`); }
 
 function route() {
@@ -241,6 +253,7 @@ async function runView([runId]) {
     const summary = Object.entries(run.summary || {}).map(([k, v]) => `${esc(k)}=${fmt(v)}`).join(', ');
     document.getElementById('run-meta').innerHTML = `
       <dt>status</dt><dd id="run-status">${statusCell(run.status)}</dd>
+      <dt>control</dt><dd><span id="run-controls">${controlButtons(run.status)}</span> <span class="muted" id="control-result"></span></dd>
       <dt>run id</dt><dd>${esc(run.run_id)}</dd>
       <dt>experiment</dt><dd>${esc(run.experiment_name || run.experiment_id)}</dd>
       ${run.sweep_id ? `<dt>sweep</dt><dd><a href="#/sweep/${encodeURIComponent(run.sweep_id)}">${esc(run.sweep_id)}</a></dd>` : ''}
@@ -259,9 +272,30 @@ async function runView([runId]) {
     api('/api/runs/' + encodeURIComponent(runId)).then(r => {
       const now = r.data[0];
       const cell = document.getElementById('run-status');
-      if (now && cell && cell.firstElementChild?.dataset.status !== now.status) cell.innerHTML = statusCell(now.status);
+      if (now && cell && cell.firstElementChild?.dataset.status !== now.status) {
+        cell.innerHTML = statusCell(now.status);
+        document.getElementById('run-controls').innerHTML = controlButtons(now.status);
+      }
     }).catch(() => {});
-  }, 5000);
+  }, 2000);
+  document.getElementById('run-meta').addEventListener('click', async ev => {
+    const action = ev.target.closest('button.control')?.dataset.action;
+    if (!action) return;
+    const result = document.getElementById('control-result');
+    let reason = '';
+    if (action === 'stop' || action === 'reject') {
+      reason = window.prompt(`Why ${action} this run? (recorded with the command)`, '');
+      if (reason === null) return;
+    }
+    try {
+      const sent = await post('/api/runs/' + encodeURIComponent(runId) + '/control', { action, reason });
+      result.textContent = `${sent.action} sent; the run obeys it before its next step`;
+      result.className = 'muted';
+    } catch (e) {
+      result.textContent = e.message;
+      result.className = 'error';
+    }
+  });
   cleanup.push(() => clearInterval(follow));
   const names = metricsR.data.map(m => m.name).slice(0, 24);
   const histories = await Promise.all(names.map(n =>

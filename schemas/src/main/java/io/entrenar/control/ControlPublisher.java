@@ -1,4 +1,4 @@
-package io.entrenar.alerting;
+package io.entrenar.control;
 
 import java.time.Instant;
 import java.util.Map;
@@ -6,8 +6,6 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
-import io.entrenar.control.ControlKeys;
-import io.entrenar.control.SigningSerializer;
 import io.entrenar.events.ControlAction;
 import io.entrenar.events.ControlCommand;
 import io.entrenar.registry.SchemaRegistryClient;
@@ -44,7 +42,8 @@ public final class ControlPublisher implements AutoCloseable {
         }
     }
 
-    Future<RecordMetadata> send(String runId, ControlAction action, String reason, String issuedBy, String incidentId) {
+    /** Sends without waiting; the future completes with the acknowledgement. */
+    public Future<RecordMetadata> send(String runId, ControlAction action, String reason, String issuedBy, String incidentId) {
         String commandId = incidentId == null ? UUID.randomUUID().toString() : "andon:" + action.name().toLowerCase() + ":" + incidentId;
         ControlCommand command = ControlCommand.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
