@@ -49,6 +49,11 @@ final class TrainCommand implements Callable<Integer> {
             description = "Experiment the tracked runs belong to (default ${DEFAULT-VALUE}).")
     String experiment;
 
+    @Option(names = "--control-keys", paramLabel = "FILE", defaultValue = "${env:ENTRENAR_CONTROL_KEYS_FILE:-}",
+            description = "Key file the job verifies control commands with (default $ENTRENAR_CONTROL_KEYS_FILE, else "
+                    + "~/.entrenar/control.keys: the default stack's; the demo's is <data dir>/control.keys).")
+    String controlKeys;
+
     @Option(names = "--lock", description = "Pin every resolved parameter into the config's lockfile (or FILE.lock) if it does not exist yet.")
     boolean lock;
 
@@ -61,7 +66,8 @@ final class TrainCommand implements Callable<Integer> {
             spec.commandLine().getErr().println("entrenar: invalid configuration: " + e.getMessage());
             return 2;
         }
-        TrainProcess.Tracking tracking = track ? new TrainProcess.Tracking(bootstrapServers, registryUrl, experiment) : null;
+        TrainProcess.Tracking tracking = track ? new TrainProcess.Tracking(bootstrapServers, registryUrl, experiment, null,
+                io.entrenar.control.ControlKeys.resolve(controlKeys, System.getenv())) : null;
         return new TrainProcess(config, file, events, lock, jvmArgs, tracking)
                 .run(spec.commandLine().getOut(), spec.commandLine().getErr());
     }

@@ -88,6 +88,8 @@ public final class TrainProcess {
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         cmd.add("--sun-misc-unsafe-memory-access=allow");
+        // lz4 (Kafka's compression) loads its native library: allowed up front, not warned about on the job's stderr
+        cmd.add("--enable-native-access=ALL-UNNAMED");
         if (config.compute().heapPlanMb() > 0) {
             cmd.add("-Xmx" + config.compute().heapPlanMb() + "m");
         }

@@ -99,7 +99,7 @@ public final class Demo {
         }
         new DemoReport(pipeline.clickHouse(), config.database(), EXPERIMENT, glyphs).print(out, pipeline.webhookReceiver(),
                 new DemoReport.Urls(pipeline.dashboardUrl(), pipeline.clickHouseUrl(), pipeline.processorsUrl(), pipeline.webhookReceiverUrl(),
-                        pipeline.opsUrl(), config.controlKeysFile().toString()));
+                        pipeline.opsUrl(), config.controlKeysFile().toString(), configs.resolve("mlp-paced.yaml").toString()));
         boolean asPlanned = results.stream().allMatch(DemoJobs.Result::asPlanned) && missing.isEmpty();
         out.printf(Locale.ROOT, "%nDemo %s in %.1f s.%n", asPlanned ? "finished" : "finished WITH PROBLEMS (see above)",
                 (System.nanoTime() - start) / 1e9);

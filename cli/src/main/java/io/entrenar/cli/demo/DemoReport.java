@@ -77,7 +77,11 @@ final class DemoReport {
         out.printf("  Processors         %s/failures/pareto%n", urls.processors());
         out.printf("  Webhook receiver   %s/deliveries%n", urls.webhookReceiver());
         out.printf("  Metrics, health    %s/metrics%n", urls.ops());
-        out.printf("  Control keys       %s  (./entrenar runs stop RUN --control-keys %s)%n", urls.controlKeys(), urls.controlKeys());
+        out.printf("  Control keys       %s%n", urls.controlKeys());
+        out.printf("  Control a job      ./entrenar train %s --track --experiment %s --control-keys %s%n",
+                urls.pacedJob(), experiment, urls.controlKeys());
+        out.printf("                     then ./entrenar runs pause|resume|stop RUN --control-keys %s%n", urls.controlKeys());
+        out.printf("                     (RUN: the id the job prints), or the buttons on its dashboard page%n");
         section(out, "Three SQL queries to try");
         for (String q : QUERIES_TO_TRY) {
             String sql = q.formatted(database);
@@ -88,7 +92,8 @@ final class DemoReport {
     }
 
     /** Addresses of the running pipeline; {@code dashboard} may be null when it is off. */
-    record Urls(String dashboard, String clickHouse, String processors, String webhookReceiver, String ops, String controlKeys) {
+    record Urls(String dashboard, String clickHouse, String processors, String webhookReceiver, String ops, String controlKeys,
+                String pacedJob) {
     }
 
     private Map<String, String> names(List<RunsTable.RunRow> runs) {
