@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
         subcommands = {DemoCommand.class, StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, SinkCommand.class,
                 AlertingCommand.class, DashboardCommand.class, ClickHouseCommand.class, RunsCommand.class, LeaderboardCommand.class,
-                FailuresCommand.class, LineageCommand.class, SqlCommand.class, AlertsCommand.class, CompletionCommand.class,
+                FailuresCommand.class, SweepsCommand.class, LineageCommand.class, SqlCommand.class, AlertsCommand.class, CompletionCommand.class,
                 SpoolCommand.class, AttachCommand.class, TrainCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})
 public final class Entrenar {

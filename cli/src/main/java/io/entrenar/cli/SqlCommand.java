@@ -54,8 +54,9 @@ final class SqlCommand implements Callable<Integer> {
             if (write) {
                 engine.execute(sql, params);
                 out.println("OK");
-            } else if (format != null) {
-                out.print(new String(engine.query(sql, params, format), StandardCharsets.UTF_8));
+            } else if (format != null || ownFormat(sql) != null) {
+                // A statement's own FORMAT clause wins over any requested format: print what it asked for.
+                out.print(new String(engine.query(sql, params, format != null ? format : ownFormat(sql)), StandardCharsets.UTF_8));
             } else {
                 QueryResult result = engine.rows(sql, params);
                 TextTable table = TextTable.of(result.columns().toArray(String[]::new));
@@ -71,5 +72,14 @@ final class SqlCommand implements Callable<Integer> {
         }
         out.flush();
         return 0;
+    }
+
+    private static final java.util.regex.Pattern OWN_FORMAT =
+            java.util.regex.Pattern.compile("(?is).*\\bFORMAT\\s+([A-Za-z][A-Za-z0-9]*)\\s*;?\\s*");
+
+    /** The output format a statement names at its end ({@code ... FORMAT TSV}), or null. */
+    static String ownFormat(String sql) {
+        java.util.regex.Matcher m = OWN_FORMAT.matcher(sql);
+        return m.matches() ? m.group(1) : null;
     }
 }

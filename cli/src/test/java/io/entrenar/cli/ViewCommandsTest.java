@@ -153,6 +153,57 @@ class ViewCommandsTest {
     }
 
     @Test
+    void sweepsOfTheTrainerShowTheirBestTrialAndTheParametersThatMattered() throws Exception {
+        String experiment = "sweeps-" + UUID.randomUUID().toString().substring(0, 8);
+        Path config = Files.writeString(dir.resolve(experiment + ".yaml"), """
+                name: iris-grid
+                model: {arch: logistic}
+                data: {source: iris}
+                training: {epochs: 1, output_dir: runs}
+                optimizer: {name: sgd, lr: 0.1}
+                seed: 3
+                sweep:
+                  method: grid
+                  params: {optimizer.lr: [0.5, 0.0001], training.epochs: [1, 4]}
+                """);
+        Result trained = run("train", config.toString(), "--track", "--experiment", experiment,
+                "--bootstrap-servers", bootstrapServers, "--registry-url", registryUrl,
+                "--control-keys", dir.resolve("stack").resolve("control.keys").toString());
+        assertEquals(0, trained.code, trained.out + trained.err);
+
+        String list = eventually(() -> view("sweeps", "--experiment", experiment, "--format", "json").out,
+                out -> out.contains("\"completed\" : 4"));
+        JsonNode sweep = json(list).get(0);
+        assertEquals(4, sweep.get("trials").asInt());
+        String sweepId = sweep.get("sweep_id").asText();
+        assertTrue(sweep.get("best_run_name").asText().startsWith("iris-grid-trial"), list);
+        String table = view("sweeps", "--experiment", experiment).out;
+        assertTrue(table.contains(sweepId) && table.contains("Best test_accuracy"), table);
+
+        String show = view("sweeps", "show", sweepId).out;
+        assertTrue(show.startsWith("Sweep " + sweepId + ": 4 trials, ranked by test_accuracy (higher is better)"), show);
+        assertTrue(show.contains("│ optimizer.lr ") && show.contains("│ training.epochs "), "the varying parameters are the columns: " + show);
+        assertFalse(show.contains("│ seed "), "a parameter every trial shares is not a column: " + show);
+        assertTrue(show.contains("Parameters that mattered"), show);
+        JsonNode detail = json(view("sweeps", "show", sweepId, "--format", "json").out);
+        assertEquals(4, detail.get("trials").size());
+        JsonNode effects = detail.get("effects");
+        assertEquals(4, effects.size(), "two values of each of the two varying parameters: " + effects);
+        assertEquals("optimizer.lr", effects.get(0).get("param").asText(), "a learning rate of 1e-4 for one epoch hardly learns: " + effects);
+        assertTrue(effects.get(0).get("effect").asDouble() > effects.get(2).get("effect").asDouble(), effects.toString());
+        // The trials are SWEEP_TRIAL runs with the sweep id as a column, numbered 1..4.
+        String rows = view("sql", "SELECT run_type, trial_index FROM entrenar.run_events WHERE sweep_id = {s:String} AND kind = 'started' "
+                + "ORDER BY trial_index", "--param", "s=" + sweepId, "--format", "TSV").out;
+        assertEquals("SWEEP_TRIAL\t1\nSWEEP_TRIAL\t2\nSWEEP_TRIAL\t3\nSWEEP_TRIAL\t4", rows.strip(), rows);
+        String own = view("sql", "SELECT run_type, trial_index FROM entrenar.run_events WHERE sweep_id = {s:String} AND kind = 'started' "
+                + "ORDER BY trial_index FORMAT TSV", "--param", "s=" + sweepId).out;
+        assertEquals(rows, own, "a statement's own FORMAT clause is printed as asked, not parsed as a table");
+        Result missing = view("sweeps", "show", "no-such-sweep");
+        assertEquals(1, missing.code);
+        assertTrue(missing.err.contains("no sweep no-such-sweep"), missing.err);
+    }
+
+    @Test
     void lineageDrawsTheDagAsATree() {
         String up = view("lineage", STUDENT).out;
         assertEquals(List.of(STUDENT + "  student-run  [✓ OK]", "├── derived from", "│   └── teacher: " + TEACHER + "  teacher-run  [✓ OK]",

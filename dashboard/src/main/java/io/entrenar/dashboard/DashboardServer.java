@@ -177,7 +177,11 @@ final class DashboardServer implements AutoCloseable {
                 }
                 yield history.history(runs, require(q, "metric"), intParam(q, "points", chartPoints));
             }
-            case "sweeps" -> arg.isEmpty() ? history.sweeps() : history.sweep(arg);
+            case "sweeps" -> arg.isEmpty() ? history.sweeps() : switch (sub) {
+                case "" -> history.sweep(arg);
+                case "effects" -> history.sweepEffects(arg, require(q, "metric"));
+                default -> throw new IllegalArgumentException("no API /api/sweeps/SWEEP/" + sub);
+            };
             case "benchmarks" -> history.benchmarks();
             case "pareto" -> history.pareto(require(q, "benchmark"));
             case "failures" -> history.failures(param(q, "experiment"));

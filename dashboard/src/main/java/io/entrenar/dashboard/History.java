@@ -107,6 +107,11 @@ final class History {
                 ORDER BY started_at, run_id LIMIT 5000""".formatted(db), Map.of("sweep", sweepId));
     }
 
+    /** Which parameters mattered in a sweep for {@code metric} (the SQL library's sweep_parameter_effects). */
+    byte[] sweepEffects(String sweepId, String metric) {
+        return analysis(AnalysisQuery.SWEEP_PARAMETER_EFFECTS, Map.of("sweep_id", sweepId, "metric", metric));
+    }
+
     byte[] benchmarks() {
         return json("""
                 SELECT benchmark, any(quality_metric) AS quality_metric, count() AS runs

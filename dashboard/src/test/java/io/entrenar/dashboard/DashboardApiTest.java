@@ -147,6 +147,11 @@ class DashboardApiTest {
         String trials = get("/api/sweeps/" + sweep.id()).body();
         assertEquals(3, trials.split("\"run_id\"").length - 1, trials);
         assertTrue(trials.contains("\"lr\":\"0.001\""), trials);
+        // Which parameters mattered: lr varies over the two completed trials (0.80 at 0.1, 0.81 at 0.01).
+        String effects = get("/api/sweeps/" + sweep.id() + "/effects?metric=accuracy").body();
+        assertTrue(effects.contains("\"rows\":2"), effects);
+        assertTrue(effects.matches(".*\"param\":\"lr\",\"value\":\"0.01\",\"trials\":1,\"mean\":0.81.*"), effects);
+        assertEquals(400, get("/api/sweeps/" + sweep.id() + "/effects").statusCode(), "the metric is required");
 
         String failures = get("/api/failures?experiment=" + exp.id()).body();
         assertTrue(failures.contains("\"error_code\":\"E_OOM\",\"category\":\"RESOURCE\",\"occurrences\":1"), failures);

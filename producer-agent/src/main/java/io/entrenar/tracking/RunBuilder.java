@@ -188,9 +188,13 @@ public final class RunBuilder {
         return this;
     }
 
-    RunBuilder trial(String id, int index) {
+    /**
+     * Makes this run trial {@code index} of sweep {@code id} (a SWEEP_TRIAL run with the sweep id and
+     * trial index as columns): for sweeps driven outside {@link Sweep}, such as the trainer's.
+     */
+    public RunBuilder sweepTrial(String id, int index) {
         runType = RunType.SWEEP_TRIAL;
-        sweepId = id;
+        sweepId = Validation.value("sweep id", Objects.requireNonNull(id, "sweep id"));
         trialIndex = index;
         return this;
     }

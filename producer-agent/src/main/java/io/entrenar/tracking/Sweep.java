@@ -72,6 +72,6 @@ public final class Sweep {
         if (index < 0 || index >= trials.size()) {
             throw new IndexOutOfBoundsException("sweep '" + name + "' has " + trials.size() + " trials; no trial " + index);
         }
-        return experiment.run(name + "-trial-" + index).params(trials.get(index)).tag("sweep", name).trial(id, index);
+        return experiment.run(name + "-trial-" + index).params(trials.get(index)).tag("sweep", name).sweepTrial(id, index);
     }
 }

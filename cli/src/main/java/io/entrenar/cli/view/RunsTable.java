@@ -23,7 +23,8 @@ public final class RunsTable {
     static final int NAME_WIDTH = 40;
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    // Accuracy and loss: the run's final summary when it has one, else the last logged point.
+    // Accuracy and loss: the run's final summary when it has one (accuracy, else the test split's, which
+    // the leaderboard ranks by, else validation), else the last logged point.
     // The last points are read only for the runs listed (run_id leads metric_points' key).
     private static final String SQL = """
             WITH r AS (
@@ -51,9 +52,11 @@ public final class RunsTable {
                 coalesce(any(r.total_steps), maxOrNull(m.last_step)) AS steps,
                 any(r.planned_total_steps) AS planned_steps,
                 coalesce(if(mapContains(any(r.summary), 'accuracy'), any(r.summary)['accuracy'], NULL),
+                         if(mapContains(any(r.summary), 'test_accuracy'), any(r.summary)['test_accuracy'], NULL),
                          if(mapContains(any(r.summary), 'val_accuracy'), any(r.summary)['val_accuracy'], NULL),
                          anyIf(toNullable(m.v), m.name = 'accuracy'), anyIf(toNullable(m.v), m.name = 'val_accuracy')) AS accuracy,
                 coalesce(if(mapContains(any(r.summary), 'loss'), any(r.summary)['loss'], NULL),
+                         if(mapContains(any(r.summary), 'test_loss'), any(r.summary)['test_loss'], NULL),
                          if(mapContains(any(r.summary), 'val_loss'), any(r.summary)['val_loss'], NULL),
                          anyIf(toNullable(m.v), m.name = 'loss'), anyIf(toNullable(m.v), m.name = 'val_loss')) AS loss
             FROM r

@@ -349,13 +349,18 @@ async function sweepsView() {
 async function sweepView([sweepId], q) {
   const r = await api('/api/sweeps/' + encodeURIComponent(sweepId));
   const trials = r.data;
-  const paramKeys = [...new Set(trials.flatMap(t => Object.keys(t.params || {})))].sort();
+  // Only the parameters the trials differ in: a trainer run records every resolved config value.
+  const paramKeys = [...new Set(trials.flatMap(t => Object.keys(t.params || {})))].sort()
+    .filter(k => new Set(trials.map(t => (t.params || {})[k])).size > 1);
   const summaryKeys = [...new Set(trials.flatMap(t => Object.keys(t.summary || {})))].sort();
-  let sortKey = q.get('by') || (summaryKeys.includes('accuracy') ? 'accuracy' : summaryKeys[0] || '');
+  let sortKey = q.get('by') || ['test_accuracy', 'accuracy', 'val_accuracy'].find(k => summaryKeys.includes(k)) || summaryKeys[0] || '';
   view.innerHTML = `<h1>Sweep ${esc(sweepId)} <span class="muted">${trials.length} trials</span></h1>
     <div class="filters"><label>rank by <select id="s-by">${summaryKeys.map(k => `<option>${esc(k)}</option>`).join('')}</select></label>
     <label><input type="checkbox" id="s-desc" checked> higher is better</label></div>
     <table id="sweep"><thead></thead><tbody></tbody></table>
+    <h2>Parameters that mattered <span class="muted" id="s-effects-note"></span></h2>
+    <table id="s-effects"><thead><tr><th>parameter</th><th>value</th><th class="num">trials</th><th class="num">mean</th>
+    <th class="num">best</th><th class="num">worst</th><th class="num">effect</th></tr></thead><tbody></tbody></table>
     <h2>Top trials, overlaid</h2><div id="s-chart"></div>`;
   const by = document.getElementById('s-by');
   const desc = document.getElementById('s-desc');
@@ -376,7 +381,20 @@ async function sweepView([sweepId], q) {
       ${summaryKeys.map(k => `<td class="num">${fmt((t.summary || {})[k])}</td>`).join('')}</tr>`).join('');
     const top = sorted.slice(0, 8).map(t => t.run_id);
     const metric = q.get('metric') || 'loss';
-    return overlayChart(document.getElementById('s-chart'), top, metric);
+    return Promise.all([effects(), overlayChart(document.getElementById('s-chart'), top, metric)]);
+  }
+  // Per varying parameter: the metric's mean per value; effect = spread of those means (largest first).
+  async function effects() {
+    document.getElementById('s-effects-note').textContent = sortKey ? `(mean ${sortKey} per value; effect = max - min of the means)` : '';
+    const rows = sortKey ? (await api('/api/sweeps/' + encodeURIComponent(sweepId) + '/effects?metric=' + encodeURIComponent(sortKey))).data : [];
+    let previous = null;
+    document.querySelector('#s-effects tbody').innerHTML = rows.map(e => {
+      const first = e.param !== previous;
+      previous = e.param;
+      return `<tr data-param="${esc(e.param)}"><td>${first ? esc(e.param) : ''}</td><td>${esc(e.value)}</td><td class="num">${esc(e.trials)}</td>
+        <td class="num">${fmt(e.mean)}</td><td class="num">${fmt(e.best)}</td><td class="num">${fmt(e.worst)}</td>
+        <td class="num">${first ? fmt(e.effect) : ''}</td></tr>`;
+    }).join('') || '<tr><td colspan="7" class="muted">no completed trials with this metric differ in a parameter yet</td></tr>';
   }
   by.onchange = desc.onchange = () => render().catch(fail);
   await render();

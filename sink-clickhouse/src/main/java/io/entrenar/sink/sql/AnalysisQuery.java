@@ -30,7 +30,9 @@ public enum AnalysisQuery {
     LINEAGE_ANCESTORS("lineage_ancestors"),
     LINEAGE_DESCENDANTS("lineage_descendants"),
     ETA_ACCURACY("eta_accuracy"),
-    IO_VS_LOSS("io_vs_loss");
+    IO_VS_LOSS("io_vs_loss"),
+    SWEEPS("sweeps"),
+    SWEEP_PARAMETER_EFFECTS("sweep_parameter_effects");
 
     private static final Pattern PARAM = Pattern.compile("^-- param (\\w+) (\\w+(?:\\([^)]*\\))?)(?: = (\\S+))?.*$");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

@@ -86,6 +86,21 @@ final class AnalysisFixture {
         ev.add(Events.syscalls("r1", 0, 99, 3000, 3000));
         ev.add(Events.syscalls("r1", 100, 199, 2000, 2000));
         ev.add(Events.syscalls("r1", 200, 299, 1000, 1000));
+        // Sweep sw1, a 2x2 grid over lr and hidden (seed fixed) plus a fifth trial still running:
+        // lr moves accuracy by 0.09 on average, hidden by 0.03.
+        String[][] grid = {{"0.1", "[32]", "0.90"}, {"0.1", "[64]", "0.92"}, {"0.01", "[32]", "0.80"}, {"0.01", "[64]", "0.84"},
+                {"0.001", "[64]", null}};
+        for (int t = 0; t < grid.length; t++) {
+            String run = "sw1-t" + (t + 1);
+            RunEvent e = Events.started(run, 1, Map.of("optimizer.lr", grid[t][0], "model.hidden", grid[t][1], "seed", "7"),
+                    Map.of(), List.of(), null, null);
+            ((RunStarted) e.getPayload()).setSweepId("sw1");
+            ((RunStarted) e.getPayload()).setTrialIndex(t + 1);
+            ev.add(e);
+            if (grid[t][2] != null) {
+                ev.add(Events.finished(run, 10, RunStatus.COMPLETED, null, Double.parseDouble(grid[t][2]), null));
+            }
+        }
         return ev;
     }
 

@@ -29,6 +29,29 @@ abstract class AnalysisQueriesContract {
     }
 
     @Test
+    void sweepsWithTheirBestTrialAndTheParametersThatMattered() {
+        QueryResult sweeps = run(AnalysisQuery.SWEEPS, Map.of("metric", "accuracy"));
+        assertEquals(List.of("sw1"), column(sweeps, "sweep_id"));
+        assertEquals(List.of("5", "4", "0"), List.of(sweeps.get(0, "trials"), sweeps.get(0, "completed"), sweeps.get(0, "failed")));
+        assertEquals("sw1-t2", sweeps.get(0, "best_run_id"));
+        assertEquals(0.92, sweeps.getDouble(0, "best_value"), 1e-12);
+        QueryResult lowest = run(AnalysisQuery.SWEEPS, Map.of("metric", "accuracy", "lower_is_better", "1"));
+        assertEquals("sw1-t3", lowest.get(0, "best_run_id"));
+        assertEquals(0, run(AnalysisQuery.SWEEPS, Map.of("experiment", "other")).size());
+        assertEquals("", run(AnalysisQuery.SWEEPS, Map.of("metric", "no_such_metric")).get(0, "best_run_id"),
+                "no trial has the metric: no best");
+
+        QueryResult effects = run(AnalysisQuery.SWEEP_PARAMETER_EFFECTS, Map.of("sweep_id", "sw1", "metric", "accuracy"));
+        assertEquals(List.of("optimizer.lr", "optimizer.lr", "model.hidden", "model.hidden"), column(effects, "param"),
+                "varying parameters only (not seed), the larger effect first");
+        assertEquals(List.of("0.1", "0.01", "[64]", "[32]"), column(effects, "value"));
+        assertEquals(0.91, effects.getDouble(0, "mean"), 1e-9);
+        assertEquals(0.09, effects.getDouble(0, "effect"), 1e-9);
+        assertEquals(0.03, effects.getDouble(2, "effect"), 1e-9);
+        assertEquals("2", effects.get(0, "trials"));
+    }
+
+    @Test
     void failurePareto() {
         QueryResult r = run(AnalysisQuery.FAILURE_PARETO, Map.of());
         assertEquals(List.of("E_OOM", "E_DATA", "E_NAN"), column(r, "error_code"));

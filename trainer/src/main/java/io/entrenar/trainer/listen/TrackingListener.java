@@ -81,7 +81,7 @@ public final class TrackingListener implements TrainingListener {
             builder.platform(Platform.newBuilder().setKind(PlatformKind.SERVER).setHourlyRateUsd(hourlyRate).build());
         }
         if (start.sweepId() != null) {
-            builder.tag("sweep_id", start.sweepId()).param("trial", start.trial());
+            builder.sweepTrial(start.sweepId(), start.trial());
         }
         for (LineageParent parent : start.parents()) {
             builder.parent(parent.runId(), switch (parent.role()) {
