@@ -30,7 +30,8 @@ public final class LeaderboardReport {
     }
 
     /** One leaderboard entry with its Pareto status from {@code pareto_frontier.sql}. */
-    public record Entry(String runId, String model, String device, double quality, double costUsd, Double energyKwh,
+    /** @param costUsd null when unknown: shown as "-", ranked as the highest cost (as the leaderboard processor does) */
+    public record Entry(String runId, String model, String device, double quality, Double costUsd, Double energyKwh,
                         boolean paretoOptimal) {
     }
 
@@ -60,7 +61,7 @@ public final class LeaderboardReport {
             List<Entry> entries = new ArrayList<>();
             for (int r = 0; r < p.size(); r++) {
                 entries.add(new Entry(p.get(r, "run_id"), p.get(r, "model"), p.get(r, "device"), p.getDouble(r, "quality"),
-                        p.getDouble(r, "cost_usd"), Cells.parseDouble(p.get(r, "energy_kwh")), "true".equals(p.get(r, "pareto_optimal"))));
+                        Cells.parseDouble(p.get(r, "cost_usd")), Cells.parseDouble(p.get(r, "energy_kwh")), "true".equals(p.get(r, "pareto_optimal"))));
             }
             Double budget = budgetUsd != null ? budgetUsd : Cells.parseDouble(benchmarks.get(i, "budget_usd"));
             WithinBudget within = null;
@@ -124,13 +125,14 @@ public final class LeaderboardReport {
     static List<String> recommendations(Report r) {
         List<String> lines = new ArrayList<>();
         Entry mostAccurate = r.entries().stream().max(Comparator.comparingDouble(Entry::quality)
-                .thenComparing(Comparator.comparingDouble(Entry::costUsd).reversed())).orElse(null);
+                .thenComparing(Comparator.comparingDouble(LeaderboardReport::costRank).reversed())).orElse(null);
         Entry cheapestOptimal = r.entries().stream().filter(Entry::paretoOptimal)
-                .min(Comparator.comparingDouble(Entry::costUsd).thenComparing(Comparator.comparingDouble(Entry::quality).reversed()))
+                .min(Comparator.comparingDouble(LeaderboardReport::costRank).thenComparing(Comparator.comparingDouble(Entry::quality).reversed()))
                 .orElse(null);
         if (mostAccurate != null && cheapestOptimal != null && cheapestOptimal != mostAccurate) {
             double lossPoints = (mostAccurate.quality() - cheapestOptimal.quality()) * 100;
-            String savings = cheapestOptimal.costUsd() > 0
+            String savings = cheapestOptimal.costUsd() == null || mostAccurate.costUsd() == null ? "unknown cost savings"
+                    : cheapestOptimal.costUsd() > 0
                     ? String.format(Locale.ROOT, "%.0fx cost savings", mostAccurate.costUsd() / cheapestOptimal.costUsd())
                     : "no cost";
             lines.add(String.format(Locale.ROOT, "Recommendation: Use %s for %s with %.1f%% %s loss.", label(cheapestOptimal),
@@ -155,8 +157,13 @@ public final class LeaderboardReport {
             return r.withinBudget().entry();
         }
         return r.entries().stream().filter(Entry::paretoOptimal)
-                .max(Comparator.comparingDouble(e -> e.costUsd() > 0 ? e.quality() / e.costUsd() : Double.MAX_VALUE))
+                .max(Comparator.comparingDouble(e -> e.costUsd() == null ? -1 : e.costUsd() > 0 ? e.quality() / e.costUsd() : Double.MAX_VALUE))
                 .orElse(null);
+    }
+
+    /** An unknown cost ranks as the highest: it never beats a known one. */
+    private static double costRank(Entry e) {
+        return e.costUsd() == null ? Double.POSITIVE_INFINITY : e.costUsd();
     }
 
     private static String label(Entry e) {

@@ -113,6 +113,15 @@ class ViewRenderersTest {
         assertEquals(List.of("Recommendation: Use aprender-gbt-cpu: it is both the cheapest and the most accurate."),
                 LeaderboardReport.recommendations(alone));
         assertEquals("No leaderboard entries yet.\n", LeaderboardReport.render(List.of(), Glyphs.ASCII));
+
+        // An unknown cost is "-", never $0, and ranks as the highest cost.
+        LeaderboardReport.Entry unknown = new LeaderboardReport.Entry("r4", "mystery", "cpu", 0.95, null, null, true);
+        LeaderboardReport.Report partly = new LeaderboardReport.Report("b", null, null, "accuracy", null, List.of(unknown, gbt), null);
+        String partlyText = LeaderboardReport.render(partly, Glyphs.UNICODE);
+        assertTrue(partlyText.contains("│ mystery      │ CPU    │    0.950 │       - │     - │ ★ OPTIMAL │"), partlyText);
+        assertTrue(partlyText.contains("Best: aprender-gbt-cpu (Pareto optimal)"), "a known cost is more efficient than an unknown one: " + partlyText);
+        assertEquals(List.of("Recommendation: Use aprender-gbt-cpu for unknown cost savings with 5.9% accuracy loss."),
+                LeaderboardReport.recommendations(partly));
     }
 
     @Test

@@ -414,9 +414,12 @@ async function paretoView(_, q) {
   async function draw() {
     setHash('pareto', new URLSearchParams({ benchmark: sel.value }));
     const r = await api('/api/pareto?benchmark=' + encodeURIComponent(sel.value));
-    const rows = r.data.map(e => ({ ...e, quality: Number(e.quality), cost: Number(e.cost_usd),
+    // An unknown cost stays unknown (blank, not plotted), never $0.
+    const rows = r.data.map(e => ({ ...e, quality: Number(e.quality), cost: e.cost_usd === null ? null : Number(e.cost_usd),
       frontier: e.pareto_optimal === true || e.pareto_optimal === 1 || e.pareto_optimal === 'true' }));
-    scatter(document.getElementById('p-chart'), rows);
+    scatter(document.getElementById('p-chart'), rows.filter(e => e.cost !== null));
+    const unknown = rows.filter(e => e.cost === null).length;
+    document.getElementById('p-note').textContent = unknown ? `${unknown} of ${rows.length} runs have no known cost: listed, not plotted` : '';
     document.querySelector('#pareto tbody').innerHTML = rows.map(e => `<tr data-run-id="${esc(e.run_id)}" data-frontier="${e.frontier}">
       <td>${e.frontier ? '★' : ''}</td><td>${runLink(e.run_id)}</td><td>${esc(e.model)}</td><td>${esc(e.device)}</td>
       <td class="num">${fmt(e.quality)}</td><td class="num">${fmt(e.cost)}</td><td class="num">${fmt(e.efficiency)}</td>

@@ -1,11 +1,12 @@
 -- Best for budget (spec 24.3): the highest-quality entry of a benchmark whose cost fits the
--- budget (cheaper first on ties), and how it compares with the cheapest entry overall.
+-- budget (cheaper first on ties), and how it compares with the cheapest entry overall. Entries
+-- of unknown cost cannot be shown to fit a budget and take no part.
 -- param benchmark String
 -- param budget_usd Float64
 WITH e AS (
-    SELECT run_id, model, device, quality, ifNull(cost_usd, 0) AS cost
+    SELECT run_id, model, device, quality, assumeNotNull(cost_usd) AS cost
     FROM ${db}.leaderboard FINAL
-    WHERE benchmark = {benchmark:String}
+    WHERE benchmark = {benchmark:String} AND cost_usd IS NOT NULL
 )
 SELECT
     run_id,

@@ -86,6 +86,13 @@ final class AnalysisFixture {
         ev.add(Events.syscalls("r1", 0, 99, 3000, 3000));
         ev.add(Events.syscalls("r1", 100, 199, 2000, 2000));
         ev.add(Events.syscalls("r1", 200, 299, 1000, 1000));
+        // Benchmark "costs-unknown": two of its three runs have no known cost.
+        for (Object[] u : new Object[][] {{"u1", 0.90, null}, {"u2", 0.80, 1.0}, {"u3", 0.95, null}}) {
+            var entry = Events.leaderboard((String) u[0], (Double) u[1], 0, false);
+            entry.setBenchmark("costs-unknown");
+            entry.setCostUsd((Double) u[2]);
+            ev.add(entry);
+        }
         // Sweep sw1, a 2x2 grid over lr and hidden (seed fixed) plus a fifth trial still running:
         // lr moves accuracy by 0.09 on average, hidden by 0.03.
         String[][] grid = {{"0.1", "[32]", "0.90"}, {"0.1", "[64]", "0.92"}, {"0.01", "[32]", "0.80"}, {"0.01", "[64]", "0.84"},

@@ -90,6 +90,22 @@ abstract class AnalysisQueriesContract {
     }
 
     @Test
+    void anUnknownCostStaysNullAndRanksAsTheHighestCostAsInTheProcessor() {
+        QueryResult r = run(AnalysisQuery.PARETO_FRONTIER, Map.of("benchmark", "costs-unknown"));
+        assertEquals(List.of("u3", "u2", "u1"), column(r, "run_id"));
+        assertEquals(java.util.Arrays.asList(null, "1", null), column(r, "cost_usd"), "unknown is NULL, never $0");
+        assertEquals(List.of("true", "true", "false"), column(r, "pareto_optimal"),
+                "u2's known $1 is not beaten by an unknown cost; u3 beats u1 on quality alone");
+        assertEquals("['u3']", r.get(2, "dominated_by"));
+        assertEquals(java.util.Arrays.asList(null, "0.8", null), column(r, "efficiency"));
+        assertEquals("u2", run(AnalysisQuery.BEST_FOR_BUDGET, Map.of("benchmark", "costs-unknown", "budget_usd", "5")).get(0, "run_id"),
+                "an unknown cost cannot be shown to fit a budget");
+        QueryResult cheapest = run(AnalysisQuery.CHEAPEST_FOR_QUALITY, Map.of("benchmark", "costs-unknown", "quality_target", "0.85"));
+        assertEquals("u3", cheapest.get(0, "run_id"));
+        assertEquals(null, cheapest.get(0, "cost_usd"));
+    }
+
+    @Test
     void runComparison() {
         QueryResult r = run(AnalysisQuery.RUN_COMPARISON, Map.of("run_a", "r1", "run_b", "r2"));
         assertEquals(List.of("accuracy", "loss"), column(r, "name"));
