@@ -40,6 +40,8 @@ import org.apache.kafka.streams.state.KeyValueStore;
  * overruns need no input to be noticed: a wall-clock punctuation checks every live run.
  */
 final class AndonProcessor implements Processor<String, SpecificRecord, String, SpecificRecord> {
+    /** The tag the agent puts on its record of a JVM (RunBuilder: entrenar.agent = premain|attached). */
+    static final String AGENT_TAG = "entrenar.agent";
     static final String STORE = "andon-runs";
     /** Finished runs are kept this long so that late events neither re-fire nor resurrect them. */
     private static final long FINISHED_RETENTION_MS = Duration.ofHours(1).toMillis();
@@ -397,8 +399,10 @@ final class AndonProcessor implements Processor<String, SpecificRecord, String, 
                 }
                 int before = watch.fired.values().stream().mapToInt(Integer::intValue).sum();
                 for (AndonRule rule : rules.rules()) {
-                    // Only runs that started or made progress can stall; a lone failure or resource sample cannot.
-                    if (rule instanceof AndonRule.Stall stall && !watch.paused && (watch.started || watch.lastStep >= 0)) {
+                    // Only runs that started or made progress can stall; a lone failure or resource sample cannot,
+                    // nor the agent's record of a JVM, which takes no steps (its training runs' progress is what stalls).
+                    if (rule instanceof AndonRule.Stall stall && !watch.paused && (watch.started || watch.lastStep >= 0)
+                            && !watch.tags.containsKey(AGENT_TAG)) {
                         long idleMs = now - watch.lastProgressWallMs;
                         if (idleMs > stall.maxSeconds() * 1000) {
                             Map<String, String> evidence = new TreeMap<>();

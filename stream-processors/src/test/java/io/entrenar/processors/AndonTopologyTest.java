@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 
 import io.entrenar.events.Alert;
+import io.entrenar.events.RunEvent;
 import io.entrenar.events.AlertAction;
 import io.entrenar.events.AlertState;
 import io.entrenar.events.ControlAction;
@@ -161,6 +162,14 @@ class AndonTopologyTest {
             h.advanceWallClock(Duration.ofSeconds(60));
             assertTrue(h.<Alert>read(Topic.ALERTS).stream().noneMatch(a -> a.getRunId().equals("crashed-at-start")),
                     "a run that never started or progressed does not stall");
+
+            // The agent's record of a JVM takes no steps: however long the JVM lives, it does not stall.
+            RunEvent jvm = Events.started("jvm", T0 + 4);
+            ((io.entrenar.events.RunStarted) jvm.getPayload()).setTags(Map.of(AndonProcessor.AGENT_TAG, "premain"));
+            h.send(Topic.RUNS, "jvm", jvm);
+            h.advanceWallClock(Duration.ofMinutes(30));
+            assertTrue(h.<Alert>read(Topic.ALERTS).stream().noneMatch(a -> a.getRunId().equals("jvm")),
+                    "no stall alert on a JVM's process record");
         }
     }
 

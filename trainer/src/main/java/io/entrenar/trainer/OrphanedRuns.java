@@ -18,6 +18,7 @@ import io.entrenar.events.RunFinished;
 import io.entrenar.events.RunStarted;
 import io.entrenar.events.RunStatus;
 import io.entrenar.schemas.Topic;
+import io.entrenar.tracking.RunBuilder;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.AvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -44,8 +45,14 @@ final class OrphanedRuns {
     static final String ERROR_CODE = "E_PROCESS_DIED";
     private static final Duration SCAN_TIMEOUT = Duration.ofSeconds(30);
 
-    /** A run the dead process started and did not finish. */
-    record Orphan(String runId, String runName, long lastLamport, Instant startedAt) {
+    /**
+     * A run the dead process started and did not finish.
+     *
+     * @param processRecord the agent's record of the JVM itself, hosting the training runs that name
+     *        it in their {@code entrenar.jvm_run_id} tag: it ends FAILED too, but the failure is the
+     *        training run's, recorded once
+     */
+    record Orphan(String runId, String runName, long lastLamport, Instant startedAt, boolean processRecord) {
     }
 
     /** How the process ended, for the failure record. */
@@ -126,12 +133,20 @@ final class OrphanedRuns {
                 }
             }
         }
+        // The JVM's process record hosts the runs that name it, finished or not.
+        Set<String> hosts = new HashSet<>();
+        started.values().forEach(e -> {
+            String host = ((RunStarted) e.getPayload()).getTags().get(RunBuilder.JVM_RUN_TAG);
+            if (host != null) {
+                hosts.add(host);
+            }
+        });
         // Offsets are no order here: a replayed spool re-sends a RunStarted after the run's RunFinished.
         started.keySet().removeAll(finished);
         List<Orphan> orphans = new ArrayList<>();
         for (RunEvent start : started.values()) {
             orphans.add(new Orphan(start.getRunId(), ((RunStarted) start.getPayload()).getRunName(), lamports.get(start.getRunId()),
-                    start.getTsMicros()));
+                    start.getTsMicros(), hosts.contains(start.getRunId())));
         }
         return orphans;
     }
@@ -165,7 +180,10 @@ final class OrphanedRuns {
                                 + "struck; resume from the last checkpoint with checkpoint.resume: true")
                         .setStackTrace(tail.isBlank() ? null : tail)
                         .setContext(context).build();
-                producer.send(new ProducerRecord<>(Topic.FAILURES.topicName(), orphan.runId(), failure));
+                if (!orphan.processRecord()) {
+                    // One death, one failure: counted once in the failure Pareto and alerted once.
+                    producer.send(new ProducerRecord<>(Topic.FAILURES.topicName(), orphan.runId(), failure));
+                }
                 RunFinished finished = RunFinished.newBuilder().setStatus(RunStatus.FAILED)
                         .setDurationMicros(Math.max(0, Duration.between(orphan.startedAt(), now).toNanos() / 1000))
                         .setErrorCode(ERROR_CODE).build();

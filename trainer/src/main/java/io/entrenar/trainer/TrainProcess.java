@@ -167,8 +167,9 @@ public final class TrainProcess {
         try {
             List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.clientConfigs()).failAll(death);
             for (OrphanedRuns.Orphan o : orphans) {
-                out.println("entrenar: the training JVM died with " + death.describe() + "; run " + o.runId() + " ('" + o.runName()
-                        + "') recorded as FAILED " + OrphanedRuns.ERROR_CODE);
+                out.println("entrenar: the training JVM died with " + death.describe() + "; " + (o.processRecord()
+                        ? "its process record " + o.runId() + " ended FAILED"
+                        : "run " + o.runId() + " ('" + o.runName() + "') recorded as FAILED " + OrphanedRuns.ERROR_CODE));
             }
             out.flush();
         } catch (RuntimeException e) {

@@ -61,6 +61,40 @@ class OrphanedRunsTest {
                 "the same pid on another host is another process");
     }
 
+    @Test
+    void aDeadJvmWithTheAgentIsOneFailureOfItsTrainingRunNotTwo(@TempDir Path dir) throws Exception {
+        Instant processStart = Instant.now();
+        String host;
+        String training;
+        try (Tracker tracker = Tracker.start(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers(),
+                "schema.registry.url", SharedStack.stack().registryUrl(), "spool.dir", dir.resolve("spool").toString()))) {
+            // What the agent and the trainer leave behind in one JVM: its process record, and a training run naming it.
+            Run jvm = tracker.experiment("orphans-jvm").run("TrainMain").tag("entrenar.agent", "premain").start();
+            Run train = tracker.experiment("orphans").run("crashed").tag(io.entrenar.tracking.RunBuilder.JVM_RUN_TAG, jvm.id()).start();
+            train.logMetric("loss", 1.0, 1);
+            host = jvm.id();
+            training = train.id();
+            tracker.flush(java.time.Duration.ofSeconds(30));
+        }
+        OrphanedRuns.Death death = new OrphanedRuns.Death(ProcessIdentity.host(), ProcessIdentity.pid(), processStart, 137, List.of());
+        List<OrphanedRuns.Orphan> found = new OrphanedRuns(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers(),
+                "schema.registry.url", SharedStack.stack().registryUrl())).failAll(death);
+        Map<String, Boolean> processRecords = new java.util.HashMap<>();
+        found.forEach(o -> processRecords.put(o.runId(), o.processRecord()));
+        assertEquals(Map.of(host, true, training, false), processRecords, "both ended, one of them the JVM's record");
+
+        Map<String, List<io.entrenar.events.Failure>> failures = TopicRecords.read(Topic.FAILURES, io.entrenar.events.Failure.class);
+        assertEquals(1, failures.getOrDefault(training, List.of()).size(), "the training run's death is recorded once");
+        assertEquals(OrphanedRuns.ERROR_CODE, failures.get(training).get(0).getErrorCode());
+        assertEquals(List.of(), failures.getOrDefault(host, List.of()), "and not a second time on the process record");
+        Map<String, List<io.entrenar.events.RunEvent>> runs = TopicRecords.read(Topic.RUNS, io.entrenar.events.RunEvent.class);
+        for (String run : List.of(host, training)) {
+            List<io.entrenar.events.RunEvent> events = runs.get(run);
+            var end = (io.entrenar.events.RunFinished) events.get(events.size() - 1).getPayload();
+            assertEquals(io.entrenar.events.RunStatus.FAILED, end.getStatus(), "no run stays RUNNING: " + run);
+        }
+    }
+
     /** Sends the run's first record on the runs topic (its RunStarted) again, byte for byte, as a spool replay does. */
     private static void resendFirstRecordOf(String runId) {
         Map<String, Object> configs = Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers());

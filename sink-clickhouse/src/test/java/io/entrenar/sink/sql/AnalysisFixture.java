@@ -86,6 +86,17 @@ final class AnalysisFixture {
         ev.add(Events.syscalls("r1", 0, 99, 3000, 3000));
         ev.add(Events.syscalls("r1", 100, 199, 2000, 2000));
         ev.add(Events.syscalls("r1", 200, 299, 1000, 1000));
+        // Training run j1 in a JVM whose agent recorded the IO on its process record h1 (no steps
+        // there): the same three intervals as r1's, met by time.
+        ev.add(Events.started("h1", 1, Map.of(), Map.of("entrenar.agent", "premain"), List.of(), null, null));
+        ev.add(Events.started("j1", 1, Map.of(), Map.of("entrenar.jvm_run_id", "h1"), List.of(), null, null));
+        ev.add(Events.metricPoints("j1", "loss", steps, loss));
+        for (long first : new long[] {0, 100, 200}) {
+            var io = Events.syscalls("h1", first, first + 99, 3000 - first * 10, 3000 - first * 10);
+            io.setFirstStep(null);
+            io.setLastStep(null);
+            ev.add(io);
+        }
         // Benchmark "costs-unknown": two of its three runs have no known cost.
         for (Object[] u : new Object[][] {{"u1", 0.90, null}, {"u2", 0.80, 1.0}, {"u3", 0.95, null}}) {
             var entry = Events.leaderboard((String) u[0], (Double) u[1], 0, false);

@@ -161,6 +161,14 @@ abstract class AnalysisQueriesContract {
         assertEquals(List.of("100", "100", "100"), column(r, "metric_steps"));
         assertEquals(30.0, r.getDouble(0, "io_micros_per_step"));
         assertEquals(1.0, r.getDouble(0, "io_metric_corr"), 1e-9);
+
+        // A training run whose IO sits on its JVM's process record: the same answer, met by time.
+        QueryResult joined = run(AnalysisQuery.IO_VS_LOSS, Map.of("run_id", "j1"));
+        assertEquals(List.of("0", "100", "200"), column(joined, "first_step"));
+        assertEquals(List.of("99", "199", "299"), column(joined, "last_step"));
+        assertEquals(List.of("3000", "2000", "1000"), column(joined, "io_micros"));
+        assertEquals(1.0, joined.getDouble(0, "io_metric_corr"), 1e-9);
+        assertEquals(0, run(AnalysisQuery.IO_VS_LOSS, Map.of("run_id", "h1")).size(), "the process record has no loss");
     }
 
     @Test
