@@ -124,7 +124,8 @@ async function tour(page, shotDir, ...routes) {
     await page.waitForFunction(() => window.entrenar.ready);
     await page.waitForTimeout(300);  // charts loaded after the view's main data
     const seen = await page.evaluate(() => ({
-      rows: document.querySelectorAll('main table:not(.u-legend) tbody tr').length,
+      rows: document.querySelectorAll('main table:not(.u-legend):not(#s-effects) tbody tr').length,
+      effects: document.querySelectorAll('#s-effects tbody tr[data-param]').length,
       charts: document.querySelectorAll('.chart').length,
       bars: document.querySelectorAll('#failures-svg rect.bar').length,
       nodes: document.querySelectorAll('#lineage-svg rect.node').length,

@@ -68,6 +68,14 @@ final class TrainingEvents implements AutoCloseable {
                 .setLamport(lamport++).setPayload(s.build()).build());
     }
 
+    /** A bare run with tags (the agent's record of a JVM, or a training run naming it). */
+    void started(String runId, String name, String experiment, Map<String, String> tags) {
+        RunStarted s = RunStarted.newBuilder().setRunName(name).setExperimentId(experiment + "-id").setExperimentName(experiment)
+                .setParams(new HashMap<>()).setTags(new HashMap<>(tags)).build();
+        send(Topic.RUNS, runId, RunEvent.newBuilder().setEventId(id()).setRunId(runId).setTsMicros(Instant.now())
+                .setLamport(lamport++).setPayload(s).build());
+    }
+
     /** Points {@code from..to} of loss (falling) and accuracy (rising). */
     void metrics(String runId, long from, long to) {
         List<Integer> ids = new ArrayList<>();

@@ -121,11 +121,36 @@ class ViewCommandsTest {
     }
 
     @Test
+    void aJobWithTheAgentIsOneRunWhoseProcessDataComesFromItsJvmRecord() throws Exception {
+        String experiment = "views-jobs-" + UUID.randomUUID().toString().substring(0, 8);
+        String host = UUID.randomUUID().toString();
+        String training = UUID.randomUUID().toString();
+        events.started(host, "TrainMain", experiment, Map.of("entrenar.agent", "premain"));
+        events.started(training, "mlp", experiment, Map.of("entrenar.jvm_run_id", host));
+        events.metrics(training, 1, 5);
+        events.resources(host, 64L << 20, 256L << 20);
+        events.resources(host, 96L << 20, 256L << 20);
+        events.finished(training, RunStatus.COMPLETED, 5, 0.9, null);
+        String list = eventually(() -> view("runs", "list", "--experiment", experiment, "--format", "json").out,
+                out -> out.contains(training) && out.contains("COMPLETED"));
+        assertEquals(1, json(list).size(), "one job, one run: the JVM's record is not listed: " + list);
+        String show = eventually(() -> view("runs", "show", training).out, out -> out.contains("Peak heap used"));
+        assertTrue(line(show, "Samples").contains("2 from the JVM's record " + host), show);
+        assertTrue(line(show, "Peak heap used").contains("96.0 MB"), show);
+        // A JVM's record that hosts no training run (a plain program with the agent) is a run like any other.
+        String alone = UUID.randomUUID().toString();
+        events.started(alone, "SomeProgram", experiment, Map.of("entrenar.agent", "premain"));
+        eventually(() -> view("runs", "list", "--experiment", experiment, "--format", "json").out, out -> out.contains(alone));
+    }
+
+    @Test
     void runsShowSummarisesEveryMetric() {
         String show = view("runs", "show", TEACHER).out;
         assertTrue(show.contains("│ Status     │ ✓ OK"), show);
         assertTrue(line(show, "│ loss ").matches("│ loss +│ +50 │ +50 │ +0\\.0392 │.*"), show);
         assertTrue(show.contains("50 (planned 50)"), show);
+        assertTrue(line(show, "Samples").contains("1 (the run's own)"), show);
+        assertTrue(line(show, "Mean process CPU").contains("75.0 %"), show);
         Result missing = view("runs", "show", "no-such-run");
         assertEquals(1, missing.code);
         assertTrue(missing.err.contains("no run no-such-run in entrenar.runs"), missing.err);

@@ -167,6 +167,7 @@ final class DashboardServer implements AutoCloseable {
                     : switch (sub) {
                         case "" -> history.run(arg);
                         case "metrics" -> history.metricNames(arg);
+                        case "process" -> history.process(arg);
                         default -> throw new IllegalArgumentException("no API /api/runs/RUN/" + sub);
                     };
             case "experiments" -> history.experiments();

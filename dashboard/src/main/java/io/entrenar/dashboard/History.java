@@ -36,11 +36,12 @@ final class History {
                        if(finished_at > toDateTime64(0, 6, 'UTC'), toUnixTimestamp64Milli(finished_at), NULL) AS finished_ms,
                        duration_micros, total_steps, planned_total_steps, error_code, cost_usd, benchmark, summary,
                        count() OVER () AS matched
-                FROM %s.runs
+                FROM %1$s.runs
                 WHERE ({experiment:String} = '' OR experiment_id = {experiment:String} OR experiment_name = {experiment:String})
                   AND ({status:String} = '' OR status = {status:String})
                   AND ({q:String} = '' OR positionCaseInsensitiveUTF8(concat(run_id, ' ', ifNull(run_name, ''), ' ',
                         toString(tags), ' ', toString(params)), {q:String}) > 0)
+                  AND run_id NOT IN (SELECT process_run_id FROM %1$s.process_records)
                 ORDER BY started_at DESC, run_id
                 LIMIT {limit:UInt32}""".formatted(db),
                 Map.of("experiment", experiment, "status", status, "q", text,
@@ -51,7 +52,8 @@ final class History {
     byte[] experiments() {
         return json("""
                 SELECT ifNull(experiment_id, '') AS experiment_id, any(experiment_name) AS experiment_name, count() AS runs
-                FROM %s.runs GROUP BY experiment_id ORDER BY experiment_name, experiment_id""".formatted(db), Map.of());
+                FROM %1$s.runs WHERE run_id NOT IN (SELECT process_run_id FROM %1$s.process_records)
+                GROUP BY experiment_id ORDER BY experiment_name, experiment_id""".formatted(db), Map.of());
     }
 
     /** One run with everything the runs view knows. */
@@ -60,6 +62,11 @@ final class History {
                 SELECT *, toUnixTimestamp64Milli(started_at) AS started_ms,
                        if(finished_at > toDateTime64(0, 6, 'UTC'), toUnixTimestamp64Milli(finished_at), NULL) AS finished_ms
                 FROM %s.runs WHERE run_id = {run:String}""".formatted(db), Map.of("run", runId));
+    }
+
+    /** The process the run trained in (its JVM's record with the agent), bucketed for the run page's charts. */
+    byte[] process(String runId) {
+        return analysis(AnalysisQuery.RUN_PROCESS, Map.of("run_id", runId, "points", Integer.toString(chartPoints)));
     }
 
     /** The metrics a run logged, with point counts and the last step. */

@@ -78,6 +78,35 @@ class DashboardApiTest {
     }
 
     @Test
+    void aJobIsOneRunAndItsPageGetsTheProcessDataOfItsJvmRecord() {
+        Tracker tracker = RunningDashboard.tracker();
+        String experiment = "dash-job-" + UUID.randomUUID().toString().substring(0, 6);
+        Run jvm = tracker.experiment(experiment).run("TrainMain").tag("entrenar.agent", "premain").start();
+        Run training = tracker.experiment(experiment).run("mlp").tag("entrenar.jvm_run_id", jvm.id()).start();
+        for (int i = 0; i < 3; i++) {
+            jvm.emit(io.entrenar.events.ResourceSample.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(jvm.id())
+                    .setTsMicros(Instant.now()).setLamport(1).setProcessCpuLoad(0.5).setMachineCpuLoad(0.5)
+                    .setHeapUsedBytes((64L + i) << 20).setHeapCommittedBytes(128L << 20).setHeapMaxBytes(1L << 30)
+                    .setThreadCount(20).setGcCount(i).setGcPauseMicros(i * 1000L).build());
+        }
+        training.logMetric("loss", 0.5, 1);
+        training.finish();
+        assertTrue(tracker.flush(Duration.ofSeconds(30)));
+        RunningDashboard.await("process samples stored", Duration.ofSeconds(60), () -> RunningDashboard.count(
+                "SELECT count() FROM entrenar.resources WHERE run_id = {r:String}", Map.of("r", jvm.id())) == 3
+                && RunningDashboard.count("SELECT count() FROM entrenar.runs WHERE run_id = {r:String} AND status = 'COMPLETED'",
+                Map.of("r", training.id())) == 1);
+
+        String runs = get("/api/runs?experiment=" + experiment).body();
+        assertTrue(runs.contains("\"rows\":1") && runs.contains(training.id()) && !runs.contains(jvm.id()),
+                "one job, one run: " + runs);
+        String process = get("/api/runs/" + training.id() + "/process").body();
+        assertTrue(process.contains("\"process_run_id\":\"" + jvm.id() + "\""), process);
+        assertTrue(process.contains("\"heap_used_mb\":66"), "the peak heap of the JVM while the run trained: " + process);
+        jvm.finish();
+    }
+
+    @Test
     void healthMetricsAssetsAndBadRequests() {
         assertEquals(200, get("/health/live").statusCode());
         assertEquals(200, get("/health/ready").statusCode());

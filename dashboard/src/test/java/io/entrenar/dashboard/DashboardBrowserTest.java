@@ -203,6 +203,8 @@ class DashboardBrowserTest {
             assertEquals(1, Integer.parseInt(pages.get("overlay").get("charts")), pages.get("overlay").toString());
             assertTrue(Integer.parseInt(pages.get("sweeps").get("rows")) >= 1, pages.get("sweeps").toString());
             assertEquals(3, Integer.parseInt(pages.get("sweep").get("rows")), "3 trials ranked: " + pages.get("sweep"));
+            assertEquals(2, Integer.parseInt(pages.get("sweep").get("effects")),
+                    "lr's two values among the completed trials, with their mean accuracy: " + pages.get("sweep"));
             assertEquals(1, Integer.parseInt(pages.get("sweep").get("charts")), "top trials overlaid: " + pages.get("sweep"));
             assertEquals(1, Integer.parseInt(pages.get("failures").get("bars")), "E_DATA: " + pages.get("failures"));
             assertTrue(Integer.parseInt(pages.get("alerts").get("rows")) >= 1, pages.get("alerts").toString());

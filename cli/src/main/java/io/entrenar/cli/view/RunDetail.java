@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.entrenar.sink.engine.Engine;
 import io.entrenar.sink.engine.QueryResult;
+import io.entrenar.sink.sql.AnalysisQuery;
 
 /** {@code entrenar runs show RUN}: the run's fields, every metric's summary, its failures and artifacts. */
 public final class RunDetail {
@@ -49,6 +50,7 @@ public final class RunDetail {
             }
             out.append(t.render(g));
         }
+        out.append(process(engine, db, runId, g));
         QueryResult f = engine.rows(String.format(FAILURES, db), Map.of("run", runId));
         if (f.size() > 0) {
             out.append("\nFailures\n");
@@ -69,6 +71,37 @@ public final class RunDetail {
             out.append(t.render(g));
         }
         return out.toString();
+    }
+
+    /** The JVM the run trained in, over the run's life: its own samples or its JVM's process record's. */
+    private static String process(Engine engine, String db, String runId, Glyphs g) {
+        QueryResult p = AnalysisQuery.RUN_PROCESS.run(engine, db, Map.of("run_id", runId));
+        if (p.size() == 0) {
+            return "";
+        }
+        long samples = 0;
+        double heap = 0;
+        double cpuWeighted = 0;
+        double gcMs = 0;
+        long gcs = 0;
+        long threads = 0;
+        for (int i = 0; i < p.size(); i++) {
+            long n = p.getLong(i, "samples");
+            samples += n;
+            heap = Math.max(heap, p.getDouble(i, "heap_used_mb"));
+            cpuWeighted += p.getDouble(i, "cpu_pct") * n;
+            gcMs += p.getDouble(i, "gc_pause_ms");
+            gcs += p.getLong(i, "gc_count");
+            threads = Math.max(threads, p.getLong(i, "threads"));
+        }
+        String host = p.get(0, "process_run_id");
+        TextTable t = TextTable.of("Process", "Value");
+        t.row("Samples", samples + (host.equals(runId) ? " (the run's own)" : " from the JVM's record " + host));
+        t.row("Peak heap used", Cells.number(heap, 1) + " MB");
+        t.row("Mean process CPU", Cells.number(cpuWeighted / Math.max(1, samples), 1) + " %");
+        t.row("GC", gcs + " collections, " + Cells.number(gcMs, 1) + " ms paused");
+        t.row("Peak threads", Long.toString(threads));
+        return "\nProcess\n" + t.render(g);
     }
 
     static String fields(RunInfo r, Instant now, Glyphs g) {

@@ -33,6 +33,7 @@ public final class RunsTable {
                 FROM %1$s.runs
                 WHERE ({experiment:String} = '' OR experiment_name = {experiment:String} OR experiment_id = {experiment:String})
                   AND ({status:String} = '' OR status = {status:String})%2$s
+                  AND run_id NOT IN (SELECT process_run_id FROM %1$s.process_records)
                 ORDER BY started_at DESC, run_id
                 LIMIT {limit:UInt32}
             ),
@@ -65,6 +66,7 @@ public final class RunsTable {
             ORDER BY any(r.started_at) DESC, run_id
             """;
 
+    // A JVM's process record that hosts training runs is not a run of its own (V003__process_records.sql).
     // Without a status filter the newest runs are known from their start events alone: naming them
     // first lets the runs view fold only those runs (its GROUP BY key, run_id, leads run_events' key).
     private static final String NEWEST = """
@@ -73,6 +75,7 @@ public final class RunsTable {
                       SELECT run_id FROM %1$s.run_events
                       WHERE kind = 'started'
                         AND ({experiment:String} = '' OR experiment_name = {experiment:String} OR experiment_id = {experiment:String})
+                        AND run_id NOT IN (SELECT process_run_id FROM %1$s.process_records)
                       GROUP BY run_id
                       ORDER BY min(ts) DESC, run_id
                       LIMIT {limit:UInt32})""";

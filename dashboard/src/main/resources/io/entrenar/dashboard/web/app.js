@@ -149,7 +149,7 @@ async function runsView(_, q) {
 }
 
 // ---- charts -----------------------------------------------------------------------------------
-function lineChart(container, title, seriesNames, data, height = 240) {
+function lineChart(container, title, seriesNames, data, height = 240, xLabel = 'step') {
   const el = document.createElement('div');
   el.className = 'chart';
   el.dataset.metric = title;
@@ -159,8 +159,8 @@ function lineChart(container, title, seriesNames, data, height = 240) {
   const opts = {
     width, height,
     scales: { x: { time: false } },
-    axes: [{ label: 'step' }, {}],
-    series: [{ label: 'step' }, ...seriesNames.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
+    axes: [{ label: xLabel }, {}],
+    series: [{ label: xLabel }, ...seriesNames.map((n, i) => ({ label: n, stroke: COLORS[i % COLORS.length], width: 1.5, spanGaps: true }))],
     legend: { live: true },
   };
   const plot = new uPlot(opts, data, el);
@@ -189,7 +189,8 @@ async function runView([runId]) {
   view.innerHTML = `<h1>Run <span id="run-title">${esc(runId)}</span></h1>
     <div class="row"><dl class="kv" id="run-meta"></dl><div><h2 style="margin-top:0">Alerts</h2>
     <table id="run-alerts"><tbody></tbody></table></div></div>
-    <h2>Metrics <span class="muted" id="live-state"></span></h2><div class="charts" id="charts"></div>`;
+    <h2>Metrics <span class="muted" id="live-state"></span></h2><div class="charts" id="charts"></div>
+    <h2>Process <span class="muted" id="process-note"></span></h2><div class="charts" id="process-charts"></div>`;
   const charts = new Map();   // metric -> chart
   const pendingLive = [];     // live messages that arrived before the history
   let historyLoaded = false;
@@ -297,12 +298,30 @@ async function runView([runId]) {
     }
   });
   cleanup.push(() => clearInterval(follow));
+  processCharts(runId).catch(fail);
   const names = metricsR.data.map(m => m.name).slice(0, 24);
   const histories = await Promise.all(names.map(n =>
     api('/api/history?run=' + encodeURIComponent(runId) + '&metric=' + encodeURIComponent(n))));
   histories.forEach((h, i) => makeChart(names[i], historySeries(h.runs[0].history)));
   historyLoaded = true;
   pendingLive.splice(0).forEach(applyLive);
+}
+
+// The JVM the run trained in (the agent's process record, or the run's own samples), over the run's life.
+async function processCharts(runId) {
+  const p = (await api('/api/runs/' + encodeURIComponent(runId) + '/process')).data;
+  const note = document.getElementById('process-note');
+  if (!note) return;
+  if (!p.length) { note.textContent = 'no resource samples (run the job with the -javaagent)'; return; }
+  const host = p[0].process_run_id;
+  note.innerHTML = host === runId ? 'the run\'s own samples' : `the JVM's record ${esc(host)}, during this run`;
+  const t0 = Number(p[0].ts_ms);
+  const xs = p.map(r => (Number(r.ts_ms) - t0) / 1000);
+  const container = document.getElementById('process-charts');
+  for (const [metric, label] of [['heap_used_mb', 'heap used (MB)'], ['cpu_pct', 'process CPU (%)'], ['gc_pause_ms', 'GC pause (ms)'], ['threads', 'threads']]) {
+    const chart = lineChart(container, label, [label], [xs, p.map(r => num(r[metric]))], 200, 'seconds into the run');
+    chart.el.dataset.process = metric;
+  }
 }
 
 // ---- overlay ----------------------------------------------------------------------------------

@@ -28,7 +28,8 @@ public final class Migrations {
     /** The migrations, in order. A new one goes at the end; released ones never change. */
     static final List<Migration> ALL = List.of(
             new Migration(1, "tables"),
-            new Migration(2, "runs_view"));
+            new Migration(2, "runs_view"),
+            new Migration(3, "process_records"));
 
     record Migration(int version, String name) {
         String resource() {

@@ -32,7 +32,8 @@ public enum AnalysisQuery {
     ETA_ACCURACY("eta_accuracy"),
     IO_VS_LOSS("io_vs_loss"),
     SWEEPS("sweeps"),
-    SWEEP_PARAMETER_EFFECTS("sweep_parameter_effects");
+    SWEEP_PARAMETER_EFFECTS("sweep_parameter_effects"),
+    RUN_PROCESS("run_process");
 
     private static final Pattern PARAM = Pattern.compile("^-- param (\\w+) (\\w+(?:\\([^)]*\\))?)(?: = (\\S+))?.*$");
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");

@@ -97,6 +97,11 @@ final class AnalysisFixture {
             io.setLastStep(null);
             ev.add(io);
         }
+        for (long sec = 2; sec <= 6; sec++) {
+            ev.add(Events.resource("h1", sec));
+        }
+        ev.add(Events.resource("h1", 100_000)); // long after j1 ended: another run's time in the same JVM
+        ev.add(Events.finished("j1", 300, RunStatus.COMPLETED, null, 0.9, null));
         // Benchmark "costs-unknown": two of its three runs have no known cost.
         for (Object[] u : new Object[][] {{"u1", 0.90, null}, {"u2", 0.80, 1.0}, {"u3", 0.95, null}}) {
             var entry = Events.leaderboard((String) u[0], (Double) u[1], 0, false);

@@ -172,6 +172,19 @@ abstract class AnalysisQueriesContract {
     }
 
     @Test
+    void aTrainingRunsProcessIsItsJvmRecordsResourcesOverTheRunsLifetime() {
+        QueryResult p = run(AnalysisQuery.RUN_PROCESS, Map.of("run_id", "j1"));
+        assertEquals(5, p.rows().stream().mapToLong(r -> Long.parseLong(r.get(p.column("samples")))).sum(),
+                "the five samples within j1's life, not the one after it: " + p.rows());
+        assertEquals("h1", p.get(0, "process_run_id"));
+        assertEquals(100.0, p.getDouble(0, "heap_used_mb"));
+        assertEquals(50.0, p.getDouble(0, "cpu_pct"));
+        QueryResult two = run(AnalysisQuery.RUN_PROCESS, Map.of("run_id", "j1", "points", "2"));
+        assertTrue(two.size() <= 2, "bucketed to at most 2: " + two.rows());
+        assertEquals(0, run(AnalysisQuery.RUN_PROCESS, Map.of("run_id", "r5")).size(), "a run without samples has no process data");
+    }
+
+    @Test
     void parametersAreCheckedAndBound() {
         IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
                 () -> run(AnalysisQuery.LINEAGE_ANCESTORS, Map.of()));

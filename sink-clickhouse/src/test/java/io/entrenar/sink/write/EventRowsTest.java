@@ -35,14 +35,14 @@ class EventRowsTest {
     @BeforeAll
     static void schema(ChdbEngine engine) {
         engine.execute("DROP DATABASE IF EXISTS " + DB);
-        assertEquals(List.of(1, 2), Migrations.apply(engine, DB));
+        assertEquals(List.of(1, 2, 3), Migrations.apply(engine, DB));
     }
 
     @Test
     void migrationsAreRecordedAndIdempotent() {
         assertEquals(List.of(), Migrations.apply(engine, DB));
         QueryResult r = engine.rows("SELECT version, name FROM " + DB + ".schema_migrations FINAL ORDER BY version");
-        assertEquals(List.of(List.of("1", "tables"), List.of("2", "runs_view")), r.rows());
+        assertEquals(List.of(List.of("1", "tables"), List.of("2", "runs_view"), List.of("3", "process_records")), r.rows());
         for (SinkTable t : SinkTable.values()) {
             QueryResult cols = engine.rows("SELECT name FROM system.columns WHERE database = {db:String} AND table = {t:String} "
                     + "ORDER BY position", Map.of("db", DB, "t", t.tableName()));
