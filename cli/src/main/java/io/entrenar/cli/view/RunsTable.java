@@ -23,7 +23,8 @@ public final class RunsTable {
     static final int NAME_WIDTH = 40;
     private static final ObjectMapper JSON = JsonMapper.builder().enable(SerializationFeature.INDENT_OUTPUT).build();
 
-    // Accuracy and loss: the run's final summary when it has one (accuracy, else the test split's, which
+    // Steps: the finish's count, except 0, which is what a dead JVM's supervisor records (it cannot
+    // know): the last logged step stands in. Accuracy and loss: the run's final summary when it has one (accuracy, else the test split's, which
     // the leaderboard ranks by, else validation), else the last logged point.
     // The last points are read only for the runs listed (run_id leads metric_points' key).
     private static final String SQL = """
@@ -50,7 +51,7 @@ public final class RunsTable {
                 any(r.status) AS status,
                 toUnixTimestamp64Micro(any(r.started_at)) AS started_micros,
                 any(r.duration_micros) AS duration_micros,
-                coalesce(any(r.total_steps), maxOrNull(m.last_step)) AS steps,
+                coalesce(nullIf(any(r.total_steps), 0), maxOrNull(m.last_step)) AS steps,
                 any(r.planned_total_steps) AS planned_steps,
                 coalesce(if(mapContains(any(r.summary), 'accuracy'), any(r.summary)['accuracy'], NULL),
                          if(mapContains(any(r.summary), 'test_accuracy'), any(r.summary)['test_accuracy'], NULL),
