@@ -429,6 +429,12 @@ final class Shipper implements AutoCloseable {
         Outbound out;
         try {
             out = spool.read(seq);
+        } catch (SpoolCorruptException e) {
+            // It will never read back: drop it, say so, and go on with the valid records after it.
+            counters.spoolCorrupt.incrementAndGet();
+            LOG.error("entrenar spool {}: record {} is corrupt and is dropped: {}", spool.dir(), seq, e.getMessage());
+            spool.ack(seq);
+            return true;
         } catch (IOException e) {
             counters.spoolErrors.incrementAndGet();
             LOG.error("entrenar spool {}: cannot read record {}: {}; it stays in the spool", spool.dir(), seq, e.toString());

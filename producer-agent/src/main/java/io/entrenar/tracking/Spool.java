@@ -22,6 +22,7 @@ import io.entrenar.schemas.Topic;
  * directories whose lock is free belong to dead processes and are replayed by the next one.
  */
 final class Spool implements AutoCloseable {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(Spool.class);
     static final String LOCK_FILE = ".lock";
     /** "host pid" of the process that created the spool, written before the lock file exists. */
     static final String OWNER_FILE = "owner";
@@ -86,6 +87,10 @@ final class Spool implements AutoCloseable {
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.filter(SpoolSegment::isSegment).sorted().toList()) {
                 SpoolSegment s = SpoolSegment.open(f);
+                if (s.corruptRegions() > 0) {
+                    LOG.error("entrenar spool {}: {} corrupt stretch(es) of {} bytes in {} skipped; the valid records around them are kept",
+                            dir, s.corruptRegions(), s.corruptBytes(), f.getFileName());
+                }
                 if (s.endSeq() == s.firstSeq()) {
                     s.delete();
                     continue;
@@ -169,17 +174,22 @@ final class Spool implements AutoCloseable {
         return seq;
     }
 
+    /** The record; a {@link SpoolCorruptException} when it can never be read (bad CRC or layout). */
     Outbound read(long seq) throws IOException {
         ByteBuffer b = ByteBuffer.wrap(segmentOf(seq).read(seq));
-        byte[] topic = new byte[b.getShort()];
-        b.get(topic);
-        byte[] key = new byte[b.getInt()];
-        b.get(key);
-        byte[] body = new byte[b.getInt()];
-        b.get(body);
-        String name = new String(topic, StandardCharsets.UTF_8);
-        Topic t = Topic.byName(name).orElseThrow(() -> new IOException("spool record " + seq + " names unknown topic " + name));
-        return new Outbound(t, key, body);
+        try {
+            byte[] topic = new byte[b.getShort()];
+            b.get(topic);
+            byte[] key = new byte[b.getInt()];
+            b.get(key);
+            byte[] body = new byte[b.getInt()];
+            b.get(body);
+            String name = new String(topic, StandardCharsets.UTF_8);
+            Topic t = Topic.byName(name).orElseThrow(() -> new SpoolCorruptException("spool record " + seq + " names unknown topic " + name));
+            return new Outbound(t, key, body);
+        } catch (RuntimeException e) {
+            throw new SpoolCorruptException("spool record " + seq + " in " + dir + " is malformed: " + e);
+        }
     }
 
     void ack(long seq) {

@@ -18,6 +18,8 @@ import java.util.zip.CRC32C;
 final class SpoolSegment implements AutoCloseable {
     static final String SUFFIX = ".seg";
     static final int FRAME_HEADER = 8;
+    /** The smallest payload {@code Spool} writes: topic length (2), key length (4), body length (4). */
+    static final int MIN_PAYLOAD = 10;
 
     private final Path file;
     private final long firstSeq;
@@ -30,6 +32,8 @@ final class SpoolSegment implements AutoCloseable {
     private final long createdNanos = System.nanoTime();
     private boolean dirty;
     private int truncatedBytes;
+    private long corruptBytes;
+    private int corruptRegions;
     private final CRC32C crc32c = new CRC32C();
 
     private SpoolSegment(Path file, long firstSeq, FileChannel channel) {
@@ -44,38 +48,65 @@ final class SpoolSegment implements AutoCloseable {
         return new SpoolSegment(file, firstSeq, ch);
     }
 
-    /** Opens an existing segment and indexes its valid records; a torn tail (crash mid-write) is cut off. */
+    /**
+     * Opens an existing segment and indexes its valid records. A frame that does not check out (bad
+     * length or CRC: a bit flip, a zeroed block) is skipped up to the next frame that does, so the
+     * valid records after it are kept; only a torn tail (a crash mid-write, nothing valid after it)
+     * is cut off.
+     */
     static SpoolSegment open(Path file) throws IOException {
         String name = file.getFileName().toString();
         long first = Long.parseLong(name.substring(0, name.length() - SUFFIX.length()));
         FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
         SpoolSegment s = new SpoolSegment(file, first, ch);
         long fileSize = ch.size();
-        ByteBuffer header = ByteBuffer.allocate(FRAME_HEADER);
-        long pos = 0;
+        if (fileSize > Integer.MAX_VALUE) {
+            ch.close();
+            throw new IOException("spool segment " + file + " is " + fileSize + " bytes; segments stay below 2 GiB");
+        }
+        ByteBuffer bytes = ByteBuffer.allocate((int) fileSize);
+        readFully(ch, bytes, 0);
+        int pos = 0;
+        int end = 0;
         while (pos + FRAME_HEADER <= fileSize) {
-            header.clear();
-            readFully(ch, header, pos);
-            header.flip();
-            int len = header.getInt();
-            int crc = header.getInt();
-            if (len < 0 || pos + FRAME_HEADER + len > fileSize) {
-                break;
+            int len = frameLength(bytes, pos);
+            if (len >= 0) {
+                s.index(pos);
+                pos += FRAME_HEADER + len;
+                end = pos;
+                continue;
             }
-            ByteBuffer payload = ByteBuffer.allocate(len);
-            readFully(ch, payload, pos + FRAME_HEADER);
-            if (crc(payload.array(), 0, len) != crc) {
-                break;
+            int next = pos + 1;
+            while (next + FRAME_HEADER <= fileSize && frameLength(bytes, next) < 0) {
+                next++;
             }
-            s.index((int) pos);
-            pos += FRAME_HEADER + len;
+            if (next + FRAME_HEADER > fileSize) {
+                break; // nothing valid after it: a torn tail
+            }
+            s.corruptBytes += next - pos;
+            s.corruptRegions++;
+            pos = next;
         }
-        s.truncatedBytes = (int) (fileSize - pos);
-        if (pos < fileSize) {
-            ch.truncate(pos);
+        s.truncatedBytes = (int) (fileSize - end);
+        if (end < fileSize) {
+            ch.truncate(end);
         }
-        s.size = pos;
+        s.size = end;
         return s;
+    }
+
+    /**
+     * The payload length of a frame that checks out at {@code pos}, else -1. Every record the spool
+     * writes has a topic, key and body header, so a zero or tiny length (a zeroed block) is no frame.
+     */
+    private static int frameLength(ByteBuffer bytes, int pos) {
+        int len = bytes.getInt(pos);
+        if (len < MIN_PAYLOAD || len > bytes.capacity() - pos - FRAME_HEADER) {
+            return -1;
+        }
+        CRC32C c = new CRC32C();
+        c.update(bytes.slice(pos + FRAME_HEADER, len));
+        return (int) c.getValue() == bytes.getInt(pos + 4) ? len : -1;
     }
 
     static boolean isSegment(Path file) {
@@ -113,7 +144,7 @@ final class SpoolSegment implements AutoCloseable {
         ByteBuffer payload = ByteBuffer.allocate(len);
         readFully(channel, payload, off + FRAME_HEADER);
         if (crc(payload.array(), 0, len) != crc) {
-            throw new IOException("CRC mismatch in " + file + " at offset " + off + " (record " + seq + ")");
+            throw new SpoolCorruptException("CRC mismatch in " + file + " at offset " + off + " (record " + seq + ")");
         }
         return payload.array();
     }
@@ -165,6 +196,16 @@ final class SpoolSegment implements AutoCloseable {
 
     int truncatedBytes() {
         return truncatedBytes;
+    }
+
+    /** Bytes of frames that did not check out when the segment was opened, skipped. */
+    long corruptBytes() {
+        return corruptBytes;
+    }
+
+    /** How many such stretches were skipped: at least one record lost each. */
+    int corruptRegions() {
+        return corruptRegions;
     }
 
     long ageNanos() {

@@ -127,7 +127,7 @@ public final class Tracker implements AutoCloseable {
         return new TrackerStats(rings.logged(), rings.size(), rings.overflowed(), counters.batchesFlushed.get(), counters.sent.get(),
                 counters.acked.get(), counters.spooledWhileDown.get(), counters.replayed.get(), counters.sentUnspooled.get(),
                 counters.rejected.get(), counters.sendFailures.get(), counters.spoolErrors.get(), counters.outages.get(),
-                drain.backlog(), own.spool().bytes(), counters.writtenBehind.get(), counters.bufferFull.get());
+                drain.backlog(), own.spool().bytes(), counters.writtenBehind.get(), counters.bufferFull.get(), counters.spoolCorrupt.get());
     }
 
     /**

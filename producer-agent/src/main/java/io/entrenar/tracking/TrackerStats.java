@@ -25,11 +25,13 @@ import java.util.concurrent.atomic.AtomicLong;
  *        after {@code spool.write.behind.ms}, or in flight when a send failed
  * @param producerBufferFull sends the Kafka producer refused because its buffer was full (back-pressure:
  *        the event waits in memory or in the spool and is sent later, in order)
+ * @param spoolCorrupt spooled records that could never be read (a bad CRC or layout: disk corruption),
+ *        dropped and logged so that the valid records after them are still sent
  */
 public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOverflowed, long batchesFlushed, long eventsSent, long eventsAcked,
                            long eventsSpooledWhileDown, long eventsReplayed, long eventsSentUnspooled, long eventsRejected,
                            long sendFailures, long spoolErrors, long outages, long backlog, long spoolBytes,
-                           long eventsWrittenBehind, long producerBufferFull) {
+                           long eventsWrittenBehind, long producerBufferFull, long spoolCorrupt) {
 
     /** The live counters behind a snapshot. */
     static final class Counters {
@@ -45,5 +47,6 @@ public record TrackerStats(long pointsLogged, long pointsInRing, long pointsOver
         final AtomicLong outages = new AtomicLong();
         final AtomicLong writtenBehind = new AtomicLong();
         final AtomicLong bufferFull = new AtomicLong();
+        final AtomicLong spoolCorrupt = new AtomicLong();
     }
 }
