@@ -71,10 +71,28 @@ final class DeadLetters {
         final LongAdder production = new LongAdder();
         /** Writes the broker refused; each costs one restart of the task before its record is dead-lettered. */
         final LongAdder brokerRefusals = new LongAdder();
+        /** Records read again because the schema registry did not answer (never dead-lettered). */
+        final LongAdder registryRetries = new LongAdder();
 
         long total() {
             return deserialization.sum() + processing.sum() + eventTime.sum() + production.sum();
         }
+    }
+
+    /**
+     * A transient fault of the registry (unreachable, 5xx), as opposed to bytes that are wrong or a
+     * schema id the registry does not know, which {@link WireFormatException} reports.
+     */
+    static boolean registryAway(Throwable e) {
+        if (e instanceof WireFormatException) {
+            return false;
+        }
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t instanceof io.entrenar.registry.SchemaRegistryException && !(t instanceof io.entrenar.registry.SchemaNotFoundException)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static RefusedOutputs refusedFrom(Map<String, ?> configs) {
@@ -107,8 +125,15 @@ final class DeadLetters {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
-    /** Undecodable input (bad framing, unknown schema id, corrupt Avro). */
+    /**
+     * Undecodable input (bad framing, unknown schema id, corrupt Avro) is dead-lettered. A record that
+     * could not be decoded because the schema registry did not answer is not bad: it fails the stream
+     * thread after a pause, the thread is replaced and reads the record again from the last commit,
+     * until the registry is back, so a registry outage delays records and loses none.
+     */
     public static final class Deserialization implements DeserializationExceptionHandler {
+        /** Between two attempts while the registry is away: bounds the restarts and the log. */
+        static final java.time.Duration REGISTRY_RETRY_PAUSE = java.time.Duration.ofSeconds(1);
         private Counts counts = new Counts();
 
         @Override
@@ -118,6 +143,17 @@ final class DeadLetters {
 
         @Override
         public Response handleError(ErrorHandlerContext context, ConsumerRecord<byte[], byte[]> record, Exception exception) {
+            if (registryAway(exception)) {
+                counts.registryRetries.increment();
+                LOG.warn("schema registry unavailable while decoding {}-{}@{} ({}); retrying the record in {} ms, not dead-lettering it",
+                        record.topic(), record.partition(), record.offset(), exception.getMessage(), REGISTRY_RETRY_PAUSE.toMillis());
+                try {
+                    Thread.sleep(REGISTRY_RETRY_PAUSE);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return Response.fail();
+            }
             counts.deserialization.increment();
             LOG.warn("dead letter: cannot decode {}-{}@{}: {}", record.topic(), record.partition(), record.offset(), exception.getMessage());
             return Response.resume(List.of(letter("deserialization", context, record.key(), record.value(), exception)));

@@ -74,6 +74,11 @@ public final class ProcessorsApp implements AutoCloseable {
             LOG.debug("processors topology: {}", topology.describe());
             KafkaStreams streams = new KafkaStreams(topology, streamsProperties(config, counts, refused, http.advertised()));
             streams.setUncaughtExceptionHandler(e -> {
+                if (DeadLetters.registryAway(e)) {
+                    // already said by the deserialization handler, once per attempt: no stack trace
+                    LOG.info("stream thread stopped while the schema registry is away; replacing it to read the record again");
+                    return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+                }
                 LOG.error("stream thread failed; replacing it", e);
                 return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
             });
@@ -187,6 +192,10 @@ public final class ProcessorsApp implements AutoCloseable {
                         "Output records the broker refused (timestamp out of its limits, too large); each restarts its task once, "
                                 + "and the retry sends the record to entrenar.dlq.v1 (dead_letters_total{stage=\"production\"}).",
                         () -> deadLetters.brokerRefusals.sum())
+                .register("entrenar_processors_registry_retries_total", Metrics.Type.COUNTER,
+                        "Input records read again because the schema registry did not answer while decoding them "
+                                + "(a registry outage delays records, it does not dead-letter them).",
+                        () -> deadLetters.registryRetries.sum())
                 .register("entrenar_processors_open_incidents", Metrics.Type.GAUGE,
                         "Andon incidents FIRING and not yet RESOLVED in the runs this instance holds.", this::openIncidents)
                 .register("entrenar_processors_active_tasks", Metrics.Type.GAUGE, "Tasks this instance runs.", () -> activeTasks().size())

@@ -1,7 +1,7 @@
 package io.entrenar.processors;
 
-import io.entrenar.stack.SharedStack;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.charset.StandardCharsets;
@@ -18,6 +18,7 @@ import io.entrenar.events.ControlCommand;
 import io.entrenar.events.FailureCategory;
 import io.entrenar.events.Severity;
 import io.entrenar.schemas.Topic;
+import io.entrenar.stack.SharedStack;
 import org.apache.kafka.streams.test.TestRecord;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -331,6 +332,33 @@ class AndonTopologyTest {
             assertEquals("fix OOM_HEAP", alerts.getFirst().getSuggestedAction(), "the failure's remediation is the suggested action");
             h.send(Topic.RUNS, "r", Events.finished("r", T0 + 3));
             assertEquals(2, h.<Alert>read(Topic.ALERTS).stream().filter(a -> a.getState() == AlertState.RESOLVED).count());
+        }
+    }
+
+    @Test
+    void aRecordThatCannotBeDecodedWhileTheRegistryIsAwayIsRetriedNotDeadLettered() throws Exception {
+        byte[] valid;
+        try (var serde = io.entrenar.serde.AvroSerde.specific(SharedStack.registry(), Map.of(), false)) {
+            valid = serde.serializer().serialize(Topic.METRICS.topicName(),
+                    new Events.Batch("away").point("loss", 1, 0.5, T0).build());
+        }
+        // A registry that does not answer: nothing listens on port 1.
+        var away = io.entrenar.registry.CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", "http://127.0.0.1:1"));
+        try (Harness h = new Harness(ProcessorsTopology.Settings.defaults(), new RefusedOutputs(), away)) {
+            long t0 = System.nanoTime();
+            assertThrows(org.apache.kafka.streams.errors.StreamsException.class,
+                    () -> h.sendRaw(Topic.METRICS, "away".getBytes(StandardCharsets.UTF_8), valid),
+                    "the stream thread fails (Kafka Streams replaces it and reads the record again)");
+            assertTrue(System.nanoTime() - t0 >= DeadLetters.Deserialization.REGISTRY_RETRY_PAUSE.toNanos(), "after a pause");
+            assertTrue(h.readRaw(Topic.DLQ).isEmpty(), "a valid record is not dead-lettered because the registry was away");
+            assertEquals(0, h.deadLetters.deserialization.sum());
+            assertEquals(1, h.deadLetters.registryRetries.sum());
+        }
+        // The same bytes once the registry answers: a metric point like any other.
+        try (Harness h = new Harness()) {
+            h.sendRaw(Topic.METRICS, "away".getBytes(StandardCharsets.UTF_8), valid);
+            assertTrue(h.readRaw(Topic.DLQ).isEmpty());
+            assertEquals(0, h.deadLetters.registryRetries.sum());
         }
     }
 

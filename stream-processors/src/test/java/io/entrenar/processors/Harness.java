@@ -35,7 +35,12 @@ final class Harness implements AutoCloseable {
 
     /** With the outputs the broker has refused so far, as the production exception handler records them. */
     Harness(ProcessorsTopology.Settings settings, RefusedOutputs refused) {
-        events = AvroSerde.specific(SharedStack.registry(), Map.of(), false);
+        this(settings, refused, SharedStack.registry());
+    }
+
+    /** Decoding through {@code registry}: e.g. one that does not answer. */
+    Harness(ProcessorsTopology.Settings settings, RefusedOutputs refused, io.entrenar.registry.SchemaRegistryClient registry) {
+        events = AvroSerde.specific(registry, Map.of(), false);
         Properties p = new Properties();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, "processors-test");
         p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
