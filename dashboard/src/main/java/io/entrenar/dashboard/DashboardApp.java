@@ -62,7 +62,8 @@ public final class DashboardApp implements AutoCloseable {
                         "Records the live feed could not decode and skipped.", feed::badRecords);
             }
             commands = config.controlEnabled() ? RunCommands.start(config)
-                    : RunCommands.off(DashboardConfig.CONTROL_ENABLED_CONFIG + "=false");
+                    : RunCommands.off(DashboardConfig.CONTROL_ENABLED_CONFIG + " is off (the dashboard has no login, and "
+                    + "beyond loopback its buttons stay off); use entrenar runs stop|pause|... instead");
             DashboardServer server = DashboardServer.start(config, history, live, commands, metrics, readiness);
             return new DashboardApp(engine, live, commands, server, Map.copyOf(readiness));
         } catch (RuntimeException e) {

@@ -78,7 +78,8 @@ public final class DashboardConfig extends AbstractConfig {
     public static final String CONTROL_ENABLED_CONFIG = "control.enabled";
     private static final String CONTROL_ENABLED_DOC = "The run page's Stop, Pause, Resume, Approve and Reject buttons "
             + "(POST /api/runs/RUN/control), which send commands signed with control.keys.file. The dashboard has no "
-            + "login: with control on it must listen on a loopback address (set false to serve it beyond loopback).";
+            + "login, so control needs a loopback host: unset, it is on exactly when the host is loopback; true with "
+            + "another host fails at start.";
 
     public static final String CONTROL_KEYS_FILE_CONFIG = io.entrenar.control.ControlKeys.FILE_CONFIG;
 
@@ -105,7 +106,7 @@ public final class DashboardConfig extends AbstractConfig {
                     CHART_POINTS_DOC)
             .define(RUNS_LIMIT_CONFIG, Type.INT, RUNS_LIMIT_DEFAULT, ConfigDef.Range.between(1, 100_000), Importance.LOW,
                     RUNS_LIMIT_DOC)
-            .define(CONTROL_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, CONTROL_ENABLED_DOC)
+            .define(CONTROL_ENABLED_CONFIG, Type.BOOLEAN, null, Importance.MEDIUM, CONTROL_ENABLED_DOC)
             .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC);
 
     public DashboardConfig(Map<String, ?> originals) {
@@ -114,11 +115,11 @@ public final class DashboardConfig extends AbstractConfig {
         if (!DATABASE.matcher(database()).matches()) {
             throw new ConfigException(CLICKHOUSE_DATABASE_CONFIG, database(), "not a database name (letters, digits, _)");
         }
-        if (getBoolean(CONTROL_ENABLED_CONFIG) && !io.entrenar.config.Loopback.host(getString(HOST_CONFIG))) {
+        if (controlEnabled() && !io.entrenar.config.Loopback.host(getString(HOST_CONFIG))) {
             throw new ConfigException(CONTROL_ENABLED_CONFIG, true, "the dashboard has no login, so anyone who reaches "
-                    + getString(HOST_CONFIG) + " could stop runs: set " + CONTROL_ENABLED_CONFIG + "=false to serve it beyond loopback");
+                    + getString(HOST_CONFIG) + " could stop runs: leave " + CONTROL_ENABLED_CONFIG + " unset or false to serve it beyond loopback");
         }
-        if (getBoolean(LIVE_ENABLED_CONFIG) || getBoolean(CONTROL_ENABLED_CONFIG)) {
+        if (getBoolean(LIVE_ENABLED_CONFIG) || controlEnabled()) {
             if (getString(BOOTSTRAP_SERVERS_CONFIG).isBlank()) {
                 throw new ConfigException(BOOTSTRAP_SERVERS_CONFIG, "", "required when live.enabled or control.enabled is true");
             }
@@ -128,9 +129,10 @@ public final class DashboardConfig extends AbstractConfig {
         }
     }
 
-    /** Whether the run page may send control commands (see {@link #CONTROL_ENABLED_DOC}). */
+    /** Whether the run page may send control commands: as set, else exactly when the host is loopback. */
     boolean controlEnabled() {
-        return getBoolean(CONTROL_ENABLED_CONFIG);
+        Boolean set = getBoolean(CONTROL_ENABLED_CONFIG);
+        return set != null ? set : io.entrenar.config.Loopback.host(getString(HOST_CONFIG));
     }
 
     public static ConfigDef configDef() {

@@ -41,10 +41,12 @@ class DashboardConfigTest {
         assertTrue(live.getMessage().contains("live.enabled"), live.getMessage());
         new DashboardConfig(Map.of(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, "", DashboardConfig.LIVE_ENABLED_CONFIG, false,
                 DashboardConfig.CONTROL_ENABLED_CONFIG, false));
-        ConfigException open = assertThrows(ConfigException.class,
-                () -> new DashboardConfig(Map.of(DashboardConfig.HOST_CONFIG, "0.0.0.0")));
-        assertTrue(open.getMessage().contains("control.enabled=false to serve it beyond loopback"), open.getMessage());
-        new DashboardConfig(Map.of(DashboardConfig.HOST_CONFIG, "0.0.0.0", DashboardConfig.CONTROL_ENABLED_CONFIG, false));
+        ConfigException open = assertThrows(ConfigException.class, () -> new DashboardConfig(Map.of(
+                DashboardConfig.HOST_CONFIG, "0.0.0.0", DashboardConfig.CONTROL_ENABLED_CONFIG, true)));
+        assertTrue(open.getMessage().contains("could stop runs"), open.getMessage());
+        assertTrue(!new DashboardConfig(Map.of(DashboardConfig.HOST_CONFIG, "0.0.0.0")).controlEnabled(),
+                "beyond loopback the buttons are off unless asked for (and asking fails)");
+        assertTrue(new DashboardConfig(Map.of()).controlEnabled(), "on loopback they are on");
         ConfigException port = assertThrows(ConfigException.class, () -> new DashboardConfig(Map.of(DashboardConfig.PORT_CONFIG, 70000)));
         assertTrue(port.getMessage().contains("port"), port.getMessage());
     }

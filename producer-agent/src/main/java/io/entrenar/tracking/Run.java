@@ -45,6 +45,7 @@ public final class Run implements AutoCloseable {
     private final long startMicros;
     private final String traceId;
     private final String spanId;
+    private final RunFootprint footprint;
     private volatile RunStatus status = RunStatus.PENDING;
     private volatile boolean ended;
     private long maxStep = -1;
@@ -61,8 +62,9 @@ public final class Run implements AutoCloseable {
     private final java.util.List<java.util.function.Consumer<io.entrenar.events.ControlCommand>> controlCallbacks =
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
-    Run(Tracker tracker, String runId, String name, long startMicros, long unusedUptime) {
+    Run(Tracker tracker, String runId, String name, long startMicros, RunFootprint footprint) {
         this.tracker = tracker;
+        this.footprint = footprint;
         this.runId = runId;
         this.runIndex = tracker.registerRun(runId);
         this.name = name;
@@ -400,9 +402,11 @@ public final class Run implements AutoCloseable {
         if (summary != null) {
             summary.forEach((k, v) -> s.put(Validation.key("summary metric", k), Objects.requireNonNull(v, "summary value of " + k)));
         }
+        io.entrenar.events.EnergyMetrics energy = footprint.energy(now - startMicros);
         emitRunEvent(RunFinished.newBuilder().setStatus(finalStatus).setDurationMicros(now - startMicros)
                 .setTotalSteps(Math.max(0, maxStep + 1)).setSummary(s)
-                .setErrorCode(finalStatus == RunStatus.FAILED ? reasonOrCode : null).build());
+                .setErrorCode(finalStatus == RunStatus.FAILED ? reasonOrCode : null)
+                .setEnergy(energy).setCost(footprint.cost(now - startMicros, energy)).build());
         Span root = Span.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))
                 .setLamport(tracker.lamport().tick()).setTraceId(traceId).setSpanId(spanId).setParentSpanId(null)
                 .setName("run " + name).setKind(SpanKind.INTERNAL).setStartMicros(startMicros).setEndMicros(now)

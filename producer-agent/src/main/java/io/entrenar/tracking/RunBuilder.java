@@ -1,6 +1,5 @@
 package io.entrenar.tracking;
 
-import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -255,7 +254,7 @@ public final class RunBuilder {
                 .setPlatform(platform)
                 .setBenchmark(benchmark)
                 .build();
-        Run run = new Run(tracker, runId, name, now, ManagementFactory.getRuntimeMXBean().getUptime());
+        Run run = new Run(tracker, runId, name, now, RunFootprint.start(tracker.config().footprint(), platform));
         run.emitStarted(started, lamport, now);
         return run;
     }

@@ -109,6 +109,21 @@ public final class TrackerConfig extends AbstractConfig {
     private static final String CONTROL_MAX_AGE_MS_DOC = "A command issued longer ago than this (or this far in the future, "
             + "by its ts_micros) is stale and ignored, as is one past its expires_at_micros.";
 
+    public static final String ENERGY_CPU_WATTS_PER_CORE_CONFIG = "energy.cpu.watts.per.core";
+    public static final double ENERGY_CPU_WATTS_PER_CORE_DEFAULT = 10.0;
+    private static final String ENERGY_CPU_WATTS_PER_CORE_DOC = "Power of one fully busy CPU core, for a run's energy "
+            + "when RAPL cannot be read: CPU seconds of the process over the run x this (a server core draws roughly 5-15 W "
+            + "under load; the estimate is flagged measured=false).";
+    public static final String ENERGY_PUE_CONFIG = "energy.pue";
+    private static final String ENERGY_PUE_DOC = "Power usage effectiveness of the site (facility power / IT power), "
+            + "applied to the energy before kWh, cost and carbon.";
+    public static final String ENERGY_PRICE_USD_PER_KWH_CONFIG = "energy.price.usd.per.kwh";
+    private static final String ENERGY_PRICE_USD_PER_KWH_DOC = "Price of a kWh: adds energy x price to a run's cost. "
+            + "Empty: energy costs nothing beyond the platform's hourly rate.";
+    public static final String CARBON_INTENSITY_CONFIG = "carbon.intensity.g.per.kwh";
+    private static final String CARBON_INTENSITY_DOC = "Grid carbon intensity (gCO2e per kWh) for a run's carbon, when its "
+            + "platform does not give one. Empty: carbon is unknown (null).";
+
     public static final String PRODUCER_PREFIX = "producer.";
 
     private static final ConfigDef CONFIG = new ConfigDef()
@@ -131,7 +146,12 @@ public final class TrackerConfig extends AbstractConfig {
             .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC)
             .define(CONTROL_UNSIGNED_ALLOWED_CONFIG, Type.BOOLEAN, false, Importance.LOW, CONTROL_UNSIGNED_ALLOWED_DOC)
             .define(CONTROL_MAX_AGE_MS_CONFIG, Type.LONG, CONTROL_MAX_AGE_MS_DEFAULT, ConfigDef.Range.atLeast(1000), Importance.LOW,
-                    CONTROL_MAX_AGE_MS_DOC);
+                    CONTROL_MAX_AGE_MS_DOC)
+            .define(ENERGY_CPU_WATTS_PER_CORE_CONFIG, Type.DOUBLE, ENERGY_CPU_WATTS_PER_CORE_DEFAULT, ConfigDef.Range.between(0.1, 1000),
+                    Importance.LOW, ENERGY_CPU_WATTS_PER_CORE_DOC)
+            .define(ENERGY_PUE_CONFIG, Type.DOUBLE, 1.0, ConfigDef.Range.between(1.0, 5.0), Importance.LOW, ENERGY_PUE_DOC)
+            .define(ENERGY_PRICE_USD_PER_KWH_CONFIG, Type.STRING, "", Importance.LOW, ENERGY_PRICE_USD_PER_KWH_DOC)
+            .define(CARBON_INTENSITY_CONFIG, Type.STRING, "", Importance.LOW, CARBON_INTENSITY_DOC);
 
     public TrackerConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
@@ -156,6 +176,7 @@ public final class TrackerConfig extends AbstractConfig {
             throw new ConfigException(SPOOL_MAX_BYTES_CONFIG, getLong(SPOOL_MAX_BYTES_CONFIG),
                     "must be at least " + SPOOL_SEGMENT_BYTES_CONFIG + " (" + getInt(SPOOL_SEGMENT_BYTES_CONFIG) + ")");
         }
+        footprint(); // a bad price or intensity fails here, before anything starts
         for (String reserved : new String[] {"enable.idempotence", "acks", "key.serializer", "value.serializer", "bootstrap.servers"}) {
             if (originals.containsKey(PRODUCER_PREFIX + reserved)) {
                 throw new ConfigException(PRODUCER_PREFIX + reserved, originals.get(PRODUCER_PREFIX + reserved),
@@ -166,6 +187,28 @@ public final class TrackerConfig extends AbstractConfig {
 
     public static ConfigDef configDef() {
         return new ConfigDef(CONFIG);
+    }
+
+    /** Energy, cost and carbon settings of a run's footprint. */
+    RunFootprint.Settings footprint() {
+        return new RunFootprint.Settings(getDouble(ENERGY_CPU_WATTS_PER_CORE_CONFIG), getDouble(ENERGY_PUE_CONFIG),
+                optionalNonNegative(ENERGY_PRICE_USD_PER_KWH_CONFIG), optionalNonNegative(CARBON_INTENSITY_CONFIG));
+    }
+
+    private Double optionalNonNegative(String key) {
+        String v = getString(key).strip();
+        if (v.isEmpty()) {
+            return null;
+        }
+        try {
+            double d = Double.parseDouble(v);
+            if (d >= 0 && Double.isFinite(d)) {
+                return d;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new ConfigException(key, v, "must be empty or a number >= 0");
     }
 
     /** The control-command key file (the setting, else its default). */

@@ -193,7 +193,10 @@ final class LeaderboardProcessor implements Processor<String, LeaderboardProcess
                 c.paradigm = started.getParadigm().getType().name();
             }
             if (started.getDevice() != null) {
-                c.device = started.getDevice().getModel() != null ? started.getDevice().getModel() : started.getDevice().getType().name();
+                // The class of hardware a cost compares across (spec 24.3: CPU, GPU); a GPU's model too, as
+                // GPU models differ by an order of magnitude. The CPU model stays on the run.
+                var d = started.getDevice();
+                c.device = d.getType() == io.entrenar.events.DeviceType.GPU && d.getModel() != null ? d.getModel() : d.getType().name();
             }
             return c;
         }

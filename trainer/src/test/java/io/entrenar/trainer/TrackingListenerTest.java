@@ -35,6 +35,7 @@ class TrackingListenerTest {
                 model: {arch: logistic}
                 data: {source: iris}
                 training: {epochs: 3}
+                compute: {hourly_rate_usd: 36}
                 seed: 7
                 """);
         Path examples = Path.of("examples").toAbsolutePath();
@@ -54,8 +55,15 @@ class TrackingListenerTest {
         Map<String, List<RunEvent>> runs = TopicRecords.read(Topic.RUNS, RunEvent.class);
         RunFinished finished = (RunFinished) runs.get(logisticId).get(runs.get(logisticId).size() - 1).getPayload();
         assertEquals(RunStatus.COMPLETED, finished.getStatus());
+        // One meaning of cost and energy: on the finish, from the tracker (the platform's $36/h x the run's wall time)
+        assertTrue(finished.getEnergy() != null && finished.getEnergy().getKwhTotal() > 0, String.valueOf(finished.getEnergy()));
+        assertEquals(finished.getDurationMicros() / 3.6e9 * 36, finished.getCost().getTotalCostUsd(), 1e-9);
+        RunFinished teacherFinish = (RunFinished) runs.get(teacherId).get(runs.get(teacherId).size() - 1).getPayload();
+        assertEquals(null, teacherFinish.getCost(), "no hourly rate, no cost: unknown, not $0");
+        assertEquals(false, finished.getSummary().containsKey("cost_usd"), "cost lives in RunFinished.cost only");
         assertTrue(finished.getSummary().keySet().stream().anyMatch(k -> k.contains("accuracy")), finished.getSummary().toString());
         RunStarted started = (RunStarted) runs.get(logisticId).get(0).getPayload();
+        assertEquals(io.entrenar.events.DeviceType.CPU, started.getDevice().getType(), "the leaderboard's Device column");
         assertEquals("7", started.getParams().get("seed"));
         assertEquals("iris", started.getLineage().getDependencies().get(0).getName());
 

@@ -34,7 +34,7 @@ final class DemoReport {
             "SELECT r.run_name, f.error_code, f.category, f.diagnostic, f.remediation "
                     + "FROM %1$s.failures AS f FINAL INNER JOIN %1$s.runs AS r ON r.run_id = f.run_id ORDER BY f.ts",
             // Which run is best, and what did it cost?
-            "SELECT run_name, round(summary['test_accuracy'], 4) AS test_accuracy, round(summary['cost_usd'] * 1e6, 2) AS micro_usd, "
+            "SELECT run_name, round(summary['test_accuracy'], 4) AS test_accuracy, round(cost_usd * 1e6, 2) AS micro_usd, round(energy_kwh * 1e6, 2) AS micro_kwh, "
                     + "round(duration_micros / 1e6, 1) AS secs FROM %1$s.runs WHERE status = 'COMPLETED' AND experiment_name = 'demo' "
                     + "ORDER BY test_accuracy DESC",
             // What did each JVM do besides computing (the agent's JFR aggregates)?

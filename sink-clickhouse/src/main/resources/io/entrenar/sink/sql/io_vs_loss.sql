@@ -7,9 +7,7 @@
 -- param metric String = loss
 WITH
     host AS (
-        SELECT anyIf(tags['entrenar.jvm_run_id'], mapContains(tags, 'entrenar.jvm_run_id')) AS id
-        FROM ${db}.run_events
-        WHERE run_id = {run_id:String} AND kind = 'started'
+        SELECT any(process_run_id) AS id FROM ${db}.process_records WHERE has(run_ids, {run_id:String})
     ),
     io AS (
         SELECT event_id, 1 AS k, interval_start, interval_end,

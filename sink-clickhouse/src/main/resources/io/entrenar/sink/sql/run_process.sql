@@ -6,9 +6,7 @@
 -- param points UInt32 = 300
 WITH
     host AS (
-        SELECT anyIf(tags['entrenar.jvm_run_id'], mapContains(tags, 'entrenar.jvm_run_id')) AS id
-        FROM ${db}.run_events
-        WHERE run_id = {run_id:String} AND kind = 'started'
+        SELECT any(process_run_id) AS id FROM ${db}.process_records WHERE has(run_ids, {run_id:String})
     ),
     life AS (
         SELECT min(ts) AS t0,

@@ -58,7 +58,9 @@ public final class TrackingListener implements TrainingListener {
                 .param("seed", start.seed())
                 .param("arch", start.arch())
                 .tag("trainer.run_id", start.runId())
-                .dependsOn("dataset", start.datasetName(), start.datasetSha256());
+                .dependsOn("dataset", start.datasetName(), start.datasetSha256())
+                // the trainer runs on this machine's CPU: the leaderboard's Device column, spec 22.1
+                .device(io.entrenar.tracking.DeviceProbe.detect());
         start.tags().forEach(builder::tag);
         if (!UNKNOWN_DATASET.equals(start.datasetName())) {
             // Every run on a dataset competes on that dataset's leaderboard, ranked by test accuracy.
@@ -91,7 +93,7 @@ public final class TrackingListener implements TrainingListener {
             });
         }
         Run run = builder.start();
-        return new Tracked(tracker, run, hourlyRate);
+        return new Tracked(tracker, run);
     }
 
     /** Flushes what the runs logged, and closes the tracker when this listener owns it. */
@@ -109,7 +111,6 @@ public final class TrackingListener implements TrainingListener {
 
         private final Tracker tracker;
         private final Run run;
-        private final double hourlyRateUsd;
         private final Metric loss;
         private final Metric learningRate;
         private final Metric gradientNorm;
@@ -120,10 +121,9 @@ public final class TrackingListener implements TrainingListener {
         private final Metric epochs;
         private final RunControl control;
 
-        Tracked(Tracker tracker, Run run, double hourlyRateUsd) {
+        Tracked(Tracker tracker, Run run) {
             this.tracker = tracker;
             this.run = run;
-            this.hourlyRateUsd = hourlyRateUsd;
             this.loss = run.metric("loss");
             this.learningRate = run.metric("lr");
             this.gradientNorm = run.metric("grad_norm");
@@ -194,10 +194,8 @@ public final class TrackingListener implements TrainingListener {
             Map<String, Double> metrics = new HashMap<>(summary.metrics());
             metrics.put("steps", (double) summary.steps());
             metrics.put("epochs", (double) summary.epochs());
-            if (hourlyRateUsd > 0) {
-                // The leaderboard's cost axis: the compute this run occupied, at the configured rate.
-                metrics.put("cost_usd", summary.wallMillis() / 3_600_000.0 * hourlyRateUsd);
-            }
+            // Cost, energy and carbon go with the finish itself (the tracker's RunFootprint: the platform's
+            // hourly rate x wall time), in one place for the sink, the leaderboard and the CLI.
             run.finish(metrics);
         }
 

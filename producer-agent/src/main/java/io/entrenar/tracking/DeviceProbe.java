@@ -1,4 +1,4 @@
-package io.entrenar.agent;
+package io.entrenar.tracking;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -15,12 +15,27 @@ import io.entrenar.events.DeviceType;
 import io.entrenar.events.GpuInfo;
 import io.entrenar.events.SimdCapability;
 
-/** Introspects the compute device (spec 22.1): /proc/cpuinfo, /proc/meminfo, and nvidia-smi when present. */
-final class DeviceProbe {
+/**
+ * Introspects the compute device (spec 22.1): /proc/cpuinfo, /proc/meminfo, and nvidia-smi when
+ * present; once per JVM (the machine does not change under a process, and nvidia-smi is a fork).
+ */
+public final class DeviceProbe {
+    private static volatile Device detected;
+
     private DeviceProbe() {
     }
 
-    static Device detect() {
+    /** This machine's device, for {@link RunBuilder#device}. */
+    public static Device detect() {
+        Device d = detected;
+        if (d == null) {
+            d = probe();
+            detected = d;
+        }
+        return Device.newBuilder(d).build();
+    }
+
+    private static Device probe() {
         String model = null;
         Set<String> flags = new HashSet<>();
         Set<String> cores = new HashSet<>();
