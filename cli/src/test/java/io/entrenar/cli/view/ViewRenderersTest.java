@@ -115,6 +115,9 @@ class ViewRenderersTest {
         assertEquals("No leaderboard entries yet.\n", LeaderboardReport.render(List.of(), Glyphs.ASCII));
 
         // An unknown cost is "-", never $0, and ranks as the highest cost.
+        LeaderboardReport.Entry tiny = new LeaderboardReport.Entry("r5", "tiny", "cpu", 0.5, 0.00001, 0.0000123456, false);
+        assertTrue(LeaderboardReport.render(new LeaderboardReport.Report("t", null, null, null, null, List.of(tiny), null), Glyphs.ASCII)
+                .contains("| 0.0000123 |"), "a short CPU run's energy shows its digits, not 0.000");
         LeaderboardReport.Entry unknown = new LeaderboardReport.Entry("r4", "mystery", "cpu", 0.95, null, null, true);
         LeaderboardReport.Report partly = new LeaderboardReport.Report("b", null, null, "accuracy", null, List.of(unknown, gbt), null);
         String partlyText = LeaderboardReport.render(partly, Glyphs.UNICODE);
