@@ -17,7 +17,7 @@ import picocli.CommandLine.Spec;
 
 /** {@code entrenar runs ...}: views of runs (list, show, watch, promote) and control commands to live runs through {@code entrenar.control.v1}. */
 @Command(name = "runs", mixinStandardHelpOptions = true, description = "Lists, shows and watches runs; promotes them to golden; sends control commands to live runs.",
-        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsWatchCommand.class, RunsPromoteCommand.class,
+        subcommands = {RunsListCommand.class, RunsShowCommand.class, RunsDiffCommand.class, RunsWatchCommand.class, RunsPromoteCommand.class,
                 RunsCommand.Stop.class, RunsCommand.Pause.class, RunsCommand.Resume.class,
                 RunsCommand.Approve.class, RunsCommand.Reject.class})
 final class RunsCommand {

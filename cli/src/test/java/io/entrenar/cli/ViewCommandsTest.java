@@ -223,6 +223,34 @@ class ViewCommandsTest {
         String own = view("sql", "SELECT run_type, trial_index FROM entrenar.run_events WHERE sweep_id = {s:String} AND kind = 'started' "
                 + "ORDER BY trial_index FORMAT TSV", "--param", "s=" + sweepId).out;
         assertEquals(rows, own, "a statement's own FORMAT clause is printed as asked, not parsed as a table");
+        // Two trials side by side: the parameters they differ in, the same config and data, the metrics at the end.
+        JsonNode trials = detail.get("trials");
+        String a = trials.get(0).get("run_id").asText();
+        String b = trials.get(3).get("run_id").asText();
+        JsonNode diff = json(view("runs", "diff", a, b, "--format", "json").out);
+        List<String> params = new ArrayList<>();
+        java.util.Map<String, JsonNode> fields = new java.util.HashMap<>();
+        List<String> metrics = new ArrayList<>();
+        diff.forEach(r -> {
+            switch (r.get("section").asText()) {
+                case "param" -> params.add(r.get("key").asText());
+                case "run" -> fields.put(r.get("key").asText(), r);
+                case "metric" -> metrics.add(r.get("key").asText());
+                default -> { }
+            }
+        });
+        assertTrue(params.contains("optimizer.lr") && List.of("optimizer.lr", "training.epochs").containsAll(params),
+                "the best and the worst trial differ in the learning rate, and in nothing but the swept parameters: " + diff);
+        assertEquals(fields.get("config_sha256").get("a"), fields.get("config_sha256").get("b"), "one config file");
+        assertEquals(64, fields.get("dataset_sha256").get("a").asText().length(), "the data's sha256 is there: " + diff);
+        assertEquals(fields.get("dataset_sha256").get("a"), fields.get("dataset_sha256").get("b"));
+        assertTrue(metrics.contains("loss") && metrics.contains("val_accuracy"), metrics.toString());
+        String diffTable = view("runs", "diff", a, b).out;
+        assertTrue(diffTable.contains("Parameters that differ: " + params.size()), diffTable);
+        assertTrue(line(diffTable, "│ optimizer.lr").contains("0.5"), diffTable);
+        Result unknown = view("runs", "diff", a, "no-such-run");
+        assertEquals(1, unknown.code);
+        assertTrue(unknown.err.contains("no run no-such-run"), unknown.err);
         Result missing = view("sweeps", "show", "no-such-sweep");
         assertEquals(1, missing.code);
         assertTrue(missing.err.contains("no sweep no-such-sweep"), missing.err);

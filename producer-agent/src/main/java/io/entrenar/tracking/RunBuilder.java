@@ -58,6 +58,9 @@ public final class RunBuilder {
     private BenchmarkKey benchmark;
     private String mainClass;
     private String commandLine;
+    private String gitCommit;
+    private String gitBranch;
+    private String configSha256;
 
     RunBuilder(Tracker tracker, Experiment experiment, String name) {
         this.tracker = tracker;
@@ -211,6 +214,19 @@ public final class RunBuilder {
         return this;
     }
 
+    /** The code the run trains with: the checkout's commit ({@link GitCheckout}) and branch (null when detached). */
+    public RunBuilder git(String commit, String branch) {
+        gitCommit = commit == null ? null : Validation.value("git commit", commit);
+        gitBranch = branch == null ? null : Validation.value("git branch", branch);
+        return this;
+    }
+
+    /** The sha256 of the job's config file as it was read: two runs with the same hash ran the same config. */
+    public RunBuilder configSha256(String sha256) {
+        configSha256 = sha256 == null ? null : Validation.value("config sha256", sha256);
+        return this;
+    }
+
     /** Opens the run: emits RunStarted (and RUNNING) and returns the handle to log to. */
     public Run start() {
         String runId = presetId != null ? presetId : java.util.UUID.randomUUID().toString();
@@ -228,6 +244,7 @@ public final class RunBuilder {
                 .setCommandLine(commandLine)
                 .setJvmVersion(System.getProperty("java.vm.name") + " " + Runtime.version())
                 .setOs(System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"))
+                .setGitCommit(gitCommit).setGitBranch(gitBranch).setConfigSha256(configSha256)
                 .build();
         Lineage lineage = parents.isEmpty() && dependencies.isEmpty() && lineageType == null ? null
                 : Lineage.newBuilder().setType(lineageType).setParents(parents).setDependencies(dependencies).build();

@@ -29,6 +29,10 @@ public final class TrackingListener implements TrainingListener {
     /** The dataset name of a run whose data could not be loaded. */
     private static final String UNKNOWN_DATASET = "unavailable";
     private static final String HOURLY_RATE_PARAM = "compute.hourly_rate_usd";
+    /** The sha256 of the exact rows the run trained on (README "Provenance"). */
+    public static final String DATASET_SHA256_TAG = "entrenar.dataset_sha256";
+    /** The sha256 of the config file as the job read it. */
+    public static final String CONFIG_SHA256_TAG = "entrenar.config_sha256";
     private static final String HEAP_PLAN_PARAM = "compute.heap_plan_mb";
 
     private final Tracker tracker;
@@ -61,6 +65,11 @@ public final class TrackingListener implements TrainingListener {
                 .dependsOn("dataset", start.datasetName(), start.datasetSha256())
                 // the trainer runs on this machine's CPU: the leaderboard's Device column, spec 22.1
                 .device(io.entrenar.tracking.DeviceProbe.detect());
+        provenance(builder, start.configPath());
+        if (!UNKNOWN_DATASET.equals(start.datasetName())) {
+            // queryable next to the run (the dependency's hash travels in the lineage, which the tables do not keep)
+            builder.tag(DATASET_SHA256_TAG, start.datasetSha256());
+        }
         start.tags().forEach(builder::tag);
         if (!UNKNOWN_DATASET.equals(start.datasetName())) {
             // Every run on a dataset competes on that dataset's leaderboard, ranked by test accuracy.
@@ -94,6 +103,23 @@ public final class TrackingListener implements TrainingListener {
         }
         Run run = builder.start();
         return new Tracked(tracker, run);
+    }
+
+    /** What the run was made from: its config file's sha256 and the git commit of the checkout the config sits in. */
+    private static void provenance(RunBuilder builder, String configPath) {
+        if (configPath == null || configPath.isEmpty()) {
+            return;
+        }
+        java.nio.file.Path config = java.nio.file.Path.of(configPath);
+        try {
+            byte[] bytes = java.nio.file.Files.readAllBytes(config);
+            String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+            builder.configSha256(sha).tag(CONFIG_SHA256_TAG, sha);
+        } catch (java.io.IOException | java.security.NoSuchAlgorithmException e) {
+            // the config was read a moment ago to start the run; if it is gone now, the hash is unknown
+        }
+        io.entrenar.tracking.GitCheckout.of(config.toAbsolutePath().getParent())
+                .ifPresent(g -> builder.git(g.commit(), g.branch()));
     }
 
     /** Flushes what the runs logged, and closes the tracker when this listener owns it. */
