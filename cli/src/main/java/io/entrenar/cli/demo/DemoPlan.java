@@ -13,7 +13,9 @@ record DemoPlan(List<DemoJob> jobs) {
     static final String NAN_ERROR_CODE = "E_NONFINITE_LOSS";
     static final String DIED_ERROR_CODE = "E_PROCESS_DIED";
 
-    private static final DemoJob PACED = new DemoJob("mlp-paced", "mlp-paced.yaml", "an MLP paced to ~10 s: live charts, Kalman ETA", 1, null);
+    /** The run whose Kalman ETA the report's ETA-accuracy section shows. */
+    static final String PACED_RUN = "mlp-paced";
+    private static final DemoJob PACED = new DemoJob(PACED_RUN, "mlp-paced.yaml", "an MLP paced to ~10 s: live charts, Kalman ETA", 1, null);
     private static final DemoJob SWEEP = new DemoJob("mlp-sweep", "mlp-sweep.yaml", "a 2x2 grid sweep (learning rate x hidden width)", 4, null);
     private static final DemoJob DISTILLATION = new DemoJob("distillation", "distill-student.yaml",
             "a teacher MLP, then a logistic student on its softened outputs (lineage)", 2, null);

@@ -11,7 +11,8 @@ import io.entrenar.sink.engine.QueryResult;
 
 /**
  * Waits until what the demo trained has gone all the way through the pipeline: every run ended in
- * ClickHouse, the failures and leaderboard entries landed, and the webhook received the NaN alert.
+ * ClickHouse, the failures and leaderboard entries landed, the paced run's ETA closed, and the webhook
+ * received the NaN alert.
  * The jobs have exited by then, but the processors and the sink run a few hundred ms behind.
  */
 final class Landing {
@@ -22,7 +23,9 @@ final class Landing {
                 (SELECT countIf(status NOT IN ('COMPLETED', 'FAILED', 'STOPPED')) FROM %1$s.runs WHERE experiment_name = {agent:String}) AS open_jvm_runs,
                 (SELECT uniqExact(error_code) FROM %1$s.failures FINAL WHERE error_code IN ({nan:String}, {died:String})) AS fault_codes,
                 (SELECT count() FROM %1$s.leaderboard FINAL WHERE run_id IN
-                    (SELECT run_id FROM %1$s.runs WHERE experiment_name = {experiment:String})) AS ranked
+                    (SELECT run_id FROM %1$s.runs WHERE experiment_name = {experiment:String})) AS ranked,
+                (SELECT count() FROM %1$s.eta FINAL WHERE finished AND run_id IN
+                    (SELECT run_id FROM %1$s.runs WHERE experiment_name = {experiment:String} AND run_name = {paced:String})) AS paced_eta
             """;
 
     private final Engine engine;
@@ -53,7 +56,7 @@ final class Landing {
 
     private List<String> missing(DemoPlan plan, WebhookReceiver receiver) {
         QueryResult q = engine.rows(PROGRESS.formatted(database), Map.of("experiment", experiment, "agent", agentExperiment,
-                "nan", DemoPlan.NAN_ERROR_CODE, "died", DemoPlan.DIED_ERROR_CODE));
+                "nan", DemoPlan.NAN_ERROR_CODE, "died", DemoPlan.DIED_ERROR_CODE, "paced", DemoPlan.PACED_RUN));
         List<String> missing = new ArrayList<>();
         long runs = q.getLong(0, "runs");
         long ended = q.getLong(0, "ended");
@@ -69,6 +72,10 @@ final class Landing {
         }
         if (q.getLong(0, "ranked") < plan.completedRuns()) {
             missing.add(q.getLong(0, "ranked") + " of " + plan.completedRuns() + " completed runs on the leaderboard");
+        }
+        if (plan.jobs().stream().anyMatch(j -> j.name().equals(DemoPlan.PACED_RUN)) && q.getLong(0, "paced_eta") == 0) {
+            // the report's ETA-accuracy section compares the paced run's estimates with its actual duration
+            missing.add("the Kalman ETA of " + DemoPlan.PACED_RUN);
         }
         boolean nanAlert = receiver.deliveries().stream().anyMatch(d -> "FIRING".equals(d.body().path("state").asText())
                 && "non_finite".equals(d.body().path("rule").asText()));

@@ -102,6 +102,21 @@ final class AnalysisFixture {
         }
         ev.add(Events.resource("h1", 100_000)); // long after j1 ended: another run's time in the same JVM
         ev.add(Events.finished("j1", 300, RunStatus.COMPLETED, null, 0.9, null));
+        // Run e2 (started at second 1, ran 100 s): its ETA states no confident total, only what remains;
+        // at second 11, 89 s remain (predicted 99 s: 1 % off); at second 51, 60 s remain (110 s: 10 % off).
+        ev.add(Events.started("e2", 1, Map.of(), Map.of(), List.of(), null, null));
+        for (long[] at : new long[][] {{11, 89}, {51, 60}}) {
+            var eta = Events.eta("e2", at[0], 0, null);
+            eta.setPredictedTotalSecs(null);
+            eta.setPredictedRemainingSecs((double) at[1]);
+            ev.add(eta);
+        }
+        var closing = Events.eta("e2", 101, 0, 100.0);
+        closing.setPredictedTotalSecs(null);
+        closing.setPredictedRemainingSecs(0.0);
+        closing.setErrorPct(null);
+        ev.add(closing);
+        ev.add(Events.finished("e2", 101, RunStatus.COMPLETED, null, 0.9, null));
         // Benchmark "costs-unknown": two of its three runs have no known cost.
         for (Object[] u : new Object[][] {{"u1", 0.90, null}, {"u2", 0.80, 1.0}, {"u3", 0.95, null}}) {
             var entry = Events.leaderboard((String) u[0], (Double) u[1], 0, false);

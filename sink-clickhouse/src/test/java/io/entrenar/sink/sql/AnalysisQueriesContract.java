@@ -146,11 +146,16 @@ abstract class AnalysisQueriesContract {
     @Test
     void etaAccuracy() {
         QueryResult r = run(AnalysisQuery.ETA_ACCURACY, Map.of());
-        assertEquals(List.of("r1"), column(r, "run_id"));
-        assertEquals("3", r.get(0, "estimates"));
-        assertEquals(100.0, r.getDouble(0, "actual_secs"));
-        assertEquals(10.0, r.getDouble(0, "mean_abs_error_pct"), 1e-9);
-        assertEquals(15.0, r.getDouble(0, "early_mean_abs_error_pct"), 1e-9);
+        assertEquals(List.of("e2", "r1"), column(r, "run_id"), "best first");
+        assertEquals("3", r.get(1, "estimates"));
+        assertEquals(100.0, r.getDouble(1, "actual_secs"));
+        assertEquals(10.0, r.getDouble(1, "mean_abs_error_pct"), 1e-9);
+        assertEquals(15.0, r.getDouble(1, "early_mean_abs_error_pct"), 1e-9);
+        // Estimates that state only what remains: elapsed + remaining; the closing record is no estimate.
+        assertEquals("2", r.get(0, "estimates"));
+        assertEquals(110.0, r.getDouble(0, "final_predicted_secs"), 1e-9);
+        assertEquals(5.5, r.getDouble(0, "mean_abs_error_pct"), 1e-9);
+        assertEquals(1.0, r.getDouble(0, "early_mean_abs_error_pct"), 1e-9);
     }
 
     @Test
