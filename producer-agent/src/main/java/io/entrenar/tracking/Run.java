@@ -279,11 +279,22 @@ public final class Run implements AutoCloseable {
      * waiting, so that a training loop can act on each (end STOPPED, or continue on timeout when its
      * config says so).
      */
-    public synchronized Approval awaitApprovalDecision(String reason, java.time.Duration timeout) throws InterruptedException {
+    public Approval awaitApprovalDecision(String reason, java.time.Duration timeout) throws InterruptedException {
+        return awaitApprovalDecision(reason, timeout, () -> { });
+    }
+
+    /**
+     * {@link #awaitApprovalDecision(String, java.time.Duration)} that runs {@code opened} once the gate
+     * counts decisions and before it waits: whoever announces the gate there (a console line, an event
+     * file) cannot have a decision sent in reply miss it.
+     */
+    public synchronized Approval awaitApprovalDecision(String reason, java.time.Duration timeout, Runnable opened)
+            throws InterruptedException {
         // status changes are emitted under the run's monitor, so they reach the topic in the order they happen
         int seenApprovals = approvals;
         int seenRejections = rejections;
         status(RunStatus.AWAITING_APPROVAL, reason);
+        opened.run();
         long deadline = System.nanoTime() + timeout.toNanos();
         while (approvals == seenApprovals && rejections == seenRejections && !stopRequested) {
             long left = deadline - System.nanoTime();

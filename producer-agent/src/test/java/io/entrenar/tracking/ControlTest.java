@@ -110,6 +110,31 @@ class ControlTest {
     }
 
     @Test
+    void aDecisionSentTheMomentTheGateIsAnnouncedIsNotMissed() throws Exception {
+        ControlKeys keys = ControlKeys.loadOrCreate(spool.resolve("control.keys"));
+        try (Tracker tracker = tracker(keys);
+             var registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", SharedStack.stack().registryUrl()));
+             KafkaProducer<String, ControlCommand> commands = signedBy(keys, registry)) {
+            Run run = tracker.experiment("control").run("gated").start();
+            long until = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!tracker.controlReady() && System.nanoTime() < until) {
+                Thread.sleep(10);
+            }
+            // The reply goes out (and is acknowledged) while the gate announces itself, before it waits.
+            Run.Approval decision = run.awaitApprovalDecision("ship it?", Duration.ofSeconds(20), () -> {
+                try {
+                    send(commands, run.id(), command(run.id(), ControlAction.REJECT, Instant.now()));
+                    Thread.sleep(300); // and has reached the tracker's listener by the time the gate waits
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            assertEquals(Run.Approval.REJECTED, decision);
+            run.stop("rejected");
+        }
+    }
+
+    @Test
     void unsignedForgedStaleMisaddressedAndReplayedCommandsAreIgnoredCountedAndDeadLettered() throws Exception {
         ControlKeys keys = ControlKeys.loadOrCreate(spool.resolve("control.keys"));
         ControlKeys attacker = ControlKeys.loadOrCreate(spool.resolve("attacker.keys"));

@@ -70,6 +70,59 @@ class SpoolCorruptionTest {
         }
     }
 
+    @Test
+    void randomByteFlipsAcrossARealSpoolLoseExactlyTheFramesTheyHit() throws IOException {
+        java.util.Random random = new java.util.Random(20261207);
+        for (int round = 0; round < 20; round++) {
+            try (Stream<Path> files = Files.list(dir)) {
+                for (Path f : files.toList()) {
+                    Files.delete(f);
+                }
+            }
+            int frames = 200;
+            List<long[]> spans = new ArrayList<>(); // [start, end) of each frame
+            long at = 0;
+            try (Spool spool = Spool.open(dir, FsyncPolicy.NEVER, 1 << 22, 1 << 30).orElseThrow()) {
+                for (int i = 0; i < frames; i++) {
+                    byte[] key = ("run-" + i).getBytes(StandardCharsets.UTF_8);
+                    byte[] body = ("body-" + i + "-" + "x".repeat(random.nextInt(200))).getBytes(StandardCharsets.UTF_8);
+                    spool.append(new Outbound(Topic.METRICS, key, body));
+                    long end = at + SpoolSegment.FRAME_HEADER + 2 + Topic.METRICS.topicName().length() + 4 + key.length + 4 + body.length;
+                    spans.add(new long[] {at, end});
+                    at = end;
+                }
+            }
+            Path segment = onlySegment();
+            java.util.Set<Integer> hit = new java.util.TreeSet<>();
+            java.util.Set<Long> offsets = new java.util.TreeSet<>(); // distinct: a byte flipped twice is intact again
+            int flips = 1 + random.nextInt(8);
+            while (offsets.size() < flips) {
+                offsets.add((long) (random.nextDouble() * at));
+            }
+            for (long offset : offsets) {
+                flip(segment, offset);
+                for (int i = 0; i < frames; i++) {
+                    if (offset >= spans.get(i)[0] && offset < spans.get(i)[1]) {
+                        hit.add(i);
+                    }
+                }
+            }
+            List<String> expected = new ArrayList<>();
+            for (int i = 0; i < frames; i++) {
+                if (!hit.contains(i)) {
+                    expected.add("run-" + i);
+                }
+            }
+            List<String> read = new ArrayList<>();
+            try (Spool spool = Spool.open(dir, FsyncPolicy.NEVER, 1 << 22, 1 << 30).orElseThrow()) {
+                for (long seq = spool.firstSeq(); seq < spool.endSeq(); seq++) {
+                    read.add(new String(spool.read(seq).key(), StandardCharsets.UTF_8));
+                }
+            }
+            assertEquals(expected, read, "round " + round + ": every intact frame once, in order; the flipped ones " + hit + " skipped");
+        }
+    }
+
     /** Writes RECORDS records and returns each frame's offset in the one segment. */
     private List<Long> write() throws IOException {
         List<Long> offsets = new ArrayList<>();

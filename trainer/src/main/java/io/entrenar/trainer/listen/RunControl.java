@@ -35,7 +35,7 @@ public interface RunControl {
         }
 
         @Override
-        public Decision awaitApproval(String gate, Duration timeout) {
+        public Decision awaitApproval(String gate, Duration timeout, Runnable opened) {
             throw new IllegalStateException("approval gate '" + gate + "' needs a tracked run (entrenar train --track): "
                     + "nobody can approve an untracked one");
         }
@@ -51,6 +51,10 @@ public interface RunControl {
     /** Waits while paused, without spinning; true once resumed (or stopped), false if still paused after {@code timeout}. */
     boolean awaitResume(Duration timeout) throws InterruptedException;
 
-    /** Marks the run AWAITING_APPROVAL and blocks until APPROVE, REJECT, STOP or {@code timeout}. */
-    Decision awaitApproval(String gate, Duration timeout) throws InterruptedException;
+    /**
+     * Marks the run AWAITING_APPROVAL and blocks until APPROVE, REJECT, STOP or {@code timeout}.
+     * {@code opened} runs once decisions count and before the wait: announce the gate there, so that a
+     * decision sent in reply to the announcement is never missed.
+     */
+    Decision awaitApproval(String gate, Duration timeout, Runnable opened) throws InterruptedException;
 }

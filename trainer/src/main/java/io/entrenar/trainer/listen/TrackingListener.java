@@ -180,8 +180,8 @@ public final class TrackingListener implements TrainingListener {
                 }
 
                 @Override
-                public Decision awaitApproval(String gate, java.time.Duration timeout) throws InterruptedException {
-                    return Decision.valueOf(run.awaitApprovalDecision(gate, timeout).name());
+                public Decision awaitApproval(String gate, java.time.Duration timeout, Runnable opened) throws InterruptedException {
+                    return Decision.valueOf(run.awaitApprovalDecision(gate, timeout, opened).name());
                 }
             };
         }

@@ -86,9 +86,10 @@ final class ControlPoints {
     }
 
     private String gate(String gate, long step, int epoch) throws InterruptedException {
-        run.controlled(new ControlEvent(Kind.AWAITING_APPROVAL, step, epoch, gate));
-        run.flush();
-        RunControl.Decision decision = control.awaitApproval(gate, approval.timeout());
+        run.flush(); // what the loop logged is out before it waits
+        // Announced only once the gate counts decisions: an APPROVE sent in reply cannot arrive too early.
+        RunControl.Decision decision = control.awaitApproval(gate, approval.timeout(),
+                () -> run.controlled(new ControlEvent(Kind.AWAITING_APPROVAL, step, epoch, gate)));
         return switch (decision) {
             case APPROVED -> {
                 run.controlled(new ControlEvent(Kind.APPROVED, step, epoch, gate));
