@@ -66,10 +66,16 @@ class BodyLimitTest {
     @Test
     void aChunkedBodyStopsAtTheLimit() throws Exception {
         // no Content-Length: the body arrives chunked, so only reading it can tell
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofInputStream(
-                () -> new java.io.ByteArrayInputStream(new byte[1 << 20]))).build(), HttpResponse.BodyHandlers.ofString());
-        assertEquals(413, r.statusCode());
+        try {
+            HttpResponse<String> r = http.send(HttpRequest.newBuilder(uri()).POST(HttpRequest.BodyPublishers.ofInputStream(
+                    () -> new java.io.ByteArrayInputStream(new byte[1 << 20]))).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(413, r.statusCode());
+        } catch (java.io.IOException closed) {
+            // The server answers and closes while the client is still sending the rest of the megabyte: depending
+            // on timing the client sees the 413 or only the closed connection. Either way the body was refused.
+        }
         assertEquals(0, bodyRead.get(), "the handler never got the body whole");
+        assertEquals(1, handled.get(), "it ran once and stopped reading at the limit");
     }
 
     @Test
