@@ -357,9 +357,17 @@ public final class Run implements AutoCloseable {
         return maxStep;
     }
 
-    /** Ends the run as COMPLETED with its final metrics. */
+    /** Ends the run as COMPLETED with its final metrics; its step count is the highest step logged + 1 (steps from 0). */
     public void finish(Map<String, Double> summary) {
-        end(RunStatus.COMPLETED, summary, null);
+        end(RunStatus.COMPLETED, summary, null, -1);
+    }
+
+    /** Ends the run as COMPLETED with its final metrics and its own count of steps (a loop that counts from 1). */
+    public void finish(Map<String, Double> summary, long totalSteps) {
+        if (totalSteps < 0) {
+            throw new IllegalArgumentException("a run cannot take " + totalSteps + " steps");
+        }
+        end(RunStatus.COMPLETED, summary, null, totalSteps);
     }
 
     public void finish() {
@@ -368,7 +376,7 @@ public final class Run implements AutoCloseable {
 
     /** Ends the run as STOPPED (e.g. after a STOP command). */
     public void stop(String reason) {
-        end(RunStatus.STOPPED, Map.of(), reason);
+        end(RunStatus.STOPPED, Map.of(), reason, -1);
     }
 
     /** Ends the run as FAILED and records the structured failure on entrenar.failures.v1. */
@@ -385,7 +393,7 @@ public final class Run implements AutoCloseable {
                 .setStep(failure.step() != null ? failure.step() : maxStep >= 0 ? Long.valueOf(maxStep) : null)
                 .setContext(new LinkedHashMap<>(failure.context())).build();
         tracker.ship(runIndex, EventEncoder.encode(Topic.FAILURES, runId, f));
-        end(RunStatus.FAILED, Map.of(), failure.errorCode());
+        end(RunStatus.FAILED, Map.of(), failure.errorCode(), -1);
     }
 
     @Override
@@ -403,7 +411,8 @@ public final class Run implements AutoCloseable {
         emitRunEvent(RunStatusChanged.newBuilder().setStatus(RunStatus.RUNNING).setPreviousStatus(previous).build());
     }
 
-    private synchronized void end(RunStatus finalStatus, Map<String, Double> summary, String reasonOrCode) {
+    /** @param totalSteps the run's own step count, or -1 for the highest step logged + 1 */
+    private synchronized void end(RunStatus finalStatus, Map<String, Double> summary, String reasonOrCode, long totalSteps) {
         checkLive();
         ended = true;
         RunStatus previous = status;
@@ -415,7 +424,7 @@ public final class Run implements AutoCloseable {
         }
         io.entrenar.events.EnergyMetrics energy = footprint.energy(now - startMicros);
         emitRunEvent(RunFinished.newBuilder().setStatus(finalStatus).setDurationMicros(now - startMicros)
-                .setTotalSteps(Math.max(0, maxStep + 1)).setSummary(s)
+                .setTotalSteps(totalSteps >= 0 ? totalSteps : Math.max(0, maxStep + 1)).setSummary(s)
                 .setErrorCode(finalStatus == RunStatus.FAILED ? reasonOrCode : null)
                 .setEnergy(energy).setCost(footprint.cost(now - startMicros, energy)).build());
         Span root = Span.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))

@@ -75,6 +75,8 @@ class TrackingListenerTest {
             }
         }
         assertEquals(finished.getSummary().get("steps").intValue(), points.get("loss"), points.toString());
+        assertEquals(finished.getSummary().get("steps").longValue(), finished.getTotalSteps(),
+                "the trainer's steps count from 1: the run's step count is its own, not the last step + 1");
         assertEquals(points.get("loss"), points.get("lr"));
         assertEquals(points.get("loss"), points.get("grad_norm"));
         assertEquals(3, points.get("val_accuracy"));

@@ -222,7 +222,7 @@ public final class TrackingListener implements TrainingListener {
             metrics.put("epochs", (double) summary.epochs());
             // Cost, energy and carbon go with the finish itself (the tracker's RunFootprint: the platform's
             // hourly rate x wall time), in one place for the sink, the leaderboard and the CLI.
-            run.finish(metrics);
+            run.finish(metrics, summary.steps()); // the trainer counts steps from 1: its own count, not last step + 1
         }
 
         /**
