@@ -189,6 +189,15 @@ final class LiveFeed implements AutoCloseable {
             return;
         }
         if (value instanceof MetricBatch batch) {
+            String problem = io.entrenar.schemas.MetricBatchCheck.problem(batch);
+            if (problem != null) {
+                // a batch whose columns disagree would throw on a page's stream: a bad record, skipped and counted
+                if (badRecords.incrementAndGet() == 1) {
+                    LOG.warn("live feed: skipping an inconsistent record at {}-{}@{}: {} (later ones are only counted)",
+                            record.topic(), record.partition(), record.offset(), problem);
+                }
+                return;
+            }
             batches.incrementAndGet();
             points.addAndGet(batch.getSteps().size());
             Set<LiveClient> clients = byRun.get(batch.getRunId());

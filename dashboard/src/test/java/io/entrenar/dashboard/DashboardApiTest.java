@@ -15,6 +15,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
@@ -219,6 +220,44 @@ class DashboardApiTest {
                 }
             });
         }
+    }
+
+    @Test
+    void anInconsistentBatchIsSkippedAndTheLiveStreamGoesOn() throws Exception {
+        String runId = "live-bad-" + UUID.randomUUID();
+        HttpRequest request = HttpRequest.newBuilder(URI.create(RunningDashboard.dashboard().url() + "/api/live/runs/" + runId)).build();
+        HttpResponse<InputStream> stream = HttpClient.newHttpClient().send(request, HttpResponse.BodyHandlers.ofInputStream());
+        try (BufferedReader lines = new BufferedReader(new InputStreamReader(stream.body(), StandardCharsets.UTF_8))) {
+            CompletableFuture<String> event = CompletableFuture.supplyAsync(() -> {
+                try {
+                    for (String line; (line = lines.readLine()) != null; ) {
+                        if (line.startsWith("data: ") && line.contains("\"steps\":[7]")) {
+                            return line;
+                        }
+                    }
+                    return null;
+                } catch (java.io.IOException e) {
+                    throw new java.io.UncheckedIOException(e);
+                }
+            });
+            Thread.sleep(500); // the page's subscription is in place once its headers arrived; the feed reads on
+            // point 0 names name id 5 of a one-name batch: valid Avro, unusable columns (it killed the feed before)
+            RunningDashboard.produce(Topic.METRICS.topicName(), Map.of(runId, batch(runId, List.of(5), 3)));
+            RunningDashboard.produce(Topic.METRICS.topicName(), Map.of(runId, batch(runId, List.of(0), 7)));
+            String data = event.get(60, TimeUnit.SECONDS);
+            assertTrue(data != null && data.contains("\"loss\""), "the next good batch still streams: " + data);
+        }
+        String metrics = get("/metrics").body();
+        long bad = metrics.lines().filter(l -> l.startsWith("entrenar_dashboard_live_bad_records_total "))
+                .mapToLong(l -> (long) Double.parseDouble(l.substring(l.indexOf(' ') + 1))).findFirst().orElse(0);
+        assertTrue(bad >= 1, metrics);
+    }
+
+    private static io.entrenar.events.MetricBatch batch(String runId, List<Integer> nameIds, long step) {
+        return io.entrenar.events.MetricBatch.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId)
+                .setTsMicros(Instant.now()).setLamport(1).setProducerId("test").setSequence(step).setNames(List.of("loss"))
+                .setNameIds(nameIds).setSteps(List.of(step)).setValues(List.of(0.5))
+                .setTimestampsMicros(List.of(System.currentTimeMillis() * 1000)).build();
     }
 
     @Test

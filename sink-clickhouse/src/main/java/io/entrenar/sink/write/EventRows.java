@@ -68,19 +68,12 @@ public final class EventRows {
         List<Double> values = m.getValues();
         List<Long> ts = m.getTimestampsMicros();
         int n = values.size();
-        if (ids.size() != n || steps.size() != n || ts.size() != n) {
-            throw new IllegalArgumentException("MetricBatch " + m.getEventId() + " has columns of different lengths: name_ids "
-                    + ids.size() + ", steps " + steps.size() + ", values " + n + ", timestamps " + ts.size());
+        String problem = io.entrenar.schemas.MetricBatchCheck.problem(m);
+        if (problem != null) {
+            throw new IllegalArgumentException(problem);
         }
         String runId = m.getRunId();
         String eventId = m.getEventId();
-        for (int i = 0; i < n; i++) {
-            int id = ids.get(i);
-            if (id < 0 || id >= names.size()) {
-                throw new IllegalArgumentException("MetricBatch " + eventId + " point " + i + " has name id " + id
-                        + " outside its " + names.size() + " names");
-            }
-        }
         NativeColumns out = batch.metricPoints(n);
         RowBinary runs = out.column(0);
         RowBinary nameCol = out.column(1);
