@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import io.entrenar.events.ResourceSample;
 import io.entrenar.events.SyscallAggregate;
 import io.entrenar.tracking.DeviceProbe;
+import io.entrenar.tracking.RaplMeter;
 import io.entrenar.tracking.Run;
 import io.entrenar.tracking.Tracker;
 import io.opentelemetry.api.trace.Span;

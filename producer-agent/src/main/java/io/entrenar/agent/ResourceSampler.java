@@ -12,6 +12,7 @@ import java.util.UUID;
 
 import io.entrenar.events.ResourceSample;
 import io.entrenar.tracking.LamportClock;
+import io.entrenar.tracking.RaplMeter;
 import io.entrenar.tracking.Run;
 
 /** JVM and host resources of the run at one instant (spec 11, 22), from MXBeans, /proc and RAPL. */

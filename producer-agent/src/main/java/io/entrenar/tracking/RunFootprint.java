@@ -1,10 +1,7 @@
 package io.entrenar.tracking;
 
-import java.io.IOException;
 import java.lang.management.ManagementFactory;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.stream.Stream;
 
 import io.entrenar.events.CostMetrics;
 import io.entrenar.events.EnergyMetrics;
@@ -30,18 +27,16 @@ final class RunFootprint {
     private final Settings settings;
     private final Double hourlyRateUsd;
     private final Double carbonPerKwh;
-    private final Path powercap;
     private final long cpuNanosAtStart;
-    private final Long raplMicrojoulesAtStart;
+    private final RaplMeter rapl;
 
     private RunFootprint(Settings settings, Platform platform, Path powercap) {
         this.settings = settings;
         this.hourlyRateUsd = platform == null ? null : platform.getHourlyRateUsd();
         this.carbonPerKwh = platform != null && platform.getCarbonIntensityGPerKwh() != null
                 ? platform.getCarbonIntensityGPerKwh() : settings.carbonPerKwh();
-        this.powercap = powercap;
         this.cpuNanosAtStart = processCpuNanos();
-        this.raplMicrojoulesAtStart = rapl(powercap);
+        this.rapl = RaplMeter.open(powercap);
     }
 
     static RunFootprint start(Settings settings, Platform platform) {
@@ -55,11 +50,10 @@ final class RunFootprint {
 
     /** The run's energy over {@code wallMicros}, or null when neither RAPL nor the process CPU time can be read. */
     EnergyMetrics energy(long wallMicros) {
-        Long raplNow = rapl(powercap);
         double joules;
         boolean measured;
-        if (raplMicrojoulesAtStart != null && raplNow != null && raplNow >= raplMicrojoulesAtStart) {
-            joules = (raplNow - raplMicrojoulesAtStart) / 1e6;
+        if (rapl != null) {
+            joules = rapl.sample();
             measured = true;
         } else {
             long cpuNow = processCpuNanos();
@@ -92,26 +86,5 @@ final class RunFootprint {
             return os.getProcessCpuTime();
         }
         return -1;
-    }
-
-    /** The sum of the CPU packages' energy counters (µJ), or null when RAPL is not readable here. */
-    static Long rapl(Path powercap) {
-        if (!Files.isDirectory(powercap)) {
-            return null;
-        }
-        try (Stream<Path> zones = Files.list(powercap)) {
-            long total = 0;
-            int packages = 0;
-            for (Path zone : zones.toList()) {
-                // intel-rapl:0, intel-rapl:1 are packages; intel-rapl:0:0 (cores, dram) are inside them
-                if (zone.getFileName().toString().matches("intel-rapl:\\d+") && Files.isReadable(zone.resolve("energy_uj"))) {
-                    total += Long.parseLong(Files.readString(zone.resolve("energy_uj")).strip());
-                    packages++;
-                }
-            }
-            return packages == 0 ? null : total;
-        } catch (IOException | RuntimeException e) {
-            return null;
-        }
     }
 }

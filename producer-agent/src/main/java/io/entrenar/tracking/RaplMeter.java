@@ -1,4 +1,4 @@
-package io.entrenar.agent;
+package io.entrenar.tracking;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,9 +9,10 @@ import java.util.stream.Stream;
 
 /**
  * Package energy from Intel RAPL counters under /sys/class/powercap, when the kernel exposes them
- * and they are readable (often root-only). Counters wrap at max_energy_range_uj.
+ * and they are readable (often root-only). Counters wrap at max_energy_range_uj. Used by the agent's
+ * resource samples and by each run's {@link RunFootprint}.
  */
-final class RaplMeter {
+public final class RaplMeter {
     private final List<Path> zones;
     private final long[] last;
     private final long[] range;
@@ -32,8 +33,12 @@ final class RaplMeter {
     }
 
     /** A meter over the readable top-level RAPL packages, or null when there are none. */
-    static RaplMeter open() {
-        Path root = Path.of("/sys/class/powercap");
+    public static RaplMeter open() {
+        return open(Path.of("/sys/class/powercap"));
+    }
+
+    /** The same over another powercap root (a test's). */
+    static RaplMeter open(Path root) {
         if (!Files.isDirectory(root)) {
             return null;
         }
@@ -53,7 +58,7 @@ final class RaplMeter {
     }
 
     /** Updates and returns the energy used since the meter opened, in joules. */
-    synchronized double sample() {
+    public synchronized double sample() {
         long now = System.nanoTime();
         double delta = 0;
         for (int i = 0; i < zones.size(); i++) {
@@ -72,7 +77,7 @@ final class RaplMeter {
         return joules;
     }
 
-    synchronized double watts() {
+    public synchronized double watts() {
         return lastWatts;
     }
 
