@@ -29,7 +29,7 @@ public final class TrackingListener implements TrainingListener {
     /** The dataset name of a run whose data could not be loaded. */
     private static final String UNKNOWN_DATASET = "unavailable";
     private static final String HOURLY_RATE_PARAM = "compute.hourly_rate_usd";
-    /** The sha256 of the exact rows the run trained on (README "Provenance"). */
+    /** The sha256 of the exact rows the run trained on (README, Trainer: what runs are made from). */
     public static final String DATASET_SHA256_TAG = "entrenar.dataset_sha256";
     /** The sha256 of the config file as the job read it. */
     public static final String CONFIG_SHA256_TAG = "entrenar.config_sha256";
