@@ -17,7 +17,6 @@ import io.entrenar.events.Platform;
  * {@code carbon.intensity.g.per.kwh}). What cannot be known stays null: never $0.
  */
 final class RunFootprint {
-    static final Path POWERCAP = Path.of("/sys/class/powercap");
     private static final double JOULES_PER_KWH = 3.6e6;
 
     /** The settings of {@link TrackerConfig} the footprint needs. */
@@ -30,22 +29,22 @@ final class RunFootprint {
     private final long cpuNanosAtStart;
     private final RaplMeter rapl;
 
-    private RunFootprint(Settings settings, Platform platform, Path powercap) {
+    private RunFootprint(Settings settings, Platform platform, RaplMeter rapl) {
         this.settings = settings;
         this.hourlyRateUsd = platform == null ? null : platform.getHourlyRateUsd();
         this.carbonPerKwh = platform != null && platform.getCarbonIntensityGPerKwh() != null
                 ? platform.getCarbonIntensityGPerKwh() : settings.carbonPerKwh();
         this.cpuNanosAtStart = processCpuNanos();
-        this.rapl = RaplMeter.open(powercap);
+        this.rapl = rapl;
     }
 
     static RunFootprint start(Settings settings, Platform platform) {
-        return new RunFootprint(settings, platform, POWERCAP);
+        return new RunFootprint(settings, platform, RaplMeter.open());
     }
 
     /** With another powercap root: RAPL as a test lays it out. */
     static RunFootprint start(Settings settings, Platform platform, Path powercap) {
-        return new RunFootprint(settings, platform, powercap);
+        return new RunFootprint(settings, platform, RaplMeter.open(powercap));
     }
 
     /** The run's energy over {@code wallMicros}, or null when neither RAPL nor the process CPU time can be read. */

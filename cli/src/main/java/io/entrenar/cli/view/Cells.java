@@ -50,8 +50,16 @@ public final class Cells {
      * cloud VM costs millionths of a dollar, and 0.00 would hide the differences the leaderboard ranks.
      */
     public static String money(Double v) {
-        if (v == null || !Double.isFinite(v) || v == 0 || Math.abs(v) >= 0.01) {
-            return number(v, 2);
+        return figures(v, 2, 0.01);
+    }
+
+    /**
+     * {@code digits} decimals, or three significant digits for a value below {@code small} in size: tiny
+     * amounts (a short run's cost or kWh) keep their digits instead of showing as a bare 0.00.
+     */
+    public static String figures(Double v, int digits, double small) {
+        if (v == null || !Double.isFinite(v) || v == 0 || Math.abs(v) >= small) {
+            return number(v, digits);
         }
         return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
     }

@@ -104,7 +104,7 @@ public final class LeaderboardReport {
         TextTable t = TextTable.of("Model", "Device", quality, "Cost($)", "kWh", "Pareto").alignRight(quality, "Cost($)", "kWh");
         for (Entry e : r.entries()) {
             t.row(e.model(), e.device() == null ? null : e.device().toUpperCase(Locale.ROOT), Cells.number(e.quality(), 3),
-                    Cells.money(e.costUsd()), kwh(e.energyKwh()), e.paretoOptimal() ? g.star() + " OPTIMAL" : "dominated");
+                    Cells.money(e.costUsd()), Cells.figures(e.energyKwh(), 3, 0.001), e.paretoOptimal() ? g.star() + " OPTIMAL" : "dominated");
         }
         String table = t.render(g);
         int width = Cells.width(table.substring(0, table.indexOf('\n')));
@@ -159,14 +159,6 @@ public final class LeaderboardReport {
         return r.entries().stream().filter(Entry::paretoOptimal)
                 .max(Comparator.comparingDouble(e -> e.costUsd() == null ? -1 : e.costUsd() > 0 ? e.quality() / e.costUsd() : Double.MAX_VALUE))
                 .orElse(null);
-    }
-
-    /** Three decimals, or three significant digits for the tiny energies of short CPU runs (0.0000123), never a bare 0.000. */
-    private static String kwh(Double v) {
-        if (v != null && v > 0 && v < 0.001) {
-            return new java.math.BigDecimal(v).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        }
-        return Cells.number(v, 3);
     }
 
     /** An unknown cost ranks as the highest: it never beats a known one. */

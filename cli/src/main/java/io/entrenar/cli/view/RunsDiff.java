@@ -159,10 +159,7 @@ public final class RunsDiff {
     /** Four decimals, or three significant digits for tiny values (a short run's kWh), never a bare 0.0000. */
     private static String number(String v) {
         Double d = Cells.parseDouble(v);
-        if (d != null && d != 0 && Double.isFinite(d) && Math.abs(d) < 0.001) {
-            return new java.math.BigDecimal(d).round(new java.math.MathContext(3)).stripTrailingZeros().toPlainString();
-        }
-        return d == null ? null : Cells.number(d, 4);
+        return d == null ? null : Cells.figures(d, 4, 0.001);
     }
 
     private static String dash(String v) {
