@@ -63,7 +63,7 @@ public final class BrowserGuard extends Filter {
     @Override
     public void doFilter(HttpExchange exchange, Chain chain) throws IOException {
         Headers request = exchange.getRequestHeaders();
-        String refusal = refusal(request);
+        String refusal = refusal(request::getFirst);
         if (refusal != null) {
             try (exchange) {
                 byte[] body = (refusal + "\n").getBytes(StandardCharsets.UTF_8);
@@ -92,13 +92,13 @@ public final class BrowserGuard extends Filter {
         chain.doFilter(exchange);
     }
 
-    /** Why the request is refused, or null when it may go on. */
-    String refusal(Headers request) {
-        String host = request.getFirst("Host");
+    /** Why the request is refused, or null when it may go on; {@code header} looks up a request header. */
+    public String refusal(java.util.function.Function<String, String> header) {
+        String host = header.apply("Host");
         if (host != null && !anyHost && !hosts.contains(hostName(host))) {
             return "Forbidden: Host '" + host + "' is not a name of this server (a page that rebound its DNS name?)";
         }
-        String origin = request.getFirst("Origin");
+        String origin = header.apply("Origin");
         if (origin != null) {
             String o = origin.toLowerCase(Locale.ROOT);
             if (origins.contains(o) || host != null && sameOrigin(o, host.toLowerCase(Locale.ROOT))) {
@@ -106,7 +106,7 @@ public final class BrowserGuard extends Filter {
             }
             return "Forbidden: requests from web pages at " + origin + " are not allowed";
         }
-        String site = request.getFirst("Sec-Fetch-Site");
+        String site = header.apply("Sec-Fetch-Site");
         if (site != null && !site.equals("same-origin") && !site.equals("none")) {
             return "Forbidden: the browser marks this request " + site;
         }

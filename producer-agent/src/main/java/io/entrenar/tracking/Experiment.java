@@ -10,10 +10,14 @@ public final class Experiment {
     private final String id;
 
     Experiment(Tracker tracker, String name) {
+        this(tracker, UUID.nameUUIDFromBytes(("entrenar-experiment:" + name).getBytes(StandardCharsets.UTF_8)).toString(), name);
+    }
+
+    Experiment(Tracker tracker, String id, String name) {
         Validation.name("experiment name", name);
         this.tracker = tracker;
         this.name = name;
-        this.id = UUID.nameUUIDFromBytes(("entrenar-experiment:" + name).getBytes(StandardCharsets.UTF_8)).toString();
+        this.id = id;
     }
 
     public String name() {

@@ -8,8 +8,8 @@ import java.util.regex.Pattern;
  * Names are validated when first seen, so a bad name fails at the call that introduced it.
  */
 final class MetricNames {
-    static final int MAX_LENGTH = 200;
-    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/@\\-\\[\\]]*");
+    static final int MAX_LENGTH = 250;
+    private static final Pattern VALID = Pattern.compile("[A-Za-z0-9_.\\-][A-Za-z0-9_.:/@\\-\\[\\] ]*");
 
     private final ConcurrentHashMap<String, Integer> ids = new ConcurrentHashMap<>();
     private volatile String[] names = new String[64];
@@ -70,7 +70,7 @@ final class MetricNames {
         }
         if (!VALID.matcher(name).matches()) {
             throw new IllegalArgumentException("invalid metric name '" + abbreviate(name)
-                    + "': use letters, digits and _ . : / @ - [ ], starting with a letter, digit or _");
+                    + "': use letters, digits, spaces and _ . : / @ - [ ], starting with a letter, digit, _ . or -");
         }
     }
 

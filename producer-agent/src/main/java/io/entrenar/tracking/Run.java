@@ -63,6 +63,11 @@ public final class Run implements AutoCloseable {
             new java.util.concurrent.CopyOnWriteArrayList<>();
 
     Run(Tracker tracker, String runId, String name, long startMicros, RunFootprint footprint) {
+        this(tracker, runId, name, startMicros, footprint, RunStatus.PENDING);
+    }
+
+    Run(Tracker tracker, String runId, String name, long startMicros, RunFootprint footprint, RunStatus status) {
+        this.status = status;
         this.tracker = tracker;
         this.footprint = footprint;
         this.runId = runId;
@@ -111,6 +116,28 @@ public final class Run implements AutoCloseable {
         }
     }
 
+    /**
+     * Logs one point with the time it was taken (microseconds since the epoch), for callers that
+     * timestamp their own points (an MLflow client sends milliseconds). Not the hot path: the name
+     * is looked up on every call.
+     */
+    public void logMetric(String metricName, double value, long step, long epochMicros) {
+        if (ended) {
+            throw new IllegalStateException("run " + runId + " (" + name + ") has ended; cannot log " + metricName);
+        }
+        if (epochMicros < 0 || epochMicros > LATEST_POINT_MICROS) {
+            throw new IllegalArgumentException("the time of a point of " + metricName + " is " + epochMicros
+                    + " µs since the epoch; it must lie between 1970 and 2200");
+        }
+        tracker.logAt(ring(), runIndex, tracker.metricId(metricName), value, step, epochMicros);
+        if (step > maxStep) {
+            maxStep = step;
+        }
+    }
+
+    /** 2200-01-01: beyond it a point's time is a unit mistake (ns for µs), not a time. */
+    private static final long LATEST_POINT_MICROS = 7_258_118_400_000_000L;
+
     /** A handle that skips the name lookup: the cheapest way to log one metric repeatedly. */
     public Metric metric(String metricName) {
         return new Metric(this, tracker.metricId(metricName));
@@ -152,9 +179,11 @@ public final class Run implements AutoCloseable {
                 .setReason(reason == null ? null : Validation.value("reason", reason)).setCommandId(commandId).build());
     }
 
-    /** Adds tags, params or warnings while the run is live (e.g. a quality gate warning). */
+    /**
+     * Adds tags, params or warnings (e.g. a quality gate warning), also after the run ended: a
+     * review tag or an MLflow client's set-tag on a finished run lands the same way.
+     */
     public void annotate(Map<String, String> tags, Map<String, ?> params, List<String> warnings) {
-        checkLive();
         Map<String, String> t = new LinkedHashMap<>();
         if (tags != null) {
             tags.forEach((k, v) -> t.put(Validation.key("tag name", k), Validation.value("tag '" + k + "'", v)));

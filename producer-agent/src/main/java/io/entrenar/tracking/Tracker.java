@@ -109,6 +109,26 @@ public final class Tracker implements AutoCloseable {
         return new Experiment(this, name);
     }
 
+    /**
+     * An experiment whose id was assigned elsewhere (the MLflow API's registry, where an experiment
+     * keeps its id when it is renamed, and MLflow's "Default" is id 0).
+     */
+    public Experiment experiment(String id, String name) {
+        return new Experiment(this, Validation.name("experiment id", id), name);
+    }
+
+    /**
+     * A handle on a run that was started earlier, by this service before a restart or by another
+     * process: nothing is emitted until it is used. Logging to it continues the run's record.
+     *
+     * @param startMicros when the run started (its duration at the end counts from there)
+     */
+    public Run attach(String runId, String runName, long startMicros) {
+        Validation.name("run id", runId);
+        return new Run(this, runId, Validation.name("run name", runName), startMicros, RunFootprint.start(config.footprint(), null),
+                io.entrenar.events.RunStatus.RUNNING);
+    }
+
     /** Lamport clock of this process (spec 29). */
     public LamportClock lamport() {
         return lamport;
@@ -145,6 +165,28 @@ public final class Tracker implements AutoCloseable {
                 }
                 Thread.sleep(2);
             }
+            return true;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        } catch (ExecutionException | TimeoutException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Waits until everything logged or emitted before the call is durable: appended to the spool
+     * (with {@code spool.write.behind.ms=0}, every event is, before it is sent) or else acknowledged
+     * by the broker. A service that answers a client only once its events are safe (the MLflow API)
+     * calls this before answering; with the spool written first it costs a hand-over to the drain
+     * thread, not a broker round trip. Returns false on timeout.
+     */
+    public boolean sync(Duration timeout) {
+        if (config.spoolWriteBehindMs() > 0) {
+            return flush(timeout);
+        }
+        try {
+            drain.flush().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -230,6 +272,11 @@ public final class Tracker implements AutoCloseable {
     /** The hot path: no lock, no CAS, no allocation unless the thread's ring is full. */
     void log(PointRing ring, int runIndex, int nameId, double value, long step) {
         ring.log(runIndex, nameId, step, value, preciseTimestamps ? System.nanoTime() : coarseClock.nanos());
+    }
+
+    /** A point whose time the caller knows (a client that timestamps its own points). */
+    void logAt(PointRing ring, int runIndex, int nameId, double value, long step, long epochMicros) {
+        ring.log(runIndex, nameId, step, value, wallClock.nanoTimeAt(epochMicros));
     }
 
     void ship(int runIndex, Outbound out) {

@@ -5,9 +5,10 @@ import java.util.regex.Pattern;
 
 /** Checks on user-supplied names and values, failing at the call with what is wrong and where. */
 final class Validation {
-    static final int MAX_NAME = 200;
+    /** 250 like MLflow's keys, so that whatever an MLflow client logs fits. */
+    static final int MAX_NAME = 250;
     static final int MAX_VALUE = 8192;
-    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.:/@\\-]*");
+    private static final Pattern KEY = Pattern.compile("[A-Za-z0-9_.\\-][A-Za-z0-9_.:/@\\- ]*");
 
     private Validation() {
     }
@@ -29,7 +30,7 @@ final class Validation {
     static String key(String what, String key) {
         if (key == null || key.isEmpty() || key.length() > MAX_NAME || !KEY.matcher(key).matches()) {
             throw new IllegalArgumentException("invalid " + what + " '" + (key == null ? "null" : MetricNames.abbreviate(key))
-                    + "': 1.." + MAX_NAME + " letters, digits and _ . : / @ -, starting with a letter, digit or _");
+                    + "': 1.." + MAX_NAME + " letters, digits, spaces and _ . : / @ -, starting with a letter, digit, _ . or -");
         }
         return key;
     }

@@ -20,6 +20,11 @@ final class WallClock {
         return baseMicros + (nanoTime - baseNanos) / 1_000;
     }
 
+    /** The inverse of {@link #microsAt}: the nanoTime reading that converts to {@code epochMicros}. */
+    long nanoTimeAt(long epochMicros) {
+        return baseNanos + (epochMicros - baseMicros) * 1_000;
+    }
+
     long nowMicros() {
         return microsAt(System.nanoTime());
     }

@@ -8,6 +8,7 @@ import io.entrenar.events.Alert;
 import io.entrenar.events.Artifact;
 import io.entrenar.events.ControlCommand;
 import io.entrenar.events.EtaEstimate;
+import io.entrenar.events.ExperimentDefined;
 import io.entrenar.events.Failure;
 import io.entrenar.events.LeaderboardEntry;
 import io.entrenar.events.MetricBatch;
@@ -49,7 +50,10 @@ public enum Topic {
     CONTROL("entrenar.control.v1", ControlCommand.class, Cleanup.DELETE, Retention.days(7),
             "STOP / PAUSE / RESUME / APPROVE / REJECT commands to live runs."),
     DLQ("entrenar.dlq.v1", null, Cleanup.DELETE, Retention.days(30),
-            "Dead letters: the original key and value bytes, the reason in headers.");
+            "Dead letters: the original key and value bytes, the reason in headers."),
+    // Appended after DLQ: spool frames name topics by ordinal, so existing ordinals never move.
+    EXPERIMENTS("entrenar.experiments.v1", ExperimentDefined.class, Cleanup.COMPACT, Retention.FOREVER,
+            "Experiments by id (the key): name, lifecycle stage, tags (MLflow API).");
 
     /** Cleanup policy as Kafka spells it. */
     public enum Cleanup {

@@ -160,7 +160,8 @@ public final class SinkConfig extends AbstractConfig {
     private static List<String> defaultTopics() {
         List<String> topics = new ArrayList<>();
         for (Topic t : Topic.values()) {
-            if (t != Topic.DLQ && t != Topic.CONTROL) {
+            // experiments are read by the MLflow API from their compacted topic; runs carry their names
+            if (t != Topic.DLQ && t != Topic.CONTROL && t != Topic.EXPERIMENTS) {
                 topics.add(t.topicName());
             }
         }

@@ -29,7 +29,8 @@ public final class Migrations {
     static final List<Migration> ALL = List.of(
             new Migration(1, "tables"),
             new Migration(2, "runs_view"),
-            new Migration(3, "process_records"));
+            new Migration(3, "process_records"),
+            new Migration(4, "runs_view_annotations"));
 
     record Migration(int version, String name) {
         String resource() {
