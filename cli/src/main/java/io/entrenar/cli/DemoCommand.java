@@ -39,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
             description = "Where the demo's broker, registry, ClickHouse and job logs live (default ${DEFAULT-VALUE}).")
     Path dataDir;
 
-    @Option(names = "--free-ports", description = "Listen on free ports instead of 9092, 8081, 8123, 8086, 8080, 9400 "
+    @Option(names = "--free-ports", description = "Listen on free ports instead of 9092, 8081, 8123, 8086, 8080, 5000, 9400 "
             + "(when a stack is already running).")
     boolean freePorts;
 
@@ -102,6 +102,7 @@ final class DemoCommand implements Callable<Integer> {
             options.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, 0);
             options.put(PipelineConfig.WEBHOOK_RECEIVER_PORT_CONFIG, 0);
             options.put(PipelineConfig.DASHBOARD_PREFIX + io.entrenar.dashboard.DashboardConfig.PORT_CONFIG, 0);
+            options.put(PipelineConfig.MLFLOW_PREFIX + io.entrenar.mlflow.MlflowApiConfig.PORT_CONFIG, 0);
         }
         return options;
     }

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         versionProvider = VersionProvider.class,
         description = "Entrenar Telemetry: experiment tracking for ML training on Kafka, Kafka Streams and ClickHouse.",
         subcommands = {DemoCommand.class, StackCommand.class, TopicsCommand.class, ProcessorsCommand.class, SinkCommand.class,
-                AlertingCommand.class, DashboardCommand.class, ClickHouseCommand.class, RunsCommand.class, LeaderboardCommand.class,
+                AlertingCommand.class, DashboardCommand.class, MlflowApiCommand.class, ClickHouseCommand.class, RunsCommand.class, LeaderboardCommand.class,
                 FailuresCommand.class, SweepsCommand.class, LineageCommand.class, SqlCommand.class, AlertsCommand.class, CompletionCommand.class,
                 SpoolCommand.class, AttachCommand.class, TrainCommand.class, ValidateCommand.class,
                 CommandLine.HelpCommand.class})

@@ -95,6 +95,10 @@ final class StackCommand implements Callable<Integer> {
         if (pipeline.dashboardUrl() != null) {
             out.printf("  Web dashboard           : %s/%n", pipeline.dashboardUrl());
         }
+        if (pipeline.mlflowUrl() != null) {
+            out.printf("  MLflow tracking API     : %s  (Python jobs: export MLFLOW_TRACKING_URI=%s)%n", pipeline.mlflowUrl(),
+                    pipeline.mlflowUrl());
+        }
         if (pipeline.opsUrl() != null) {
             out.printf("  Metrics and health      : %s/metrics  %s/health/ready%n", pipeline.opsUrl(), pipeline.opsUrl());
         }

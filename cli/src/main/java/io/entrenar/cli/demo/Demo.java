@@ -98,7 +98,7 @@ public final class Demo {
             out.println("Not everything landed within " + LANDING_TIMEOUT.toSeconds() + " s: missing " + String.join("; ", missing));
         }
         new DemoReport(pipeline.clickHouse(), config.database(), EXPERIMENT, glyphs).print(out, pipeline.webhookReceiver(),
-                new DemoReport.Urls(pipeline.dashboardUrl(), pipeline.clickHouseUrl(), pipeline.processorsUrl(), pipeline.webhookReceiverUrl(),
+                new DemoReport.Urls(pipeline.dashboardUrl(), pipeline.mlflowUrl(), pipeline.clickHouseUrl(), pipeline.processorsUrl(), pipeline.webhookReceiverUrl(),
                         pipeline.opsUrl(), config.controlKeysFile().toString(), configs.resolve("mlp-paced.yaml").toString()));
         boolean asPlanned = results.stream().allMatch(DemoJobs.Result::asPlanned) && missing.isEmpty();
         out.printf(Locale.ROOT, "%nDemo %s in %.1f s.%n", asPlanned ? "finished" : "finished WITH PROBLEMS (see above)",

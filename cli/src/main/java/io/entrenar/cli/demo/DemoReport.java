@@ -73,6 +73,9 @@ final class DemoReport {
         if (urls.dashboard() != null) {
             out.printf("  Dashboard          %s%n", urls.dashboard());
         }
+        if (urls.mlflow() != null) {
+            out.printf("  MLflow API         %s  (MLFLOW_TRACKING_URI for Python jobs)%n", urls.mlflow());
+        }
         out.printf("  ClickHouse HTTP    %s%n", urls.clickHouse());
         out.printf("  Processors         %s/failures/pareto%n", urls.processors());
         out.printf("  Webhook receiver   %s/deliveries%n", urls.webhookReceiver());
@@ -92,7 +95,7 @@ final class DemoReport {
     }
 
     /** Addresses of the running pipeline; {@code dashboard} may be null when it is off. */
-    record Urls(String dashboard, String clickHouse, String processors, String webhookReceiver, String ops, String controlKeys,
+    record Urls(String dashboard, String mlflow, String clickHouse, String processors, String webhookReceiver, String ops, String controlKeys,
                 String pacedJob) {
     }
 

@@ -17,6 +17,7 @@ import io.entrenar.alerting.WebhookReceiver;
 import io.entrenar.control.ControlKeys;
 import io.entrenar.dashboard.DashboardApp;
 import io.entrenar.files.OwnerOnly;
+import io.entrenar.mlflow.MlflowApi;
 import io.entrenar.ops.Metrics;
 import io.entrenar.processors.ProcessorsApp;
 import io.entrenar.sink.SinkApp;
@@ -37,16 +38,18 @@ public final class Pipeline implements AutoCloseable {
     private final WebhookReceiver receiver;
     private final OpsServer ops;
     private final DashboardApp dashboard;
+    private final MlflowApi mlflow;
     private final List<AutoCloseable> apps;
 
     private Pipeline(EmbeddedStack stack, SinkApp sink, ProcessorsApp processors, WebhookReceiver receiver, OpsServer ops,
-                     DashboardApp dashboard, List<AutoCloseable> apps) {
+                     DashboardApp dashboard, MlflowApi mlflow, List<AutoCloseable> apps) {
         this.stack = stack;
         this.sink = sink;
         this.processors = processors;
         this.receiver = receiver;
         this.ops = ops;
         this.dashboard = dashboard;
+        this.mlflow = mlflow;
         this.apps = apps;
     }
 
@@ -98,11 +101,18 @@ public final class Pipeline implements AutoCloseable {
                 apps.add(dashboard);
                 dashboard.readiness().forEach((name, check) -> readiness.put("dashboard." + name, check));
             }
+            MlflowApi mlflow = null;
+            if (config.getBoolean(PipelineConfig.MLFLOW_ENABLED_CONFIG)) {
+                mlflow = MlflowApi.start(config.mlflow(stack.bootstrapServers(), stack.registryUrl(),
+                        sink == null ? null : sink.httpUrl().orElse(null)));
+                apps.add(mlflow);
+                mlflow.readiness().forEach(readiness::put);
+            }
             OpsServer ops = OpsConfig.start(config, metrics, readiness);
             if (ops != null) {
                 apps.add(ops);
             }
-            return new Pipeline(stack, sink, processors, receiver, ops, dashboard, apps);
+            return new Pipeline(stack, sink, processors, receiver, ops, dashboard, mlflow, apps);
         } catch (IOException | RuntimeException e) {
             closeAll(apps);
             stack.close();
@@ -147,6 +157,11 @@ public final class Pipeline implements AutoCloseable {
     /** Base URL of the web dashboard, or null when {@code dashboard.enabled=false}. */
     public String dashboardUrl() {
         return dashboard == null ? null : dashboard.url();
+    }
+
+    /** Base URL of the MLflow tracking API ({@code MLFLOW_TRACKING_URI}), or null when {@code mlflow.enabled=false}. */
+    public String mlflowUrl() {
+        return mlflow == null ? null : mlflow.url();
     }
 
     /** Base URL of the local webhook receiver, or null when alerting is off. */

@@ -42,7 +42,14 @@ public final class PipelineConfig extends AbstractConfig {
             + "to it (README, Web dashboard); defaults here: host = the stack's host, clickhouse.url = the sink's ClickHouse "
             + "HTTP endpoint, Kafka and registry = the stack's.";
 
+    public static final String MLFLOW_ENABLED_CONFIG = "mlflow.enabled";
+    private static final String MLFLOW_ENABLED_DOC = "Serve MLflow's tracking REST API from the stack (port 5000 like MLflow; "
+            + "Python jobs set MLFLOW_TRACKING_URI to it). Any mlflow.<key> is passed to it (README, From Python); defaults here: "
+            + "host = the stack's host, clickhouse.url = the sink's ClickHouse HTTP endpoint, Kafka and registry = the stack's, "
+            + "artifacts and spool under <data.dir>/mlflow.";
+
     private static final ConfigDef CONFIG = io.entrenar.ops.OpsConfig.define(StackConfig.configDef())
+            .define(MLFLOW_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, MLFLOW_ENABLED_DOC)
             .define(SINK_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, SINK_ENABLED_DOC)
             .define(PROCESSORS_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, PROCESSORS_ENABLED_DOC)
             .define(ALERTING_ENABLED_CONFIG, Type.BOOLEAN, true, Importance.MEDIUM, ALERTING_ENABLED_DOC)
@@ -66,6 +73,9 @@ public final class PipelineConfig extends AbstractConfig {
         if (getBoolean(DASHBOARD_ENABLED_CONFIG)) {
             dashboard("validation:0", "http://validation", "http://validation:8123");
         }
+        if (getBoolean(MLFLOW_ENABLED_CONFIG)) {
+            mlflow("validation:0", "http://validation", "http://validation:8123");
+        }
     }
 
     public static ConfigDef configDef() {
@@ -75,12 +85,14 @@ public final class PipelineConfig extends AbstractConfig {
     public static final String PROCESSORS_PREFIX = "processors.";
     public static final String SINK_PREFIX = "sink.";
     public static final String DASHBOARD_PREFIX = "dashboard.";
+    public static final String MLFLOW_PREFIX = "mlflow.";
 
     public static Set<String> dynamicPrefixes() {
         Set<String> prefixes = new java.util.HashSet<>(StackConfig.dynamicPrefixes());
         prefixes.add(PROCESSORS_PREFIX);
         prefixes.add(SINK_PREFIX);
         prefixes.add(DASHBOARD_PREFIX);
+        prefixes.add(MLFLOW_PREFIX);
         return prefixes;
     }
 
@@ -144,6 +156,28 @@ public final class PipelineConfig extends AbstractConfig {
         settings.put(io.entrenar.dashboard.DashboardConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         settings.put(io.entrenar.dashboard.DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
         return new io.entrenar.dashboard.DashboardConfig(settings);
+    }
+
+    /**
+     * The MLflow API's settings: the stack's host, Kafka and registry, the sink's ClickHouse endpoint,
+     * its artifacts and spool under the data directory and the stack's control keys, then {@code mlflow.*} overrides.
+     */
+    public io.entrenar.mlflow.MlflowApiConfig mlflow(String bootstrapServers, String registryUrl, String clickHouseUrl) {
+        Map<String, Object> settings = new java.util.HashMap<>();
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.HOST_CONFIG, stack.host());
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.ARTIFACTS_DIR_CONFIG, stack.dataDir().resolve("mlflow").resolve("artifacts").toString());
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.SPOOL_DIR_CONFIG, stack.dataDir().resolve("mlflow").resolve("spool").toString());
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.TRACKER_PREFIX + io.entrenar.control.ControlKeys.FILE_CONFIG,
+                controlKeysFile().toString());
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.CLICKHOUSE_DATABASE_CONFIG, database());
+        if (clickHouseUrl != null) {
+            settings.put(io.entrenar.mlflow.MlflowApiConfig.CLICKHOUSE_URL_CONFIG, clickHouseUrl);
+        }
+        settings.putAll(originalsWithPrefix(MLFLOW_PREFIX));
+        settings.remove("enabled");
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        settings.put(io.entrenar.mlflow.MlflowApiConfig.SCHEMA_REGISTRY_URL_CONFIG, registryUrl);
+        return new io.entrenar.mlflow.MlflowApiConfig(settings);
     }
 
     public StackConfig stack() {
