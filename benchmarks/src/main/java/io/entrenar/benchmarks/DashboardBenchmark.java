@@ -49,7 +49,7 @@ public final class DashboardBenchmark {
         Path dir = Files.createTempDirectory("entrenar-bench-dashboard");
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dir.toString(), "kafka.port", 0,
                 "registry.port", 0, "ops.port", -1, "topics.partitions", 2, "processors.enabled", false,
-                "alerting.enabled", false, "sink.http.port", 0, "dashboard.port", 0, "dashboard.runs.limit", runs)));
+                "alerting.enabled", false, "mlflow.enabled", false, "sink.http.port", 0, "dashboard.port", 0, "dashboard.runs.limit", runs)));
              Tracker tracker = Tracker.start(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers(),
                      "schema.registry.url", pipeline.stack().registryUrl(), "spool.dir", dir.resolve("spool").toString()))) {
             long t0 = System.nanoTime();

@@ -31,7 +31,7 @@ public final class NanToWebhookBenchmark {
         Path dir = Files.createTempDirectory("entrenar-bench-nan");
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dir.toString(), "kafka.port", 0,
                 "registry.port", 0, "webhook.receiver.port", 0, "ops.port", -1, "topics.partitions", 2,
-                "sink.enabled", false, "processors.http.port", 0)))) {
+                "sink.enabled", false, "mlflow.enabled", false, "processors.http.port", 0)))) {
             if (!pipeline.processors().awaitRunning(Duration.ofSeconds(120))) {
                 throw new IllegalStateException("the processors did not reach RUNNING");
             }

@@ -54,7 +54,7 @@ class AndonEndToEndTest {
                 """);
         pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dir.toString(), "kafka.port", 0,
                 "registry.port", 0, "webhook.receiver.port", 0, "ops.port", -1, "topics.partitions", 1,
-                "sink.enabled", false, "dashboard.enabled", false, "processors.http.port", 0, "processors.andon.rules.file", rules.toString())));
+                "sink.enabled", false, "dashboard.enabled", false, "mlflow.enabled", false, "processors.http.port", 0, "processors.andon.rules.file", rules.toString())));
         assertTrue(pipeline.processors().awaitRunning(Duration.ofSeconds(60)), "processors running");
     }
 

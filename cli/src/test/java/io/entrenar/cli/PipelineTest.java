@@ -37,7 +37,7 @@ class PipelineTest {
     void anAlertReachesTheLocalReceiverSigned(@TempDir Path dataDir) throws Exception {
         try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dataDir.toString(), "kafka.port", 0,
                 "registry.port", 0, "webhook.receiver.port", 0, "ops.port", 0, "topics.partitions", 1,
-                "processors.http.port", 0, "sink.http.port", 0, "dashboard.port", 0)));
+                "processors.http.port", 0, "sink.http.port", 0, "dashboard.port", 0, "mlflow.port", 0)));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(
                      Map.of("schema.registry.url", pipeline.stack().registryUrl()));
              KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers()),

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 class StackCommandProcessTest {
     private static final Pattern REGISTRY = Pattern.compile("Schema registry\\s+: (http://\\S+)");
     private static final Pattern DASHBOARD = Pattern.compile("Web dashboard\\s+: (http://\\S+)");
+    private static final Pattern MLFLOW = Pattern.compile("MLflow tracking API\\s+: (http://\\S+)");
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     @Test
@@ -32,6 +33,11 @@ class StackCommandProcessTest {
             HttpResponse<String> page = HTTP.send(HttpRequest.newBuilder(URI.create(dashboard)).build(), HttpResponse.BodyHandlers.ofString());
             assertEquals(200, page.statusCode());
             assertTrue(page.body().contains("vendor/uPlot.iife.min.js"), "the stack serves the web dashboard: " + page.body());
+            String mlflow = first.cli.find(MLFLOW);
+            HttpResponse<String> created = HTTP.send(HttpRequest.newBuilder(URI.create(mlflow + "/api/2.0/mlflow/experiments/create"))
+                    .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString("{\"name\":\"kept\"}")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, created.statusCode(), "the stack serves MLflow's API: " + created.body());
             id = Integer.parseInt(post(first.registryUrl + "/subjects/probe-value/versions", schema).replaceAll("\\D", ""));
             // A client that sends its headers a byte at a time is dropped once the request read timeout (2 s here) passes.
             URI registry = URI.create(first.registryUrl);
@@ -51,6 +57,9 @@ class StackCommandProcessTest {
             assertTrue(second.output.stream().anyMatch(l -> l.matches("\\s+entrenar\\.metrics\\.v1\\s+unchanged\\s+6 partitions")), second.output.toString());
             String lookup = post(second.registryUrl + "/subjects/probe-value", schema);
             assertTrue(lookup.contains("\"id\":" + id), "the schema keeps its id across restarts: " + lookup);
+            HttpResponse<String> kept = HTTP.send(HttpRequest.newBuilder(URI.create(second.cli.find(MLFLOW)
+                    + "/api/2.0/mlflow/experiments/get-by-name?experiment_name=kept")).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(200, kept.statusCode(), "MLflow experiments live on their topic across restarts: " + kept.body());
             second.stop();
         }
     }
@@ -78,7 +87,7 @@ class StackCommandProcessTest {
 
         static Running start(Path dataDir) throws IOException {
             return new Running(CliProcess.start(Map.of("ENTRENAR_WEBHOOK_RECEIVER_PORT", "0", "ENTRENAR_OPS_PORT", "0",
-                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0", "ENTRENAR_DASHBOARD_PORT", "0",
+                    "ENTRENAR_PROCESSORS_HTTP_PORT", "0", "ENTRENAR_SINK_HTTP_PORT", "0", "ENTRENAR_DASHBOARD_PORT", "0", "ENTRENAR_MLFLOW_PORT", "0",
                     "ENTRENAR_HTTP_REQUEST_READ_TIMEOUT_S", "2"), "Press Ctrl+C to stop.",
                     "stack", "--data-dir", dataDir.toString(), "--kafka-port", "0", "--registry-port", "0"));
         }
