@@ -410,7 +410,10 @@ class TrackerIntegrationTest {
             IllegalArgumentException wrongType = assertThrows(IllegalArgumentException.class, () -> builder.param("layers", List.of(1, 2)));
             assertTrue(wrongType.getMessage().contains("layers") && wrongType.getMessage().contains("java.util"), wrongType.getMessage());
             assertThrows(IllegalArgumentException.class, () -> builder.tag("note", "y".repeat(10_000)));
-            assertThrows(IllegalArgumentException.class, () -> builder.tag("white space", "v"));
+            assertThrows(IllegalArgumentException.class, () -> builder.tag("bad!tag", "v"));
+            assertThrows(IllegalArgumentException.class, () -> builder.tag(" leading space", "v"));
+            assertTrue(assertThrows(IllegalArgumentException.class, () -> run.logMetric("ok", 1, 0, 1_700_000_000_000_000_000L))
+                    .getMessage().contains("between 1970 and 2200"), "a point's time in ns instead of µs is refused");
             run.logMetric("ok", 1, 0);
             run.finish();
             IllegalStateException ended = assertThrows(IllegalStateException.class, () -> run.logMetric("ok", 2, 1));

@@ -35,14 +35,15 @@ class EventRowsTest {
     @BeforeAll
     static void schema(ChdbEngine engine) {
         engine.execute("DROP DATABASE IF EXISTS " + DB);
-        assertEquals(List.of(1, 2, 3), Migrations.apply(engine, DB));
+        assertEquals(List.of(1, 2, 3, 4), Migrations.apply(engine, DB));
     }
 
     @Test
     void migrationsAreRecordedAndIdempotent() {
         assertEquals(List.of(), Migrations.apply(engine, DB));
         QueryResult r = engine.rows("SELECT version, name FROM " + DB + ".schema_migrations FINAL ORDER BY version");
-        assertEquals(List.of(List.of("1", "tables"), List.of("2", "runs_view"), List.of("3", "process_records")), r.rows());
+        assertEquals(List.of(List.of("1", "tables"), List.of("2", "runs_view"), List.of("3", "process_records"),
+                List.of("4", "runs_view_annotations")), r.rows());
         for (SinkTable t : SinkTable.values()) {
             QueryResult cols = engine.rows("SELECT name FROM system.columns WHERE database = {db:String} AND table = {t:String} "
                     + "ORDER BY position", Map.of("db", DB, "t", t.tableName()));
@@ -93,6 +94,31 @@ class EventRowsTest {
                 + "AND run_id = 'run-1' ORDER BY step DESC LIMIT 1");
         assertEquals(List.of(List.of("49", "1049")), loss.rows());
         assertEquals("run-0", engine.rows("SELECT parent_run_id FROM " + DB + ".lineage_edges").single());
+    }
+
+    @Test
+    void tagsAndParamsSetAfterTheStartAreTheRunsLatestOnesAndADeletedTagIsGone(@TempDir Path spool) {
+        Batch batch = new Batch();
+        EventRows.append(Events.started("run-annotated", 1, Map.of("lr", "0.1"), Map.of("team", "a", "scratch", "x"), List.of(), 0.8, 0.9), batch);
+        // delivered out of order: the causal order (lamport) decides, not the arrival
+        EventRows.append(annotated("run-annotated", 5, Map.of("team", "c", "scratch", "\u0000"), Map.of()), batch);
+        EventRows.append(annotated("run-annotated", 3, Map.of("team", "b", "stage", "dev"), Map.of("epochs", "10")), batch);
+        batch.insert(engine, DB, spool);
+        QueryResult r = engine.rows("SELECT toString(mapSort(tags)) AS tags, toString(mapSort(params)) AS params FROM " + DB + ".runs "
+                + "WHERE run_id = 'run-annotated'");
+        assertEquals("{'stage':'dev','team':'c'}", r.get(0, "tags"));
+        assertEquals("{'epochs':'10','lr':'0.1'}", r.get(0, "params"));
+        // the other tests count rows per table
+        for (SinkTable t : SinkTable.values()) {
+            engine.execute("TRUNCATE TABLE " + DB + "." + t.tableName());
+        }
+    }
+
+    private static io.entrenar.events.RunEvent annotated(String runId, long lamport, Map<String, String> tags, Map<String, String> params) {
+        return io.entrenar.events.RunEvent.newBuilder().setEventId(java.util.UUID.randomUUID().toString()).setRunId(runId)
+                .setTsMicros(java.time.Instant.ofEpochSecond(1_700_000_000L + lamport)).setLamport(lamport)
+                .setPayload(io.entrenar.events.RunAnnotated.newBuilder().setTags(tags).setParams(params).setWarnings(List.of()).build())
+                .build();
     }
 
     @Test
