@@ -61,6 +61,7 @@ public final class MlflowApi implements AutoCloseable {
                             config.getInt(MlflowApiConfig.PORT_CONFIG))
                     .browsers(java.util.List.of(), config.getList(MlflowApiConfig.ALLOWED_ORIGINS_CONFIG))
                     .bodyLimit(16L << 20)
+                    .credentials(config.credentials())
                     .fallback(TrackingEndpoints.notFound())
                     .errors(MlflowApi::errorReply)
                     .route("GET", "/health", call -> HttpReply.text(200, "OK"))
@@ -91,6 +92,7 @@ public final class MlflowApi implements AutoCloseable {
                 case 405 -> "ENDPOINT_NOT_FOUND";
                 case 413 -> "INVALID_PARAMETER_VALUE";
                 case 403 -> "PERMISSION_DENIED";
+                case 401 -> "UNAUTHENTICATED";
                 default -> "BAD_REQUEST";
             };
             return HttpReply.json(h.status(), MlflowJson.error(code, h.getMessage()));

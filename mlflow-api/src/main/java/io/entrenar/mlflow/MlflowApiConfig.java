@@ -71,6 +71,17 @@ public final class MlflowApiConfig extends AbstractConfig {
     public static final String ALLOWED_ORIGINS_CONFIG = "allowed.origins";
     private static final String ALLOWED_ORIGINS_DOC = "Web origins (scheme://host:port) whose pages may call the API; others are refused.";
 
+    public static final String AUTH_USER_CONFIG = "auth.user";
+    private static final String AUTH_USER_DOC = "User every request must present with HTTP basic auth (MLflow clients: "
+            + "MLFLOW_TRACKING_USERNAME); empty = no basic auth.";
+
+    public static final String AUTH_PASSWORD_CONFIG = "auth.password";
+    private static final String AUTH_PASSWORD_DOC = "Password of auth.user (MLflow clients: MLFLOW_TRACKING_PASSWORD).";
+
+    public static final String AUTH_TOKEN_CONFIG = "auth.token";
+    private static final String AUTH_TOKEN_DOC = "Bearer token every request may present instead (MLflow clients: MLFLOW_TRACKING_TOKEN); "
+            + "empty = none. Beyond loopback, auth.user or auth.token is required.";
+
     public static final String TRACKER_PREFIX = "tracker.";
 
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
@@ -94,7 +105,10 @@ public final class MlflowApiConfig extends AbstractConfig {
             .define(SPOOL_DIR_CONFIG, Type.STRING, SPOOL_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, SPOOL_DIR_DOC)
             .define(READ_WAIT_MS_CONFIG, Type.INT, READ_WAIT_MS_DEFAULT, ConfigDef.Range.between(0, 600_000), Importance.LOW,
                     READ_WAIT_MS_DOC)
-            .define(ALLOWED_ORIGINS_CONFIG, Type.LIST, List.of(), Importance.LOW, ALLOWED_ORIGINS_DOC));
+            .define(ALLOWED_ORIGINS_CONFIG, Type.LIST, List.of(), Importance.LOW, ALLOWED_ORIGINS_DOC)
+            .define(AUTH_USER_CONFIG, Type.STRING, "", Importance.HIGH, AUTH_USER_DOC)
+            .define(AUTH_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.HIGH, AUTH_PASSWORD_DOC)
+            .define(AUTH_TOKEN_CONFIG, Type.PASSWORD, "", Importance.HIGH, AUTH_TOKEN_DOC));
 
     private final TrackerConfig tracker;
 
@@ -105,6 +119,13 @@ public final class MlflowApiConfig extends AbstractConfig {
             throw new ConfigException(CLICKHOUSE_DATABASE_CONFIG, database(), "not a database name (letters, digits, _)");
         }
         jdbcUrl();
+        if (credentials() == null && !io.entrenar.config.Loopback.host(getString(HOST_CONFIG))) {
+            throw new ConfigException(HOST_CONFIG, getString(HOST_CONFIG), "the MLflow API would let anyone who reaches it "
+                    + "write and read runs: beyond loopback set auth.user and auth.password, or auth.token (SECURITY.md)");
+        }
+        if (!getString(AUTH_USER_CONFIG).isEmpty() && secret(AUTH_PASSWORD_CONFIG).isEmpty()) {
+            throw new ConfigException(AUTH_PASSWORD_CONFIG, "[hidden]", "is required with auth.user");
+        }
         tracker = new TrackerConfig(trackerOriginals());
     }
 
@@ -129,6 +150,12 @@ public final class MlflowApiConfig extends AbstractConfig {
     private Map<String, Object> trackerOriginals() {
         Map<String, Object> t = new HashMap<>();
         ClientSecurity.kafkaClientConfigs(this).forEach((k, v) -> t.put(TrackerConfig.PRODUCER_PREFIX + k, v));
+        // the registry's auth and TLS keys are the tracker's own keys too (basic.auth.*, schema.registry.*)
+        ClientSecurity.registryClientConfigs(this).forEach((k, v) -> {
+            if (k.startsWith("basic.auth.") || k.startsWith("schema.registry.")) {
+                t.put(k, v);
+            }
+        });
         t.put(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, getString(BOOTSTRAP_SERVERS_CONFIG));
         t.put(TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, getString(SCHEMA_REGISTRY_URL_CONFIG));
         t.put(TrackerConfig.SPOOL_DIR_CONFIG, getString(SPOOL_DIR_CONFIG));
@@ -165,6 +192,16 @@ public final class MlflowApiConfig extends AbstractConfig {
 
     String clickhousePassword() {
         Password p = getPassword(CLICKHOUSE_PASSWORD_CONFIG);
+        return p == null ? "" : p.value();
+    }
+
+    /** What every request must carry, or null when the API is open (loopback only). */
+    io.entrenar.ops.http.Credentials credentials() {
+        return io.entrenar.ops.http.Credentials.of(getString(AUTH_USER_CONFIG), secret(AUTH_PASSWORD_CONFIG), secret(AUTH_TOKEN_CONFIG));
+    }
+
+    private String secret(String key) {
+        Password p = getPassword(key);
         return p == null ? "" : p.value();
     }
 

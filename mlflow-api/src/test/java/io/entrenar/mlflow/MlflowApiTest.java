@@ -298,4 +298,38 @@ class MlflowApiTest {
             assertEquals("FINISHED", found.path("runs").get(0).path("info").path("status").asText());
         }
     }
+
+    @Test
+    void withCredentialsEveryCallNeedsThemAndBeyondLoopbackTheyAreRequired() {
+        Map<String, Object> open = new java.util.HashMap<>(RunningApi.apiConfig());
+        open.put(MlflowApiConfig.HOST_CONFIG, "0.0.0.0");
+        var refused = org.junit.jupiter.api.Assertions.assertThrows(org.apache.kafka.common.config.ConfigException.class,
+                () -> new MlflowApiConfig(open));
+        assertTrue(refused.getMessage().contains("host") && refused.getMessage().contains("auth.user"), refused.getMessage());
+
+        Map<String, Object> locked = new java.util.HashMap<>(RunningApi.apiConfig());
+        locked.put(MlflowApiConfig.AUTH_USER_CONFIG, "ana");
+        locked.put(MlflowApiConfig.AUTH_PASSWORD_CONFIG, "s3cret");
+        locked.put(MlflowApiConfig.AUTH_TOKEN_CONFIG, "tok-123");
+        try (MlflowApi api = MlflowApi.start(new MlflowApiConfig(locked))) {
+            String url = api.url() + API + "experiments/create";
+            String body = "{\"name\":\"" + unique("locked") + "\"}";
+            java.util.function.Function<String, RunningApi.Reply> create = auth -> {
+                HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).header("Content-Type", "application/json")
+                        .POST(HttpRequest.BodyPublishers.ofString(body));
+                if (auth != null) {
+                    b.header("Authorization", auth);
+                }
+                return RunningApi.send(b);
+            };
+            expectError(create.apply(null), 401, "UNAUTHENTICATED", "authentication required");
+            expectError(create.apply("Basic " + java.util.Base64.getEncoder().encodeToString("ana:wrong".getBytes(StandardCharsets.UTF_8))),
+                    401, "UNAUTHENTICATED", "authentication required");
+            expectError(create.apply("Bearer tok-12"), 401, "UNAUTHENTICATED", "authentication required");
+            assertEquals(200, create.apply("Basic " + java.util.Base64.getEncoder().encodeToString("ana:s3cret".getBytes(StandardCharsets.UTF_8)))
+                    .status());
+            RunningApi.Reply again = create.apply("Bearer tok-123");
+            assertEquals(400, again.status(), "authenticated, and the experiment exists now: " + again.body());
+        }
+    }
 }

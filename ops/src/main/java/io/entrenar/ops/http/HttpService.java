@@ -59,7 +59,7 @@ public final class HttpService implements AutoCloseable {
         connector.setIdleTimeout(b.idleTimeout.toMillis());
         server.addConnector(connector);
         server.setHandler(new Dispatch(List.copyOf(b.routes), b.fallback, b.errors,
-                b.guard ? new BrowserGuard(b.host, b.extraHosts, b.allowedOrigins) : null, b.bodyLimit));
+                b.guard ? new BrowserGuard(b.host, b.extraHosts, b.allowedOrigins) : null, b.credentials, b.bodyLimit));
         server.setStopTimeout(b.stopTimeout.toMillis());
     }
 
@@ -102,13 +102,16 @@ public final class HttpService implements AutoCloseable {
         private final Route fallback;
         private final Function<Throwable, HttpReply> errors;
         private final BrowserGuard guard;
+        private final Credentials credentials;
         private final long bodyLimit;
 
-        Dispatch(List<Entry> routes, Route fallback, Function<Throwable, HttpReply> errors, BrowserGuard guard, long bodyLimit) {
+        Dispatch(List<Entry> routes, Route fallback, Function<Throwable, HttpReply> errors, BrowserGuard guard, Credentials credentials,
+                 long bodyLimit) {
             this.routes = routes;
             this.fallback = fallback;
             this.errors = errors;
             this.guard = guard;
+            this.credentials = credentials;
             this.bodyLimit = bodyLimit;
         }
 
@@ -131,6 +134,10 @@ public final class HttpService implements AutoCloseable {
                     return HttpReply.text(403, refusal + "\n");
                 }
             }
+            if (credentials != null && !credentials.accept(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                throw new HttpException(401, "authentication required: HTTP basic (MLFLOW_TRACKING_USERNAME / _PASSWORD) "
+                        + "or a bearer token (MLFLOW_TRACKING_TOKEN)");
+            }
             String path = Request.getPathInContext(request);
             boolean pathKnown = false;
             for (Entry e : routes) {
@@ -152,6 +159,9 @@ public final class HttpService implements AutoCloseable {
         private static void write(HttpReply reply, Response response, Callback callback) {
             try {
                 response.setStatus(reply.status());
+                if (reply.status() == 401) {
+                    response.getHeaders().put(HttpHeader.WWW_AUTHENTICATE, "Basic realm=\"entrenar\", charset=\"UTF-8\"");
+                }
                 if (reply.contentType() != null) {
                     response.getHeaders().put(HttpHeader.CONTENT_TYPE, reply.contentType());
                 }
@@ -188,6 +198,7 @@ public final class HttpService implements AutoCloseable {
         private boolean guard = true;
         private List<String> extraHosts = List.of();
         private List<String> allowedOrigins = List.of();
+        private Credentials credentials;
 
         private Builder(String name, String host, int port) {
             this.name = Objects.requireNonNull(name, "name");
@@ -241,6 +252,12 @@ public final class HttpService implements AutoCloseable {
         public Builder browsers(List<String> extraHosts, List<String> allowedOrigins) {
             this.extraHosts = List.copyOf(extraHosts);
             this.allowedOrigins = List.copyOf(allowedOrigins);
+            return this;
+        }
+
+        /** Every request must carry these credentials (HTTP basic, or a bearer token); null for none. */
+        public Builder credentials(Credentials required) {
+            this.credentials = required;
             return this;
         }
 
