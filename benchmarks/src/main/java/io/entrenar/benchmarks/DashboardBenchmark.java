@@ -47,9 +47,11 @@ public final class DashboardBenchmark {
             throw new IllegalStateException("no " + WEB + "/node_modules/playwright-core: run ./entrenar setup, from the repository root");
         }
         Path dir = Files.createTempDirectory("entrenar-bench-dashboard");
-        try (Pipeline pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dir.toString(), "kafka.port", 0,
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("data.dir", dir.toString(), "kafka.port", 0,
                 "registry.port", 0, "ops.port", -1, "topics.partitions", 2, "processors.enabled", false,
-                "alerting.enabled", false, "mlflow.enabled", false, "sink.http.port", 0, "dashboard.port", 0, "dashboard.runs.limit", runs)));
+                "alerting.enabled", false, "sink.http.port", 0, "dashboard.port", 0, "dashboard.runs.limit", runs));
+        settings.put("mlflow.enabled", false);
+        try (Pipeline pipeline = Pipeline.start(new PipelineConfig(settings));
              Tracker tracker = Tracker.start(Map.of("bootstrap.servers", pipeline.stack().bootstrapServers(),
                      "schema.registry.url", pipeline.stack().registryUrl(), "spool.dir", dir.resolve("spool").toString()))) {
             long t0 = System.nanoTime();
