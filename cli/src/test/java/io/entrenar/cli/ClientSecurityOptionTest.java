@@ -14,9 +14,8 @@ import java.util.stream.Collectors;
 
 import io.entrenar.control.ControlKeys;
 import io.entrenar.stack.SaslStack;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
@@ -28,19 +27,9 @@ import picocli.CommandLine;
 class ClientSecurityOptionTest {
     @TempDir
     static Path dir;
-    private static SaslStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = SaslStack.start(dir, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SaslStack stack = SaslStack.http();
 
     /** A client config file with the SASL keys for {@code password}. */
     private static Path clientConfig(String password) throws IOException {

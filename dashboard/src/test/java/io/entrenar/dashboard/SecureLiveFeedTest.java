@@ -13,19 +13,18 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.function.BooleanSupplier;
 
 import io.entrenar.control.ControlKeys;
 import io.entrenar.events.MetricBatch;
 import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroSerializer;
+import io.entrenar.stack.Await;
 import io.entrenar.stack.SaslStack;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -37,19 +36,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureLiveFeedTest {
     @TempDir
     static Path dir;
-    private static SaslStack stack;
 
-    @BeforeAll
-    static void start() {
-        stack = SaslStack.start(dir, null);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SaslStack stack = SaslStack.http();
 
     /** The dashboard's settings for the SASL listener: {@code kafka} as a user writes them. */
     private static DashboardConfig config(Map<String, Object> kafka, boolean control) {
@@ -62,10 +51,10 @@ class SecureLiveFeedTest {
     @Test
     void withTheCredentialsTheLiveFeedReceivesWhatARunSends() throws Exception {
         try (LiveFeed feed = LiveFeed.start(config(stack.secured(stack.secret()), false))) {
-            assertTrue(await(() -> feed.check() == null, Duration.ofSeconds(60)), "found the topics' ends over SASL: " + feed.check());
+            assertTrue(Await.until(() -> feed.check() == null, Duration.ofSeconds(60)), "found the topics' ends over SASL: " + feed.check());
             String run = "secure-live-" + UUID.randomUUID();
             send(run);
-            assertTrue(await(() -> feed.points() >= 2, Duration.ofSeconds(30)), "points: " + feed.points());
+            assertTrue(Await.until(() -> feed.points() >= 2, Duration.ofSeconds(30)), "points: " + feed.points());
             assertEquals(0, feed.badRecords());
         }
     }
@@ -111,16 +100,5 @@ class SecureLiveFeedTest {
                 new StringSerializer(), values)) {
             producer.send(new ProducerRecord<>(Topic.METRICS.topicName(), run, batch)).get();
         }
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(50);
-        }
-        return true;
     }
 }

@@ -1,8 +1,11 @@
 package io.entrenar.stack;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import io.entrenar.config.KafkaClients;
 import io.entrenar.schemas.TopicCatalogue;
@@ -10,47 +13,72 @@ import io.entrenar.schemas.TopicCatalogueConfig;
 import io.entrenar.stack.registry.SchemaRegistryServer;
 import io.entrenar.stack.registry.SchemaRegistryServerConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A broker whose second listener requires SASL/PLAIN, for the tests that prove an app's clients take
  * the security settings: every pipeline topic (one partition each, created through the open listener),
- * a schema registry (served over HTTPS when given {@link TestTls}), and the settings a user would
- * write for them. Tests connect their apps to {@link #saslBootstrapServers()} only.
+ * a schema registry (HTTP, or HTTPS with a certificate made by {@link TestTls}), and the settings a
+ * user would write for them. Tests connect their apps to {@link #saslBootstrapServers()} only.
+ *
+ * <p>A JUnit extension for one test class: {@code @RegisterExtension static final SaslStack stack = SaslStack.http();}
+ * starts it before the class's tests and stops it after them.
  */
-public final class SaslStack implements AutoCloseable {
+public final class SaslStack implements BeforeAllCallback, AfterAllCallback {
     public static final String USER = "entrenar";
 
+    private final boolean https;
     private final String secret = "s3cret-" + Long.toHexString(System.nanoTime());
-    private final EmbeddedKafka kafka;
-    private final SchemaRegistryServer registry;
-    private final TestTls tls;
+    private Path dir;
+    private TestTls tls;
+    private EmbeddedKafka kafka;
+    private SchemaRegistryServer registry;
 
-    private SaslStack(Path dir, TestTls tls) {
-        this.tls = tls;
-        this.kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0, Map.of(USER, secret));
-        try {
-            try (Admin admin = new KafkaClients(kafka.bootstrapServers(), Map.of(), "test-setup").admin("topics", Map.of())) {
-                new TopicCatalogue(new TopicCatalogueConfig(Map.of(TopicCatalogueConfig.PARTITIONS_CONFIG, 1))).ensure(admin);
-            }
-            Map<String, Object> registryConfig = new HashMap<>();
-            registryConfig.put(SchemaRegistryServerConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
-            if (tls == null) {
-                registryConfig.put(SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://127.0.0.1:0");
-            } else {
-                registryConfig.put(SchemaRegistryServerConfig.LISTENERS_CONFIG, "https://127.0.0.1:0");
-                registryConfig.put(SchemaRegistryServerConfig.SSL_KEYSTORE_LOCATION_CONFIG, tls.keyStore().toString());
-                registryConfig.put(SchemaRegistryServerConfig.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password());
-            }
-            this.registry = SchemaRegistryServer.start(new SchemaRegistryServerConfig(registryConfig));
-        } catch (RuntimeException e) {
-            kafka.close();
-            throw e;
-        }
+    private SaslStack(boolean https) {
+        this.https = https;
     }
 
-    /** @param tls the registry's certificate, or null for a plain HTTP registry */
-    public static SaslStack start(Path dir, TestTls tls) {
-        return new SaslStack(dir, tls);
+    /** With a plain HTTP registry. */
+    public static SaslStack http() {
+        return new SaslStack(false);
+    }
+
+    /** With a registry served only over HTTPS, trusted through {@code schema.registry.ssl.truststore.*}. */
+    public static SaslStack https() {
+        return new SaslStack(true);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        dir = Files.createTempDirectory("entrenar-sasl-stack");
+        tls = https ? TestTls.generate(dir) : null;
+        kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0, Map.of(USER, secret));
+        try (Admin admin = new KafkaClients(kafka.bootstrapServers(), Map.of(), "test-setup").admin("topics", Map.of())) {
+            new TopicCatalogue(new TopicCatalogueConfig(Map.of(TopicCatalogueConfig.PARTITIONS_CONFIG, 1))).ensure(admin);
+        }
+        Map<String, Object> registryConfig = new HashMap<>();
+        registryConfig.put(SchemaRegistryServerConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers());
+        registryConfig.put(SchemaRegistryServerConfig.LISTENERS_CONFIG, (https ? "https" : "http") + "://127.0.0.1:0");
+        if (https) {
+            registryConfig.put(SchemaRegistryServerConfig.SSL_KEYSTORE_LOCATION_CONFIG, tls.keyStore().toString());
+            registryConfig.put(SchemaRegistryServerConfig.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password());
+        }
+        registry = SchemaRegistryServer.start(new SchemaRegistryServerConfig(registryConfig));
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        if (registry != null) {
+            registry.close();
+        }
+        if (kafka != null) {
+            kafka.close();
+        }
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
     }
 
     /** The listener that requires SASL/PLAIN. */
@@ -79,7 +107,7 @@ public final class SaslStack implements AutoCloseable {
         Map<String, Object> m = new HashMap<>(sasl(password));
         m.put("bootstrap.servers", saslBootstrapServers());
         m.put("schema.registry.url", registryUrl());
-        if (tls != null) {
+        if (https) {
             m.put("schema.registry.ssl.truststore.location", tls.trustStore().toString());
             m.put("schema.registry.ssl.truststore.password", tls.password());
         }
@@ -89,11 +117,5 @@ public final class SaslStack implements AutoCloseable {
     /** Clients of the SASL listener with the right credentials, for a test's own producers and consumers. */
     public KafkaClients clients(String app) {
         return new KafkaClients(saslBootstrapServers(), sasl(secret), app);
-    }
-
-    @Override
-    public void close() {
-        registry.close();
-        kafka.close();
     }
 }

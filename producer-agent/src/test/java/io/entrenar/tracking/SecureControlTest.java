@@ -8,20 +8,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import io.entrenar.control.ControlKeys;
 import io.entrenar.control.ControlPublisher;
 import io.entrenar.events.ControlAction;
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
+import io.entrenar.stack.Await;
 import io.entrenar.stack.SaslStack;
 import org.apache.kafka.clients.producer.MockProducer;
 import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -33,20 +32,13 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureControlTest {
     @TempDir
     static Path dir;
-    private static SaslStack stack;
-    private static ControlKeys keys;
 
-    @BeforeAll
-    static void start() {
-        stack = SaslStack.start(dir, null);
-        keys = ControlKeys.loadOrCreate(dir.resolve("control.keys"));
-    }
+    @RegisterExtension
+    static final SaslStack stack = SaslStack.http();
 
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
+    /** The key file that signs the test's commands and that the trackers verify them with. */
+    private static ControlKeys keys() {
+        return ControlKeys.loadOrCreate(dir.resolve("control.keys"));
     }
 
     /** A tracker's settings for the SASL listener, its Kafka security given as the producer's ({@code null}: none). */
@@ -55,7 +47,7 @@ class SecureControlTest {
         m.put(TrackerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.saslBootstrapServers());
         m.put(TrackerConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl());
         m.put(TrackerConfig.SPOOL_DIR_CONFIG, dir.resolve(spool).toString());
-        m.put(TrackerConfig.CONTROL_KEYS_FILE_CONFIG, keys.file().toString());
+        m.put(TrackerConfig.CONTROL_KEYS_FILE_CONFIG, keys().file().toString());
         if (password != null) {
             SaslStack.sasl(password).forEach((key, value) -> m.put(TrackerConfig.PRODUCER_PREFIX + key, value));
         }
@@ -66,11 +58,11 @@ class SecureControlTest {
     void withTheTrackersCredentialsASignedCommandReachesTheRun() throws Exception {
         try (Tracker tracker = Tracker.start(settings(stack.secret(), "spool-ok"));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.registryUrl()));
-             ControlPublisher control = new ControlPublisher(stack.clients("test"), Map.of("acks", "all"), registry, keys)) {
+             ControlPublisher control = new ControlPublisher(stack.clients("test"), Map.of("acks", "all"), registry, keys())) {
             Run run = tracker.experiment("secure-control").run("r").start();
-            assertTrue(await(tracker::controlReady, Duration.ofSeconds(30)), "the listener reads the control topic over SASL");
+            assertTrue(Await.until(tracker::controlReady, Duration.ofSeconds(30)), "the listener reads the control topic over SASL");
             control.publish(run.id(), ControlAction.PAUSE, "secure test", "test", null);
-            assertTrue(await(run::paused, Duration.ofSeconds(20)), "the signed PAUSE reached the run");
+            assertTrue(Await.until(run::paused, Duration.ofSeconds(20)), "the signed PAUSE reached the run");
             run.stop("done");
             assertTrue(tracker.flush(Duration.ofSeconds(30)), "the tracker's producer sends over SASL too");
         }
@@ -81,7 +73,7 @@ class SecureControlTest {
         try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.registryUrl()));
              ControlListener none = listener(settings(null, "spool-none"), registry);
              ControlListener wrong = listener(settings("wrong-password", "spool-wrong"), registry)) {
-            assertFalse(await(() -> none.ready() || wrong.ready(), Duration.ofSeconds(8)),
+            assertFalse(Await.until(() -> none.ready() || wrong.ready(), Duration.ofSeconds(8)),
                     "neither PLAINTEXT nor a wrong password gets the control topic's partitions");
         }
     }
@@ -97,16 +89,5 @@ class SecureControlTest {
     private static ControlListener listener(Map<String, Object> settings, SchemaRegistryClient registry) {
         return new ControlListener(new TrackerConfig(settings), registry, new LamportClock(),
                 new MockProducer<>(true, null, new ByteArraySerializer(), new ByteArraySerializer()));
-    }
-
-    private static boolean await(BooleanSupplier condition, Duration timeout) throws InterruptedException {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                return false;
-            }
-            Thread.sleep(20);
-        }
-        return true;
     }
 }

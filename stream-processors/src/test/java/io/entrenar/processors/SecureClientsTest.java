@@ -21,7 +21,6 @@ import io.entrenar.schemas.Topic;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.AvroSerializer;
 import io.entrenar.stack.SaslStack;
-import io.entrenar.stack.TestTls;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -33,9 +32,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -47,19 +45,9 @@ import org.junit.jupiter.api.io.TempDir;
 class SecureClientsTest {
     @TempDir
     static Path dir;
-    private static SaslStack stack;
 
-    @BeforeAll
-    static void start() throws Exception {
-        stack = SaslStack.start(dir, TestTls.generate(dir));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (stack != null) {
-            stack.close();
-        }
-    }
+    @RegisterExtension
+    static final SaslStack stack = SaslStack.https();
 
     /** What a user writes into the app's config file for a secured cluster and registry. */
     private static Map<String, Object> secured(String password) {
