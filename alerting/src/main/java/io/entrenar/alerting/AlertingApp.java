@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.events.Alert;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsServer;
@@ -64,18 +65,14 @@ public final class AlertingApp implements AutoCloseable {
     private AlertingApp(AlertingConfig config, Routing routing) {
         this.routing = routing;
         this.emergencyStop = config.getBoolean(AlertingConfig.EMERGENCY_STOP_CONFIG);
-        Map<String, Object> client = new HashMap<>(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
-        client.put("bootstrap.servers", config.bootstrapServers());
+        KafkaClients clients = KafkaClients.of(config, "entrenar-alerting");
         this.registry = CachedSchemaRegistryClient.fromConfigs(io.entrenar.config.ClientSecurity.registryClientConfigs(config));
-        Map<String, Object> producerConfigs = new HashMap<>(client);
-        producerConfigs.put("acks", "all");
-        producerConfigs.put("enable.idempotence", true);
-        producerConfigs.put("linger.ms", 0);
-        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(), new ByteArraySerializer());
+        Map<String, Object> producerConfigs = Map.of("acks", "all", "enable.idempotence", true, "linger.ms", 0);
+        this.producer = clients.producer("writer", producerConfigs, new StringSerializer(), new ByteArraySerializer());
         this.log = DeliveryLog.open(config.getString(AlertingConfig.STATE_TOPIC_CONFIG),
-                config.getShort(AlertingConfig.STATE_TOPIC_REPLICATION_FACTOR_CONFIG), client, producer);
+                config.getShort(AlertingConfig.STATE_TOPIC_REPLICATION_FACTOR_CONFIG), clients, producer);
         this.deadLetters = new DeadLetters(producer);
-        this.control = new ControlPublisher(producerConfigs, registry, io.entrenar.control.ControlKeys.loadOrCreate(
+        this.control = new ControlPublisher(clients, producerConfigs, registry, io.entrenar.control.ControlKeys.loadOrCreate(
                 io.entrenar.control.ControlKeys.resolve(config.getString(AlertingConfig.CONTROL_KEYS_FILE_CONFIG), System.getenv())));
         this.alerts = new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
@@ -95,13 +92,13 @@ public final class AlertingApp implements AutoCloseable {
         if (!pending.isEmpty()) {
             LOG.info("resumed {} pending deliveries from {}", pending.size(), config.getString(AlertingConfig.STATE_TOPIC_CONFIG));
         }
-        Map<String, Object> consumerConfigs = new HashMap<>(client);
+        Map<String, Object> consumerConfigs = new HashMap<>();
         consumerConfigs.put("group.id", config.getString(AlertingConfig.GROUP_ID_CONFIG));
         consumerConfigs.put("enable.auto.commit", false);
         consumerConfigs.put("auto.offset.reset", "earliest");
         consumerConfigs.put("isolation.level", "read_committed");
         consumerConfigs.put("fetch.max.wait.ms", 50);
-        this.consumer = new KafkaConsumer<>(consumerConfigs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = clients.consumer("alerts", consumerConfigs, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.router = Thread.ofPlatform().name("entrenar-alerting-router").start(this::route);
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.entrenar.config.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -42,9 +43,8 @@ final class DeliveryLog {
     }
 
     /** Creates the topic when missing and reads it to the end. */
-    static DeliveryLog open(String topic, short replicationFactor, Map<String, Object> clientConfigs,
-                            KafkaProducer<String, byte[]> producer) {
-        try (Admin admin = Admin.create(clientConfigs)) {
+    static DeliveryLog open(String topic, short replicationFactor, KafkaClients clients, KafkaProducer<String, byte[]> producer) {
+        try (Admin admin = clients.admin("state-setup", Map.of())) {
             NewTopic newTopic = new NewTopic(topic, Optional.of(1),
                     replicationFactor < 0 ? Optional.empty() : Optional.of(replicationFactor))
                     .configs(Map.of("cleanup.policy", "compact,delete", "retention.ms", Long.toString(Duration.ofDays(30).toMillis())));
@@ -58,7 +58,7 @@ final class DeliveryLog {
             throw new IllegalStateException(e);
         }
         DeliveryLog log = new DeliveryLog(topic, producer);
-        log.load(clientConfigs);
+        log.load(clients);
         return log;
     }
 
@@ -113,9 +113,9 @@ final class DeliveryLog {
         }
     }
 
-    private void load(Map<String, Object> clientConfigs) {
+    private void load(KafkaClients clients) {
         TopicPartition tp = new TopicPartition(topic, 0);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(clientConfigs, new StringDeserializer(),
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer("state-reader", Map.of(), new StringDeserializer(),
                 new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
             consumer.assign(List.of(tp));
             consumer.seekToBeginning(List.of(tp));

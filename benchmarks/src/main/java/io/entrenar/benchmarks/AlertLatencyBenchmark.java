@@ -61,7 +61,7 @@ public final class AlertLatencyBenchmark {
                     AlertingConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
                     AlertingConfig.SCHEMA_REGISTRY_URL_CONFIG, stack.registryUrl(),
                     AlertingConfig.ROUTES_FILE_CONFIG, routes.toString())));
-                 KafkaProducer<String, Alert> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(),
+                 KafkaProducer<String, Alert> producer = stack.clients("entrenar-bench").producer("alerts", Map.of(
                          "acks", "all", "linger.ms", 0), new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false))) {
                 long[] latencies = new long[incidents];
                 Map<String, Long> sentAt = new ConcurrentHashMap<>();

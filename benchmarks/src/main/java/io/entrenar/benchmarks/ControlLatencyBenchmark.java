@@ -56,8 +56,8 @@ public final class ControlLatencyBenchmark {
                      StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0)));
              SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.registryUrl()))) {
             ControlKeys keys = ControlKeys.loadOrCreate(dir.resolve("control.keys"));
-            Map<String, Object> producer = Map.of("bootstrap.servers", stack.bootstrapServers(), "acks", "all", "linger.ms", 0);
-            try (ControlPublisher control = new ControlPublisher(producer, registry, keys)) {
+            try (ControlPublisher control = new ControlPublisher(stack.clients("entrenar-bench"), Map.of("acks", "all", "linger.ms", 0),
+                    registry, keys)) {
                 int warmup = 5;
                 long[] pause = new long[cycles];
                 long[] resume = new long[cycles];

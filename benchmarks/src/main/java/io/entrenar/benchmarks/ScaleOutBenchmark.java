@@ -67,7 +67,7 @@ public final class ScaleOutBenchmark {
                 points, POINTS_PER_BATCH, RUNS, Runtime.getRuntime().availableProcessors(), loadAverage());
         try (EmbeddedStack stack = EmbeddedStack.start(new StackConfig(Map.of(StackConfig.DATA_DIR_CONFIG, dir.resolve("stack").toString(),
                 StackConfig.KAFKA_PORT_CONFIG, 0, StackConfig.REGISTRY_PORT_CONFIG, 0, "topics.partitions", 6)));
-             Admin admin = Admin.create(Map.of("bootstrap.servers", stack.bootstrapServers()))) {
+             Admin admin = stack.clients("entrenar-bench").admin("scale-out", Map.of())) {
             List<ProducerRecord<String, byte[]>> workload = workload(stack, points);
             List<String> rows = new ArrayList<>();
             for (int n = 1; n <= maxInstances; n++) {
@@ -141,7 +141,7 @@ public final class ScaleOutBenchmark {
     }
 
     private static void send(EmbeddedStack stack, List<ProducerRecord<String, byte[]>> records) {
-        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(Map.of("bootstrap.servers", stack.bootstrapServers(),
+        try (KafkaProducer<String, byte[]> producer = stack.clients("entrenar-bench").producer("workload", Map.of(
                 "linger.ms", 5, "batch.size", 1 << 20, "compression.type", "lz4", "acks", "all"), new StringSerializer(), new ByteArraySerializer())) {
             records.forEach(producer::send);
             producer.flush();

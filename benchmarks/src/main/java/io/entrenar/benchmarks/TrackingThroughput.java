@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.schemas.Topic;
 import io.entrenar.stack.EmbeddedStack;
 import io.entrenar.stack.StackConfig;
@@ -174,9 +175,9 @@ public final class TrackingThroughput {
 
     /** Sends the records with the tracker's producer settings and waits for every acknowledgement. */
     private static Timed rawSeconds(String bootstrap, List<ProducerRecord<byte[], byte[]>> records) {
-        try (KafkaProducer<byte[], byte[]> raw = new KafkaProducer<>(Map.of("bootstrap.servers", bootstrap,
+        try (KafkaProducer<byte[], byte[]> raw = new KafkaClients(bootstrap, Map.of(), "entrenar-bench").producer("raw", Map.of(
                 "enable.idempotence", true, "acks", "all", "compression.type", "lz4", "linger.ms", 5,
-                "batch.size", 256 * 1024, "client.id", "raw-" + UUID.randomUUID()), new ByteArraySerializer(), new ByteArraySerializer())) {
+                "batch.size", 256 * 1024), new ByteArraySerializer(), new ByteArraySerializer())) {
             raw.partitionsFor(Topic.METRICS.topicName());
             Map<Long, Long> threads0 = CpuSplit.snapshot();
             long cpu0 = OS.getProcessCpuTime();
@@ -204,7 +205,7 @@ public final class TrackingThroughput {
     private static List<ProducerRecord<byte[], byte[]>> readBack(String bootstrap, String runId) {
         List<ProducerRecord<byte[], byte[]>> out = new ArrayList<>();
         byte[] key = runId.getBytes(java.nio.charset.StandardCharsets.UTF_8);
-        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(Map.of("bootstrap.servers", bootstrap,
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaClients(bootstrap, Map.of(), "entrenar-bench").consumer("read-back", Map.of(
                 "group.id", "throughput-" + UUID.randomUUID(), "auto.offset.reset", "earliest", "enable.auto.commit", false,
                 "max.partition.fetch.bytes", 8 * 1024 * 1024), new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
             c.subscribe(List.of(Topic.METRICS.topicName()));

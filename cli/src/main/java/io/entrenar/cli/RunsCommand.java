@@ -3,6 +3,7 @@ package io.entrenar.cli;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import io.entrenar.cli.watch.Golden;
 import io.entrenar.control.ControlPublisher;
 import io.entrenar.events.ControlAction;
 import io.entrenar.registry.CachedSchemaRegistryClient;
@@ -32,9 +33,25 @@ final class RunsCommand {
                 description = "Schema registry (default ${DEFAULT-VALUE}; env ENTRENAR_SCHEMA_REGISTRY_URL).")
         String registryUrl;
 
+        @Mixin
+        ClientSettings.FileOption clientConfig;
+
+        /** The servers, the registry and the client security keys (--client-config, ENTRENAR_<KEY>). */
+        ClientSettings settings() {
+            return clientConfig.resolve(bootstrapServers, registryUrl);
+        }
+
+        /** Promotes {@code runId} to golden ({@link Golden}); returns where the promotion landed. */
+        RecordMetadata promote(String runId, String by) {
+            ClientSettings settings = settings();
+            try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(settings.registryClientConfigs())) {
+                return Golden.promote(settings.kafkaClients(), producerOverrides(), registry, runId, by);
+            }
+        }
+
         /** A producer that waits for every replica and gives up within 15 s when the cluster is down. */
-        Map<String, Object> producerConfigs() {
-            return Map.of("bootstrap.servers", bootstrapServers, "acks", "all", "enable.idempotence", true,
+        static Map<String, Object> producerOverrides() {
+            return Map.of("acks", "all", "enable.idempotence", true,
                     "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
         }
     }
@@ -64,15 +81,15 @@ final class RunsCommand {
 
         @Override
         public Integer call() {
-            Map<String, Object> producer = Map.of("bootstrap.servers", cluster.bootstrapServers, "acks", "all",
-                    "enable.idempotence", true, "delivery.timeout.ms", 15_000, "request.timeout.ms", 10_000, "max.block.ms", 15_000);
+            ClientSettings settings = cluster.settings();
             java.nio.file.Path keysFile = io.entrenar.control.ControlKeys.resolve(controlKeys, System.getenv());
             if (!java.nio.file.Files.exists(keysFile)) {
                 throw new IllegalStateException("no control key file at " + keysFile + ": runs obey only signed commands; "
                         + "pass --control-keys <data dir of the stack>/control.keys (or set ENTRENAR_CONTROL_KEYS_FILE)");
             }
-            try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl));
-                 ControlPublisher control = new ControlPublisher(producer, registry, io.entrenar.control.ControlKeys.load(keysFile))) {
+            try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(settings.registryClientConfigs());
+                 ControlPublisher control = new ControlPublisher(settings.kafkaClients(), Cluster.producerOverrides(), registry,
+                         io.entrenar.control.ControlKeys.load(keysFile))) {
                 RecordMetadata sent = control.publish(runId, action(), reason, "cli:" + issuedBy, null);
                 spec.commandLine().getOut().printf("%s sent to run %s (%s partition %d offset %d)%n",
                         action(), runId, sent.topic(), sent.partition(), sent.offset());

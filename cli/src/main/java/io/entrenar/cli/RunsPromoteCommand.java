@@ -1,11 +1,7 @@
 package io.entrenar.cli;
 
-import java.util.Map;
 import java.util.concurrent.Callable;
 
-import io.entrenar.cli.watch.Golden;
-import io.entrenar.registry.CachedSchemaRegistryClient;
-import io.entrenar.registry.SchemaRegistryClient;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -33,10 +29,8 @@ final class RunsPromoteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl))) {
-            RecordMetadata m = Golden.promote(cluster.producerConfigs(), registry, runId, "cli:" + promotedBy);
-            spec.commandLine().getOut().printf("run %s promoted to golden (%s partition %d offset %d)%n", runId, m.topic(), m.partition(), m.offset());
-        }
+        RecordMetadata m = cluster.promote(runId, "cli:" + promotedBy);
+        spec.commandLine().getOut().printf("run %s promoted to golden (%s partition %d offset %d)%n", runId, m.topic(), m.partition(), m.offset());
         spec.commandLine().getOut().flush();
         return 0;
     }

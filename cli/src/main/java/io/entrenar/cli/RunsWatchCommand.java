@@ -3,17 +3,13 @@ package io.entrenar.cli;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import io.entrenar.cli.view.RunInfo;
-import io.entrenar.cli.watch.Golden;
 import io.entrenar.cli.watch.Watcher;
-import io.entrenar.registry.CachedSchemaRegistryClient;
-import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.sink.engine.JdbcEngine;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import picocli.CommandLine.Command;
@@ -105,10 +101,8 @@ final class RunsWatchCommand implements Callable<Integer> {
     }
 
     private String promote(String run) {
-        try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", cluster.registryUrl))) {
-            RecordMetadata m = Golden.promote(cluster.producerConfigs(), registry, run, "cli:" + promotedBy);
-            return m.topic() + " partition " + m.partition() + " offset " + m.offset();
-        }
+        RecordMetadata m = cluster.promote(run, "cli:" + promotedBy);
+        return m.topic() + " partition " + m.partition() + " offset " + m.offset();
     }
 
     /** {@code 500ms}, {@code 2s}, {@code 1m}; a bare number is milliseconds. */

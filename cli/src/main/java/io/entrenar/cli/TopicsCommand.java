@@ -9,8 +9,8 @@ import io.entrenar.schemas.Topic;
 import io.entrenar.schemas.TopicCatalogue;
 import io.entrenar.schemas.TopicCatalogueConfig;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -28,6 +28,9 @@ final class TopicsCommand implements Callable<Integer> {
 
     @Option(names = "--partitions", description = "Partitions per topic (default ${DEFAULT-VALUE}).", defaultValue = "6")
     int partitions;
+
+    @Mixin
+    ClientSettings.FileOption clientConfig;
 
     @Option(names = "--replication-factor", description = "Replicas per topic; -1 = broker default (default ${DEFAULT-VALUE}).",
             defaultValue = "-1")
@@ -48,7 +51,7 @@ final class TopicsCommand implements Callable<Integer> {
             }
             return 0;
         }
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers))) {
+        try (Admin admin = clientConfig.resolve(bootstrapServers, null).kafkaClients().admin("topics", Map.of())) {
             for (TopicCatalogue.Outcome o : new TopicCatalogue(config).ensure(admin)) {
                 out.printf("%-26s %-9s %s%n", o.topic().topicName(), o.action().name().toLowerCase(java.util.Locale.ROOT), o.detail());
             }

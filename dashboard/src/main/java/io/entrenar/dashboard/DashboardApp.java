@@ -48,8 +48,7 @@ public final class DashboardApp implements AutoCloseable {
             Map<String, OpsServer.Check> readiness = new LinkedHashMap<>();
             readiness.put("clickhouse", history::check);
             if (config.getBoolean(DashboardConfig.LIVE_ENABLED_CONFIG)) {
-                live = LiveFeed.start(config.getString(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG),
-                        config.getString(DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG));
+                live = LiveFeed.start(config);
                 readiness.put("live", live::check);
                 LiveFeed feed = live;
                 metrics.register("entrenar_dashboard_live_batches_total", Metrics.Type.COUNTER,

@@ -4,6 +4,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
+import io.entrenar.config.KafkaClients;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -13,7 +14,8 @@ import org.apache.kafka.common.config.types.Password;
 
 /**
  * Settings of the web dashboard: where it listens, the ClickHouse it reads history from, the Kafka
- * cluster it streams live points and alerts from, and how much it ships to a browser.
+ * cluster it streams live points and alerts from (with the client security keys every app takes,
+ * {@link io.entrenar.config.ClientSecurity}), and how much it ships to a browser.
  */
 public final class DashboardConfig extends AbstractConfig {
     public static final String HOST_CONFIG = "host";
@@ -83,9 +85,11 @@ public final class DashboardConfig extends AbstractConfig {
 
     public static final String CONTROL_KEYS_FILE_CONFIG = io.entrenar.control.ControlKeys.FILE_CONFIG;
 
+    private static final String CLIENT_ID_PREFIX = "entrenar-dashboard";
+
     private static final Pattern DATABASE = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
-    private static final ConfigDef CONFIG = new ConfigDef()
+    private static final ConfigDef CONFIG = io.entrenar.config.ClientSecurity.define(new ConfigDef()
             .define(HOST_CONFIG, Type.STRING, HOST_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH, HOST_DOC)
             .define(PORT_CONFIG, Type.INT, PORT_DEFAULT, ConfigDef.Range.between(0, 65535), Importance.HIGH, PORT_DOC)
             .define(CLICKHOUSE_URL_CONFIG, Type.STRING, CLICKHOUSE_URL_DEFAULT, new ConfigDef.NonEmptyString(), Importance.HIGH,
@@ -107,7 +111,9 @@ public final class DashboardConfig extends AbstractConfig {
             .define(RUNS_LIMIT_CONFIG, Type.INT, RUNS_LIMIT_DEFAULT, ConfigDef.Range.between(1, 100_000), Importance.LOW,
                     RUNS_LIMIT_DOC)
             .define(CONTROL_ENABLED_CONFIG, Type.BOOLEAN, null, Importance.MEDIUM, CONTROL_ENABLED_DOC)
-            .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC);
+            .define(CONTROL_KEYS_FILE_CONFIG, Type.STRING, "", Importance.MEDIUM, io.entrenar.control.ControlKeys.FILE_DOC));
+
+    private final KafkaClients kafkaClients;
 
     public DashboardConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
@@ -126,7 +132,25 @@ public final class DashboardConfig extends AbstractConfig {
             if (getString(SCHEMA_REGISTRY_URL_CONFIG).isBlank()) {
                 throw new ConfigException(SCHEMA_REGISTRY_URL_CONFIG, "", "required when live.enabled or control.enabled is true");
             }
+            // The live feed's consumer and the buttons' producer connect as every other app's clients do.
+            io.entrenar.config.ClientSecurity.validate(this);
+            this.kafkaClients = KafkaClients.of(this, CLIENT_ID_PREFIX);
+        } else {
+            this.kafkaClients = null;
         }
+    }
+
+    /** The dashboard's Kafka clients (live feed, control commands): servers, security settings, client ids. */
+    KafkaClients kafkaClients() {
+        if (kafkaClients == null) {
+            throw new IllegalStateException("the dashboard has no Kafka clients with live.enabled and control.enabled false");
+        }
+        return kafkaClients;
+    }
+
+    /** The registry client's settings: URL, auth and TLS. */
+    Map<String, Object> registryClientConfigs() {
+        return io.entrenar.config.ClientSecurity.registryClientConfigs(this);
     }
 
     /** Whether the run page may send control commands: as set, else exactly when the host is loopback. */

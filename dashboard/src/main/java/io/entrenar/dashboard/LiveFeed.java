@@ -2,6 +2,7 @@ package io.entrenar.dashboard;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -57,17 +58,25 @@ final class LiveFeed implements AutoCloseable {
         this.thread = Thread.ofPlatform().name("entrenar-dashboard-live").daemon().unstarted(this::run);
     }
 
-    static LiveFeed start(String bootstrapServers, String registryUrl) {
-        Map<String, Object> props = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.CLIENT_ID_CONFIG, "entrenar-dashboard-live",
-                ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest",
-                ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class,
-                ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
+    /**
+     * Starts the feed's consumer ({@code entrenar-dashboard-live}) with the dashboard's servers and
+     * security settings, and its decoder with the dashboard's registry settings: on a secured cluster
+     * a consumer without them would find no partitions and every page would wait for points forever.
+     */
+    static LiveFeed start(DashboardConfig config) {
+        Map<String, Object> registry = new HashMap<>(config.registryClientConfigs());
+        registry.put("specific.avro.reader", true);
         AvroDeserializer<Object> deserializer = new AvroDeserializer<>();
-        deserializer.configure(Map.of("schema.registry.url", registryUrl, "specific.avro.reader", true), false);
-        LiveFeed feed = new LiveFeed(new KafkaConsumer<>(props), deserializer);
+        deserializer.configure(registry, false);
+        KafkaConsumer<byte[], byte[]> consumer;
+        try {
+            consumer = config.kafkaClients().consumer("live", Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false,
+                    ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "latest"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        } catch (RuntimeException e) {
+            deserializer.close();
+            throw e;
+        }
+        LiveFeed feed = new LiveFeed(consumer, deserializer);
         feed.thread.start();
         return feed;
     }

@@ -49,13 +49,12 @@ final class RunCommands implements AutoCloseable {
                     + " to the stack's <data dir>/control.keys)");
         }
         ControlKeys keys = ControlKeys.load(keysFile);
-        SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(
-                Map.of("schema.registry.url", config.getString(DashboardConfig.SCHEMA_REGISTRY_URL_CONFIG)));
-        Map<String, Object> producer = Map.of("bootstrap.servers", config.getString(DashboardConfig.BOOTSTRAP_SERVERS_CONFIG),
-                "acks", "all", "enable.idempotence", true, "linger.ms", 0,
+        SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(config.registryClientConfigs());
+        Map<String, Object> producer = Map.of("acks", "all", "enable.idempotence", true, "linger.ms", 0,
                 "delivery.timeout.ms", 10_000, "request.timeout.ms", 5_000, "max.block.ms", 10_000);
         try {
-            return new RunCommands(registry, new ControlPublisher(producer, registry, keys), null);
+            // The dashboard's servers and security settings, as for the live feed.
+            return new RunCommands(registry, new ControlPublisher(config.kafkaClients(), producer, registry, keys), null);
         } catch (RuntimeException e) {
             registry.close();
             throw e;

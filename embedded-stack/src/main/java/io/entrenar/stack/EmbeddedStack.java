@@ -3,12 +3,12 @@ package io.entrenar.stack;
 import java.util.List;
 import java.util.Map;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.files.OwnerOnly;
 import io.entrenar.schemas.TopicCatalogue;
 import io.entrenar.stack.registry.SchemaRegistryServer;
 import io.entrenar.stack.registry.SchemaRegistryServerConfig;
 import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
 
 /**
  * The one-machine deployment: a real KRaft broker with every pipeline topic, and a Confluent-API
@@ -33,7 +33,8 @@ public final class EmbeddedStack implements AutoCloseable {
             throw new java.io.UncheckedIOException("cannot create the data directory " + config.dataDir() + ": " + e.getMessage(), e);
         }
         EmbeddedKafka kafka = EmbeddedKafka.start(config.dataDir().resolve("kafka"), config.host(), config.kafkaPort());
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers()))) {
+        // The stack's own broker, through its PLAINTEXT listener: no security settings to apply.
+        try (Admin admin = new KafkaClients(kafka.bootstrapServers(), Map.of(), "entrenar-stack").admin("topics", Map.of())) {
             List<TopicCatalogue.Outcome> topics = new TopicCatalogue(config.topics()).ensure(admin);
             SchemaRegistryServer registry = SchemaRegistryServer.start(new SchemaRegistryServerConfig(Map.of(
                     SchemaRegistryServerConfig.LISTENERS_CONFIG, "http://" + config.host() + ":" + config.registryPort(),
@@ -55,6 +56,11 @@ public final class EmbeddedStack implements AutoCloseable {
 
     public String bootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Kafka clients of the stack's broker (its PLAINTEXT listener), with ids {@code <app>-<purpose>}. */
+    public KafkaClients clients(String app) {
+        return new KafkaClients(bootstrapServers(), Map.of(), app);
     }
 
     /** What the topic catalogue did at start. */

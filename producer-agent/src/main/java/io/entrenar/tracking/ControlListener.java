@@ -9,7 +9,6 @@ import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.entrenar.control.ControlKeys;
@@ -78,8 +77,9 @@ final class ControlListener implements Runnable, AutoCloseable {
         this.keys = Files.exists(keysFile) ? ControlKeys.load(keysFile) : null;
         this.unsignedAllowed = config.getBoolean(TrackerConfig.CONTROL_UNSIGNED_ALLOWED_CONFIG);
         this.maxAgeMicros = config.getLong(TrackerConfig.CONTROL_MAX_AGE_MS_CONFIG) * 1000;
-        this.consumer = new KafkaConsumer<>(Map.of("bootstrap.servers", config.bootstrapServers(),
-                "client.id", "entrenar-control-" + UUID.randomUUID(), "enable.auto.commit", false,
+        // The tracker's servers and security settings: on a secured cluster a listener without them
+        // would wait for the topic's partitions forever and never obey a command.
+        this.consumer = config.clients().consumer("control", Map.of("enable.auto.commit", false,
                 "auto.offset.reset", "latest",
                 // the broker answers a fetch as soon as a command arrives; an idle listener then costs
                 // one round trip per 5 s instead of two a second (this thread shares the training's cores)

@@ -12,8 +12,8 @@ import java.util.stream.Stream;
 
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 /**
  * Replays spools left by processes that died (kill -9, power loss) to the broker, in order, then
@@ -47,7 +47,8 @@ public final class SpoolReplayer {
         List<Shipper> shippers = new ArrayList<>();
         long total = 0;
         try (SchemaRegistryClient registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
-             Producer<byte[], byte[]> producer = new KafkaProducer<>(withBlocking(config))) {
+             Producer<byte[], byte[]> producer = config.clients().producer("replay", withBlocking(config), new ByteArraySerializer(),
+                     new ByteArraySerializer())) {
             SchemaIds ids = new SchemaIds(registry);
             for (Path d : candidates) {
                 Optional<Spool> spool = Spool.open(d, config.fsyncPolicy(), config.segmentBytes(), Long.MAX_VALUE);
@@ -91,7 +92,7 @@ public final class SpoolReplayer {
     }
 
     private static java.util.Map<String, Object> withBlocking(TrackerConfig config) {
-        java.util.Map<String, Object> p = config.producerProperties();
+        java.util.Map<String, Object> p = config.producerOverrides();
         // No training thread to protect here: waiting for metadata is fine.
         p.put("max.block.ms", TimeUnit.SECONDS.toMillis(10));
         return p;

@@ -14,8 +14,8 @@ import java.util.concurrent.TimeoutException;
 
 import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.SchemaRegistryClient;
-import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.Producer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,7 +65,7 @@ public final class Tracker implements AutoCloseable {
         Path ownDir = root.resolve(sanitize(producerId) + "-" + System.currentTimeMillis() + "-" + INSTANCES.incrementAndGet());
         Spool spool = Spool.create(ownDir, config.fsyncPolicy(), config.segmentBytes(), config.spoolMaxBytes());
         this.registry = CachedSchemaRegistryClient.fromConfigs(config.registryProperties());
-        this.producer = new KafkaProducer<>(config.producerProperties());
+        this.producer = config.clients().producer("events", config.producerOverrides(), new ByteArraySerializer(), new ByteArraySerializer());
         SchemaIds ids = new SchemaIds(registry);
         this.own = new Shipper(spool, producer, ids, counters, config.outageAfterMs(), config.fsyncIntervalMs())
                 .writeBehind(config.spoolWriteBehindMs()).held();

@@ -4,8 +4,8 @@ import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.atomic.AtomicInteger;
 
+import io.entrenar.config.KafkaClients;
 import org.apache.kafka.common.config.AbstractConfig;
 import org.apache.kafka.common.config.ConfigDef;
 import org.apache.kafka.common.config.ConfigDef.Importance;
@@ -153,6 +153,8 @@ public final class TrackerConfig extends AbstractConfig {
             .define(ENERGY_PRICE_USD_PER_KWH_CONFIG, Type.STRING, "", Importance.LOW, ENERGY_PRICE_USD_PER_KWH_DOC)
             .define(CARBON_INTENSITY_CONFIG, Type.STRING, "", Importance.LOW, CARBON_INTENSITY_DOC);
 
+    private final KafkaClients clients;
+
     public TrackerConfig(Map<String, ?> originals) {
         super(CONFIG, originals, false);
         if (getBoolean(CONTROL_UNSIGNED_ALLOWED_CONFIG)) {
@@ -182,6 +184,33 @@ public final class TrackerConfig extends AbstractConfig {
                 throw new ConfigException(PRODUCER_PREFIX + reserved, originals.get(PRODUCER_PREFIX + reserved),
                         "is fixed by the tracker (idempotent acks=all delivery); remove it");
             }
+        }
+        this.clients = clientFactory();
+    }
+
+    /**
+     * The tracker's Kafka clients (its producer, the control listener's consumer, a spool replay's
+     * producer) all connect with the security settings given for the producer
+     * ({@code producer.security.protocol}, {@code producer.ssl.*}, {@code producer.sasl.*}): a listener
+     * that connected without them would never see a command on a secured cluster.
+     */
+    private KafkaClients clientFactory() {
+        Map<String, Object> security = new HashMap<>();
+        originalsWithPrefix(PRODUCER_PREFIX).forEach((key, value) -> {
+            if (io.entrenar.config.ClientSecurity.isKafkaSecurityKey(key)) {
+                security.put(key, value);
+            }
+        });
+        try {
+            // Client ids entrenar-tracker-*: the agent tells its own network thread ("kafka-producer-network-thread
+            // | entrenar-tracker-events") from the application's in the JFR events it aggregates.
+            return new KafkaClients(bootstrapServers(), security, "entrenar-tracker");
+        } catch (ConfigException e) {
+            if (security.isEmpty()) {
+                throw e;
+            }
+            throw new ConfigException(e.getMessage() + " (the tracker's Kafka security settings are "
+                    + PRODUCER_PREFIX + "security.protocol, " + PRODUCER_PREFIX + "ssl.*, " + PRODUCER_PREFIX + "sasl.*)");
         }
     }
 
@@ -283,12 +312,17 @@ public final class TrackerConfig extends AbstractConfig {
         return getBoolean(SHUTDOWN_HOOK_CONFIG);
     }
 
-    private static final AtomicInteger CLIENT_SEQUENCE = new AtomicInteger();
+    /** The factory of the tracker's Kafka clients: its servers and security settings. */
+    public KafkaClients clients() {
+        return clients;
+    }
 
-    /** Producer settings: ours, then the user's {@code producer.*} overrides of the tunable ones. */
-    Map<String, Object> producerProperties() {
+    /**
+     * The producer's own settings, for {@link #clients()}: ours, then the user's {@code producer.*}
+     * overrides of the tunable ones (the security keys among them go to every client of the tracker).
+     */
+    Map<String, Object> producerOverrides() {
         Map<String, Object> p = new HashMap<>();
-        p.put("bootstrap.servers", bootstrapServers());
         p.put("enable.idempotence", true);
         p.put("acks", "all");
         p.put("compression.type", "lz4");
@@ -301,18 +335,17 @@ public final class TrackerConfig extends AbstractConfig {
         // Topics we write rarely (failures, artifacts) must not fall out of the metadata cache:
         // with max.block.ms=0 a send to an unknown topic fails at once.
         p.put("metadata.max.idle.ms", 86_400_000);
-        // Named so the agent can tell its own network thread ("kafka-producer-network-thread | entrenar-...")
-        // from the application's in the JFR events it aggregates.
-        p.put("client.id", "entrenar-tracker-" + CLIENT_SEQUENCE.incrementAndGet());
-        p.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        p.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        p.putAll(originalsWithPrefix(PRODUCER_PREFIX));
+        originalsWithPrefix(PRODUCER_PREFIX).forEach((key, value) -> {
+            if (!io.entrenar.config.ClientSecurity.isKafkaSecurityKey(key)) {
+                p.put(key, value);
+            }
+        });
         p.remove("id");
         return p;
     }
 
     /** Registry client settings ({@code schema.registry.url}, {@code basic.auth.*}). */
-    Map<String, Object> registryProperties() {
+    public Map<String, Object> registryProperties() {
         Map<String, Object> r = new HashMap<>();
         for (Map.Entry<String, Object> e : originals().entrySet()) {
             if (e.getKey().startsWith("basic.auth.") || e.getKey().startsWith("schema.registry.")) {

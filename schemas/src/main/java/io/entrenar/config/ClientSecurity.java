@@ -46,12 +46,7 @@ public final class ClientSecurity {
      * login, unreadable stores; and builds the registry client's settings once (URLs, auth, TLS stores).
      */
     public static void validate(AbstractConfig config) {
-        String protocol = config.getString(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG).toUpperCase(Locale.ROOT);
-        if (protocol.startsWith("SASL") && config.getPassword(SaslConfigs.SASL_JAAS_CONFIG) == null
-                && System.getProperty("java.security.auth.login.config") == null) {
-            throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG, null, "is required with security.protocol=" + protocol
-                    + ", e.g. org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";");
-        }
+        requireLogin(config.getString(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG), config.getPassword(SaslConfigs.SASL_JAAS_CONFIG) != null);
         for (String key : new String[] {SslConfigs.SSL_TRUSTSTORE_LOCATION_CONFIG, SslConfigs.SSL_KEYSTORE_LOCATION_CONFIG}) {
             String location = config.getString(key);
             if (location != null && !location.isEmpty() && !Files.isReadable(Path.of(location))) {
@@ -61,18 +56,38 @@ public final class ClientSecurity {
         new SchemaRegistryClientConfig(registryClientConfigs(config));
     }
 
+    /**
+     * A SASL protocol needs a JAAS login ({@code sasl.jaas.config}, or a JAAS file named by
+     * {@code -Djava.security.auth.login.config}); Kafka would only say so when a client connects.
+     */
+    static void requireLogin(String protocol, boolean hasJaasConfig) {
+        String p = protocol == null ? "" : protocol.toUpperCase(Locale.ROOT);
+        if (p.startsWith("SASL") && !hasJaasConfig && System.getProperty("java.security.auth.login.config") == null) {
+            throw new ConfigException(SaslConfigs.SASL_JAAS_CONFIG, null, "is required with security.protocol=" + p
+                    + ", e.g. org.apache.kafka.common.security.plain.PlainLoginModule required username=\"u\" password=\"p\";");
+        }
+    }
+
+    /** Whether {@code key} is one of the Kafka client security keys: {@code security.protocol}, {@code ssl.*}, {@code sasl.*}. */
+    public static boolean isKafkaSecurityKey(String key) {
+        return key.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || key.startsWith("ssl.") || key.startsWith("sasl.");
+    }
+
     /** {@code security.protocol}, {@code ssl.*} and {@code sasl.*} as given, for Kafka clients. */
     public static Map<String, Object> kafkaClientConfigs(AbstractConfig config) {
         Map<String, Object> out = new HashMap<>();
         config.originals().forEach((k, v) -> {
-            if (k.equals(CommonClientConfigs.SECURITY_PROTOCOL_CONFIG) || k.startsWith("ssl.") || k.startsWith("sasl.")) {
+            if (isKafkaSecurityKey(k)) {
                 out.put(k, v);
             }
         });
         return out;
     }
 
-    /** {@code schema.registry.url} and the registry client's auth and TLS keys as given. */
+    /**
+     * {@code schema.registry.url} and the registry client's auth and TLS keys as given; the URL is the
+     * app's default when it has one and none was given.
+     */
     public static Map<String, Object> registryClientConfigs(AbstractConfig config) {
         Map<String, Object> out = new HashMap<>();
         java.util.Set<String> names = SchemaRegistryClientConfig.configDef().names();
@@ -81,6 +96,10 @@ public final class ClientSecurity {
                 out.put(k, v);
             }
         });
+        Object url = config.values().get(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG);
+        if (url != null) {
+            out.putIfAbsent(SchemaRegistryClientConfig.SCHEMA_REGISTRY_URL_CONFIG, url);
+        }
         return out;
     }
 }

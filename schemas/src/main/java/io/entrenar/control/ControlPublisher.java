@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Future;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.events.ControlAction;
 import io.entrenar.events.ControlCommand;
 import io.entrenar.registry.SchemaRegistryClient;
@@ -25,8 +26,13 @@ import org.apache.kafka.common.serialization.StringSerializer;
 public final class ControlPublisher implements AutoCloseable {
     private final KafkaProducer<String, ControlCommand> producer;
 
-    public ControlPublisher(Map<String, Object> producerConfigs, SchemaRegistryClient registry, ControlKeys keys) {
-        this.producer = new KafkaProducer<>(producerConfigs, new StringSerializer(),
+    /**
+     * @param clients           the app's client factory: the publisher's producer ({@code <app>-control}) has
+     *                          the app's servers and security settings, like every other client of the app
+     * @param producerOverrides the producer's own settings (acks, timeouts)
+     */
+    public ControlPublisher(KafkaClients clients, Map<String, ?> producerOverrides, SchemaRegistryClient registry, ControlKeys keys) {
+        this.producer = clients.producer("control", producerOverrides, new StringSerializer(),
                 new SigningSerializer<>(new AvroSerializer<>(registry, Map.of(), false), keys));
     }
 

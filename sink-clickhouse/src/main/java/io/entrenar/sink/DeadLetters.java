@@ -2,7 +2,6 @@ package io.entrenar.sink;
 
 import io.entrenar.schemas.DeadLetter;
 import java.nio.charset.StandardCharsets;
-import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -29,8 +28,9 @@ final class DeadLetters implements AutoCloseable {
     private final String topic;
     private final AtomicReference<Exception> failure = new AtomicReference<>();
 
-    DeadLetters(Map<String, Object> producerConfig, String topic) {
-        this.producer = new KafkaProducer<>(producerConfig);
+    /** @param producer the sink's dead-letter producer, owned (closed) by this */
+    DeadLetters(KafkaProducer<byte[], byte[]> producer, String topic) {
+        this.producer = producer;
         this.topic = topic;
     }
 

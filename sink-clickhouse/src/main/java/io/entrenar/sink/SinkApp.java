@@ -1,5 +1,6 @@
 package io.entrenar.sink;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
@@ -118,37 +119,29 @@ public final class SinkApp implements AutoCloseable {
         this.spoolDir = spoolDir(config);
         Migrations.apply(engine, database);
 
-        String bootstrap = config.getString(SinkConfig.BOOTSTRAP_SERVERS_CONFIG);
+        // Every client with the sink's servers and security settings; consumer.* and producer.* tune one client each.
+        KafkaClients clients = KafkaClients.of(config, "entrenar-sink");
         Map<String, Object> consumerConfig = new HashMap<>();
-        consumerConfig.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         consumerConfig.put(ConsumerConfig.GROUP_ID_CONFIG, config.getString(SinkConfig.GROUP_ID_CONFIG));
         consumerConfig.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerConfig.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // The stream processors write transactionally: never store records of aborted transactions.
         consumerConfig.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         consumerConfig.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2000);
-        consumerConfig.put(ConsumerConfig.CLIENT_ID_CONFIG, "entrenar-sink");
-        consumerConfig.putAll(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
         consumerConfig.putAll(config.originalsWithPrefix(SinkConfig.CONSUMER_PREFIX));
-        consumerConfig.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
-        consumerConfig.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class);
 
         Map<String, Object> producerConfig = new HashMap<>();
-        producerConfig.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         producerConfig.put(ProducerConfig.ACKS_CONFIG, "all");
         producerConfig.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        producerConfig.put(ProducerConfig.CLIENT_ID_CONFIG, "entrenar-sink-dlq");
-        producerConfig.putAll(io.entrenar.config.ClientSecurity.kafkaClientConfigs(config));
         producerConfig.putAll(config.originalsWithPrefix(SinkConfig.PRODUCER_PREFIX));
-        producerConfig.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
-        producerConfig.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class);
 
         Map<String, Object> serdeConfig = new HashMap<>(config.originals());
         serdeConfig.put("specific.avro.reader", true);
         this.deserializer = new AvroDeserializer<>();
         this.deserializer.configure(serdeConfig, false);
-        this.deadLetters = new DeadLetters(producerConfig, config.getString(SinkConfig.DLQ_TOPIC_CONFIG));
-        this.consumer = new KafkaConsumer<>(consumerConfig);
+        this.deadLetters = new DeadLetters(clients.producer("dlq", producerConfig, new ByteArraySerializer(), new ByteArraySerializer()),
+                config.getString(SinkConfig.DLQ_TOPIC_CONFIG));
+        this.consumer = clients.consumer("consumer", consumerConfig, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.thread = new Thread(this::run, "entrenar-sink");
     }
 

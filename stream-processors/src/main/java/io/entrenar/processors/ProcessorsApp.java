@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.ops.Metrics;
 import io.entrenar.ops.OpsConfig;
 import io.entrenar.ops.OpsServer;
@@ -99,10 +100,14 @@ public final class ProcessorsApp implements AutoCloseable {
         }
     }
 
+    /**
+     * Kafka Streams' settings, from the app's client factory: every client of the topology (consumers,
+     * producers, admin) gets the servers and the security settings; {@code streams.*} overrides tune
+     * it but cannot replace them.
+     */
     static Properties streamsProperties(ProcessorsConfig config, DeadLetters.Counts counts, RefusedOutputs refused, String applicationServer) {
-        Properties p = new Properties();
+        Map<String, Object> p = new HashMap<>();
         p.put(StreamsConfig.APPLICATION_ID_CONFIG, config.getString(ProcessorsConfig.APPLICATION_ID_CONFIG));
-        p.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, String.join(",", config.getList(ProcessorsConfig.BOOTSTRAP_SERVERS_CONFIG)));
         p.put(StreamsConfig.PROCESSING_GUARANTEE_CONFIG, StreamsConfig.EXACTLY_ONCE_V2);
         p.put(StreamsConfig.STATE_DIR_CONFIG, config.getString(ProcessorsConfig.STATE_DIR_CONFIG));
         p.put(StreamsConfig.NUM_STREAM_THREADS_CONFIG, config.getInt(ProcessorsConfig.NUM_STREAM_THREADS_CONFIG));
@@ -121,10 +126,8 @@ public final class ProcessorsApp implements AutoCloseable {
         p.put(StreamsConfig.consumerPrefix("max.poll.records"), 2000);
         p.put(StreamsConfig.producerPrefix("linger.ms"), 5);
         p.put(StreamsConfig.producerPrefix("compression.type"), "lz4");
-        p.putAll(config.kafkaSecurity());
-        Map<String, Object> overrides = new HashMap<>(config.streamsOverrides());
-        p.putAll(overrides);
-        return p;
+        p.putAll(config.streamsOverrides());
+        return KafkaClients.of(config, "entrenar-processors").streamsProperties(p);
     }
 
     /** Base URL of the HTTP/JSON query endpoint, e.g. {@code http://127.0.0.1:8086}. */

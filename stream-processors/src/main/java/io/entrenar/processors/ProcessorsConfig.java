@@ -151,11 +151,6 @@ public final class ProcessorsConfig extends AbstractConfig {
         return io.entrenar.config.ClientSecurity.registryClientConfigs(this);
     }
 
-    /** {@code security.protocol}, {@code ssl.*}, {@code sasl.*}: for every Kafka client of the topology. */
-    Map<String, Object> kafkaSecurity() {
-        return io.entrenar.config.ClientSecurity.kafkaClientConfigs(this);
-    }
-
     /** The {@value #STREAMS_PREFIX} settings without their prefix. */
     Map<String, Object> streamsOverrides() {
         return new HashMap<>(originalsWithPrefix(STREAMS_PREFIX));

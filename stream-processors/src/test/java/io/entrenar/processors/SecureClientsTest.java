@@ -18,14 +18,9 @@ import io.entrenar.registry.CachedSchemaRegistryClient;
 import io.entrenar.registry.RegistryUnavailableException;
 import io.entrenar.registry.SchemaRegistryClient;
 import io.entrenar.schemas.Topic;
-import io.entrenar.schemas.TopicCatalogue;
-import io.entrenar.schemas.TopicCatalogueConfig;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.AvroSerializer;
-import io.entrenar.stack.EmbeddedKafka;
-import io.entrenar.stack.TestTls;
-import io.entrenar.stack.registry.SchemaRegistryServer;
-import io.entrenar.stack.registry.SchemaRegistryServerConfig;
+import io.entrenar.stack.SaslStack;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -37,9 +32,8 @@ import org.apache.kafka.common.config.ConfigException;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,64 +43,28 @@ import org.junit.jupiter.api.io.TempDir;
  * passed through to Kafka Streams' clients and to the registry client.
  */
 class SecureClientsTest {
-    private static final String USER = "entrenar";
-    private static final String SECRET = "s3cret-" + Long.toHexString(System.nanoTime());
-
     @TempDir
     static Path dir;
-    private static TestTls tls;
-    private static EmbeddedKafka kafka;
-    private static SchemaRegistryServer registry;
 
-    @BeforeAll
-    static void start() throws Exception {
-        tls = TestTls.generate(dir);
-        kafka = EmbeddedKafka.start(dir.resolve("kafka"), "127.0.0.1", 0, Map.of(USER, SECRET));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", kafka.bootstrapServers()))) {
-            new TopicCatalogue(new TopicCatalogueConfig(Map.of(TopicCatalogueConfig.PARTITIONS_CONFIG, 1))).ensure(admin);
-        }
-        registry = SchemaRegistryServer.start(new SchemaRegistryServerConfig(Map.of(
-                SchemaRegistryServerConfig.LISTENERS_CONFIG, "https://127.0.0.1:0",
-                SchemaRegistryServerConfig.KAFKASTORE_BOOTSTRAP_SERVERS_CONFIG, kafka.bootstrapServers(),
-                SchemaRegistryServerConfig.SSL_KEYSTORE_LOCATION_CONFIG, tls.keyStore().toString(),
-                SchemaRegistryServerConfig.SSL_KEYSTORE_PASSWORD_CONFIG, tls.password())));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (registry != null) {
-            registry.close();
-        }
-        if (kafka != null) {
-            kafka.close();
-        }
-    }
+    @RegisterExtension
+    static final SaslStack stack = SaslStack.https();
 
     /** What a user writes into the app's config file for a secured cluster and registry. */
     private static Map<String, Object> secured(String password) {
-        Map<String, Object> m = new HashMap<>();
-        m.put("bootstrap.servers", kafka.saslBootstrapServers());
-        m.put("security.protocol", "SASL_PLAINTEXT");
-        m.put("sasl.mechanism", "PLAIN");
-        m.put("sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + USER
-                + "\" password=\"" + password + "\";");
-        m.put("schema.registry.url", registry.url());
-        m.put("schema.registry.ssl.truststore.location", tls.trustStore().toString());
-        m.put("schema.registry.ssl.truststore.password", tls.password());
-        return m;
+        return stack.secured(password);
     }
 
     @Test
     void aNanIsAlertedWithKafkaOverSaslAndTheRegistryOverHttps() throws Exception {
-        assertTrue(registry.url().startsWith("https://"), registry.url());
-        Map<String, Object> settings = secured(SECRET);
+        assertTrue(stack.registryUrl().startsWith("https://"), stack.registryUrl());
+        Map<String, Object> settings = secured(stack.secret());
         settings.put(ProcessorsConfig.APPLICATION_ID_CONFIG, "secure-app");
         settings.put(ProcessorsConfig.STATE_DIR_CONFIG, dir.resolve("state").toString());
         settings.put(ProcessorsConfig.HTTP_PORT_CONFIG, 0);
         settings.put(io.entrenar.ops.OpsConfig.PORT_CONFIG, -1);
         try (ProcessorsApp app = ProcessorsApp.start(new ProcessorsConfig(settings))) {
             assertTrue(app.awaitRunning(Duration.ofSeconds(90)), "Kafka Streams runs over SASL: " + app.state());
-            Map<String, Object> client = secured(SECRET);
+            Map<String, Object> client = secured(stack.secret());
             AvroSerializer<SpecificRecord> serializer = new AvroSerializer<>();
             serializer.configure(client, false);
             Map<String, Object> producerConfig = new HashMap<>(client);
@@ -134,17 +92,17 @@ class SecureClientsTest {
         });
         assertTrue(denied.getCause() instanceof SaslAuthenticationException, denied.toString());
 
-        try (SchemaRegistryClient untrusting = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", registry.url()))) {
+        try (SchemaRegistryClient untrusting = CachedSchemaRegistryClient.fromConfigs(Map.of("schema.registry.url", stack.registryUrl()))) {
             RegistryUnavailableException e = assertThrows(RegistryUnavailableException.class, untrusting::subjects);
             assertTrue(e.getCause() instanceof javax.net.ssl.SSLHandshakeException, e.toString());
         }
 
-        Map<String, Object> noLogin = secured(SECRET);
+        Map<String, Object> noLogin = secured(stack.secret());
         noLogin.remove("sasl.jaas.config");
         ConfigException e = assertThrows(ConfigException.class, () -> new ProcessorsConfig(noLogin));
         assertTrue(e.getMessage().contains("sasl.jaas.config"), e.getMessage());
 
-        Map<String, Object> badTrust = secured(SECRET);
+        Map<String, Object> badTrust = secured(stack.secret());
         badTrust.put("schema.registry.ssl.truststore.password", "not-the-password");
         e = assertThrows(ConfigException.class, () -> new ProcessorsConfig(badTrust));
         assertTrue(e.getMessage().contains("schema.registry.ssl.truststore.location"), e.getMessage());

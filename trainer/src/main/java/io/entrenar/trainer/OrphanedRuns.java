@@ -19,6 +19,7 @@ import io.entrenar.events.RunStarted;
 import io.entrenar.events.RunStatus;
 import io.entrenar.schemas.Topic;
 import io.entrenar.tracking.RunBuilder;
+import io.entrenar.tracking.TrackerConfig;
 import io.entrenar.serde.AvroDeserializer;
 import io.entrenar.serde.AvroSerializer;
 import org.apache.avro.specific.SpecificRecord;
@@ -76,11 +77,14 @@ final class OrphanedRuns {
         }
     }
 
-    private final Map<String, Object> kafka;
+    private final TrackerConfig tracking;
 
-    /** @param kafka client settings: bootstrap.servers, schema.registry.url and any security settings */
-    OrphanedRuns(Map<String, ?> kafka) {
-        this.kafka = Map.copyOf(kafka);
+    /**
+     * @param tracking the settings the job's tracker streams with: its Kafka clients' servers and
+     *                 security settings ({@link TrackerConfig#clients()}), and its registry's
+     */
+    OrphanedRuns(TrackerConfig tracking) {
+        this.tracking = tracking;
     }
 
     /** Finds the dead process's unfinished runs and fails each; returns them. */
@@ -93,15 +97,15 @@ final class OrphanedRuns {
     }
 
     List<Orphan> find(Death death) {
-        Map<String, Object> configs = new HashMap<>(kafka);
-        configs.put("specific.avro.reader", true);
-        configs.put("enable.auto.commit", false);
+        Map<String, Object> registry = new HashMap<>(tracking.registryProperties());
+        registry.put("specific.avro.reader", true);
         Map<String, RunEvent> started = new LinkedHashMap<>();
         Map<String, Long> lamports = new HashMap<>();
         Set<String> finished = new HashSet<>();
         AvroDeserializer<RunEvent> values = new AvroDeserializer<>();
-        values.configure(configs, false);
-        try (KafkaConsumer<String, RunEvent> consumer = new KafkaConsumer<>(configs, new StringDeserializer(), values)) {
+        values.configure(registry, false);
+        try (KafkaConsumer<String, RunEvent> consumer = tracking.clients().consumer("orphans", Map.of("enable.auto.commit", false),
+                new StringDeserializer(), values)) {
             List<TopicPartition> partitions = consumer.partitionsFor(Topic.RUNS.topicName(), SCAN_TIMEOUT).stream()
                     .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
             consumer.assign(partitions);
@@ -156,12 +160,10 @@ final class OrphanedRuns {
     }
 
     private void fail(List<Orphan> orphans, Death death) {
-        Map<String, Object> configs = new HashMap<>(kafka);
-        configs.put("acks", "all");
-        configs.put("enable.idempotence", true);
         AvroSerializer<SpecificRecord> values = new AvroSerializer<>();
-        values.configure(configs, false);
-        try (KafkaProducer<String, SpecificRecord> producer = new KafkaProducer<>(configs, new StringSerializer(), values)) {
+        values.configure(tracking.registryProperties(), false);
+        try (KafkaProducer<String, SpecificRecord> producer = tracking.clients().producer("orphans",
+                Map.of("acks", "all", "enable.idempotence", true), new StringSerializer(), values)) {
             Instant now = Instant.now();
             for (Orphan orphan : orphans) {
                 Map<String, String> context = new LinkedHashMap<>();

@@ -165,7 +165,7 @@ public final class TrainProcess {
     /** A failed or dead job may have left runs open: end them, so that no run stays RUNNING forever. */
     private void reportOrphans(OrphanedRuns.Death death, PrintWriter out, PrintWriter err) {
         try {
-            List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.clientConfigs()).failAll(death);
+            List<OrphanedRuns.Orphan> orphans = new OrphanedRuns(tracking.trackerConfig()).failAll(death);
             for (OrphanedRuns.Orphan o : orphans) {
                 out.println("entrenar: the training JVM died with " + death.describe() + "; " + (o.processRecord()
                         ? "its process record " + o.runId() + " ended FAILED"

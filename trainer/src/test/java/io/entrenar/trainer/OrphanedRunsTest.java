@@ -14,6 +14,7 @@ import io.entrenar.stack.SharedStack;
 import io.entrenar.tracking.ProcessIdentity;
 import io.entrenar.tracking.Run;
 import io.entrenar.tracking.Tracker;
+import io.entrenar.tracking.TrackerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -53,7 +54,7 @@ class OrphanedRunsTest {
         resendFirstRecordOf(finished);
         OrphanedRuns.Death death = new OrphanedRuns.Death(ProcessIdentity.host(), ProcessIdentity.pid(), processStart, 137,
                 List.of("some stderr line"));
-        OrphanedRuns orphans = new OrphanedRuns(kafka);
+        OrphanedRuns orphans = new OrphanedRuns(new TrackerConfig(kafka));
         List<OrphanedRuns.Orphan> found = orphans.failAll(death);
         assertEquals(List.of(open), found.stream().map(OrphanedRuns.Orphan::runId).toList(), "the finished run is not open, even when its RunStarted comes again: " + finished);
         assertEquals(List.of(), orphans.find(death), "once failed, a run is no longer open");
@@ -77,8 +78,8 @@ class OrphanedRunsTest {
             tracker.flush(java.time.Duration.ofSeconds(30));
         }
         OrphanedRuns.Death death = new OrphanedRuns.Death(ProcessIdentity.host(), ProcessIdentity.pid(), processStart, 137, List.of());
-        List<OrphanedRuns.Orphan> found = new OrphanedRuns(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers(),
-                "schema.registry.url", SharedStack.stack().registryUrl())).failAll(death);
+        List<OrphanedRuns.Orphan> found = new OrphanedRuns(new TrackerConfig(Map.of("bootstrap.servers", SharedStack.stack().bootstrapServers(),
+                "schema.registry.url", SharedStack.stack().registryUrl()))).failAll(death);
         Map<String, Boolean> processRecords = new java.util.HashMap<>();
         found.forEach(o -> processRecords.put(o.runId(), o.processRecord()));
         assertEquals(Map.of(host, true, training, false), processRecords, "both ended, one of them the JVM's record");

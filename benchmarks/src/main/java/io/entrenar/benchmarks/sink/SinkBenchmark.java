@@ -130,11 +130,10 @@ public final class SinkBenchmark {
     }
 
     private static KafkaProducer<String, MetricBatch> producer(EmbeddedStack stack) {
-        Map<String, Object> cfg = Map.of("bootstrap.servers", stack.bootstrapServers(), "schema.registry.url",
-                stack.registryUrl(), "linger.ms", 5, "batch.size", 1 << 20, "compression.type", "lz4", "acks", "all");
         AvroSerializer<MetricBatch> ser = new AvroSerializer<>();
-        ser.configure(cfg, false);
-        return new KafkaProducer<>(cfg, new StringSerializer(), ser);
+        ser.configure(Map.of("schema.registry.url", stack.registryUrl()), false);
+        return stack.clients("entrenar-bench").producer("metrics", Map.of("linger.ms", 5, "batch.size", 1 << 20,
+                "compression.type", "lz4", "acks", "all"), new StringSerializer(), ser);
     }
 
     /** Points logged at {@code rate} per second for {@code seconds}; lag from send to visible in a query. */

@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.events.RunAnnotated;
 import io.entrenar.events.RunEvent;
 import io.entrenar.registry.SchemaRegistryClient;
@@ -28,8 +29,14 @@ public final class Golden {
     private Golden() {
     }
 
-    /** Publishes the promotion and waits for the broker's acknowledgement. */
-    public static RecordMetadata promote(Map<String, Object> producerConfigs, SchemaRegistryClient registry, String runId, String by) {
+    /**
+     * Publishes the promotion and waits for the broker's acknowledgement.
+     *
+     * @param clients           the CLI's client factory (servers, security settings)
+     * @param producerOverrides the producer's own settings (acks, timeouts)
+     */
+    public static RecordMetadata promote(KafkaClients clients, Map<String, ?> producerOverrides, SchemaRegistryClient registry,
+                                         String runId, String by) {
         RunEvent event = RunEvent.newBuilder()
                 .setEventId(UUID.randomUUID().toString())
                 .setRunId(runId)
@@ -40,7 +47,7 @@ public final class Golden {
                         .setTags(Map.of(TAG, "true", "golden.promoted_by", by, "golden.promoted_at", Instant.now().toString()))
                         .build())
                 .build();
-        try (KafkaProducer<String, RunEvent> producer = new KafkaProducer<>(producerConfigs, new StringSerializer(),
+        try (KafkaProducer<String, RunEvent> producer = clients.producer("golden", producerOverrides, new StringSerializer(),
                 new AvroSerializer<>(registry, Map.of(), false))) {
             return producer.send(new ProducerRecord<>(Topic.RUNS.topicName(), runId, event)).get();
         } catch (ExecutionException e) {

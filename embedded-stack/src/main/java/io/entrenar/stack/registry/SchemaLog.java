@@ -9,7 +9,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
 
-import org.apache.kafka.clients.CommonClientConfigs;
+import io.entrenar.config.KafkaClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.CloseOptions;
@@ -43,24 +43,22 @@ final class SchemaLog implements AutoCloseable {
     // After a failed write we cannot tell whether it reached the log; reading up to the end settles it.
     private boolean unsure;
 
-    private SchemaLog(String topic, Map<String, Object> common, Duration timeout, Consumer<LogRecord> applier) {
+    private SchemaLog(String topic, KafkaClients clients, Duration timeout, Consumer<LogRecord> applier) {
         this.partition = new TopicPartition(topic, 0);
         this.timeout = timeout;
         this.applier = applier;
-        Map<String, Object> producerProps = new HashMap<>(common);
+        Map<String, Object> producerProps = new HashMap<>();
         producerProps.put(ProducerConfig.ACKS_CONFIG, "all");
         producerProps.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         producerProps.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         producerProps.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, timeout.toMillis());
         producerProps.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
         producerProps.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, (int) timeout.toMillis());
-        producerProps.put(ProducerConfig.CLIENT_ID_CONFIG, "schema-registry-writer");
-        this.producer = new KafkaProducer<>(producerProps, new ByteArraySerializer(), new ByteArraySerializer());
-        Map<String, Object> consumerProps = new HashMap<>(common);
+        this.producer = clients.producer("writer", producerProps, new ByteArraySerializer(), new ByteArraySerializer());
+        Map<String, Object> consumerProps = new HashMap<>();
         consumerProps.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         consumerProps.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        consumerProps.put(ConsumerConfig.CLIENT_ID_CONFIG, "schema-registry-reader");
-        this.consumer = new KafkaConsumer<>(consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        this.consumer = clients.consumer("reader", consumerProps, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         consumer.assign(List.of(partition));
         consumer.seekToBeginning(List.of(partition));
     }
@@ -71,11 +69,12 @@ final class SchemaLog implements AutoCloseable {
      * @param applier receives every record read, and every record after it is written
      */
     static SchemaLog open(SchemaRegistryServerConfig config, Consumer<LogRecord> applier) {
-        Map<String, Object> common = Map.of(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, config.bootstrapServers());
+        // Client ids schema-registry-writer, -reader, -setup, as before the factory.
+        KafkaClients clients = new KafkaClients(config.bootstrapServers(), Map.of(), "schema-registry");
         Duration timeout = config.kafkaStoreTimeout();
         Duration initTimeout = config.kafkaStoreInitTimeout();
-        ensureTopic(common, config.topic(), config.topicReplicationFactor(), initTimeout);
-        SchemaLog log = new SchemaLog(config.topic(), common, timeout, applier);
+        ensureTopic(clients, config.topic(), config.topicReplicationFactor(), initTimeout);
+        SchemaLog log = new SchemaLog(config.topic(), clients, timeout, applier);
         try {
             long records = log.readToEnd(initTimeout);
             LOG.info("Read {} records of {} into the schema registry", records, config.topic());
@@ -132,8 +131,8 @@ final class SchemaLog implements AutoCloseable {
         return read;
     }
 
-    private static void ensureTopic(Map<String, Object> common, String topic, short replicationFactor, Duration within) {
-        try (Admin admin = Admin.create(common)) {
+    private static void ensureTopic(KafkaClients clients, String topic, short replicationFactor, Duration within) {
+        try (Admin admin = clients.admin("setup", Map.of())) {
             if (admin.listTopics().names().get(within.toMillis(), TimeUnit.MILLISECONDS).contains(topic)) {
                 return;
             }
@@ -150,7 +149,7 @@ final class SchemaLog implements AutoCloseable {
             throw new IllegalStateException("interrupted while creating the schemas topic " + topic, e);
         } catch (TimeoutException e) {
             throw new IllegalStateException("timed out creating the schemas topic " + topic + " at "
-                    + common.get(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG), e);
+                    + clients.bootstrapServers(), e);
         }
     }
 
