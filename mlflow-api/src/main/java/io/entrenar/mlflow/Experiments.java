@@ -14,6 +14,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
+import io.entrenar.config.KafkaClients;
 import io.entrenar.events.ExperimentDefined;
 import io.entrenar.events.LifecycleStage;
 import io.entrenar.registry.SchemaRegistryClient;
@@ -56,17 +57,13 @@ final class Experiments implements AutoCloseable {
     }
 
     /** Reads every definition on the topic, then makes sure the Default experiment exists. */
-    static Experiments load(String bootstrapServers, Map<String, Object> security, SchemaRegistryClient registry, String artifactRoot) {
-        Map<String, Object> p = new HashMap<>(security);
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        p.put(ProducerConfig.CLIENT_ID_CONFIG, "entrenar-mlflow-api-experiments");
-        p.put(ProducerConfig.ACKS_CONFIG, "all");
-        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
-        KafkaProducer<String, ExperimentDefined> producer = new KafkaProducer<>(p, new StringSerializer(),
-                new AvroSerializer<>(registry, Map.of(), false));
+    static Experiments load(KafkaClients clients, SchemaRegistryClient registry, String artifactRoot) {
+        KafkaProducer<String, ExperimentDefined> producer = clients.producer("experiments",
+                Map.of(ProducerConfig.ACKS_CONFIG, "all", ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true),
+                new StringSerializer(), new AvroSerializer<>(registry, Map.of(), false));
         Experiments experiments = new Experiments(producer, artifactRoot);
         try {
-            experiments.readAll(bootstrapServers, security, registry);
+            experiments.readAll(clients, registry);
             if (!experiments.byId.containsKey(DEFAULT_ID)) {
                 experiments.write(experiments.definition(DEFAULT_ID, DEFAULT_NAME, LifecycleStage.ACTIVE, Map.of(), Instant.now()));
             }
@@ -77,14 +74,11 @@ final class Experiments implements AutoCloseable {
         }
     }
 
-    private void readAll(String bootstrapServers, Map<String, Object> security, SchemaRegistryClient registry) {
-        Map<String, Object> c = new HashMap<>(security);
-        c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        c.put(ConsumerConfig.CLIENT_ID_CONFIG, "entrenar-mlflow-api-experiments-reader");
-        c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+    private void readAll(KafkaClients clients, SchemaRegistryClient registry) {
         AvroDeserializer<Object> values = new AvroDeserializer<>(registry, Map.of(AvroSerdeConfig.SPECIFIC_AVRO_READER, true), false);
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(c, new StringDeserializer(), new ByteArrayDeserializer())) {
+        try (KafkaConsumer<String, byte[]> consumer = clients.consumer("experiments-reader",
+                Map.of(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false, ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"),
+                new StringDeserializer(), new ByteArrayDeserializer())) {
             List<TopicPartition> parts = consumer.partitionsFor(Topic.EXPERIMENTS.topicName(), Duration.ofSeconds(30)).stream()
                     .map(i -> new TopicPartition(i.topic(), i.partition())).toList();
             consumer.assign(parts);

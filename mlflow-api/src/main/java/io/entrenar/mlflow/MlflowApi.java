@@ -50,7 +50,7 @@ public final class MlflowApi implements AutoCloseable {
         Experiments experiments = null;
         try {
             tracker = Tracker.start(config.tracker());
-            experiments = Experiments.load(config.getString(MlflowApiConfig.BOOTSTRAP_SERVERS_CONFIG), config.kafkaSecurity(), registry,
+            experiments = Experiments.load(io.entrenar.config.KafkaClients.of(config, "entrenar-mlflow-api"), registry,
                     "mlflow-artifacts:/");
             RunReader reader = new RunReader(engine, config.database());
             RunWriter writer = new RunWriter(tracker, experiments, reader);

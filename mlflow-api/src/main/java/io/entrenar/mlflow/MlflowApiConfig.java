@@ -165,11 +165,6 @@ public final class MlflowApiConfig extends AbstractConfig {
         return t;
     }
 
-    /** Security keys for the API's own experiments producer and consumer. */
-    Map<String, Object> kafkaSecurity() {
-        return ClientSecurity.kafkaClientConfigs(this);
-    }
-
     public String database() {
         return getString(CLICKHOUSE_DATABASE_CONFIG);
     }
