@@ -99,8 +99,8 @@ if [[ ! -d "$NODE_DIR/node_modules" || ! -f "$stamp" \
 else
   say "node modules ok (interop/node)"
 fi
-(cd "$NODE_DIR" && node -e "require('kafkajs'); require('@kafkajs/confluent-schema-registry')") \
-  || die "interop/node cannot load kafkajs / @kafkajs/confluent-schema-registry"
+(cd "$NODE_DIR" && node -e "require('kafkajs'); require('@kafkajs/confluent-schema-registry'); require('mlflow')") \
+  || die "interop/node cannot load kafkajs / @kafkajs/confluent-schema-registry / mlflow"
 # 4. chDB (the ClickHouse engine in-process, for sink-clickhouse): libchdb.so from npm's
 # @chdb/lib-linux-x64-gnu, unpacked into a cache outside the repo (559 MB). The sink and its tests
 # find it at $CHDB_DIR/libchdb.so (override with ENTRENAR_CHDB_LIB).
