@@ -83,21 +83,22 @@ final class RunWriter {
         Map<String, String> t = new LinkedHashMap<>(tags);
         t.putIfAbsent("mlflow.runName", name);
         t.put("entrenar.source", "mlflow-api");
+        long start = startTimeMs != null ? startTimeMs : System.currentTimeMillis();
         RunBuilder b = tracker.experiment(e.getRunId(), e.getName()).run(name).runType(RunType.TRAINING)
                 .source("mlflow", t.get("mlflow.source.name"));
         try {
             t.forEach(b::tag);
-        } catch (IllegalArgumentException ex) {
+            b.startedAt(Math.multiplyExact(start, 1000L));
+        } catch (IllegalArgumentException | ArithmeticException ex) {
             throw MlflowException.invalid(ex.getMessage());
         }
         Run handle = b.start();
-        long start = System.currentTimeMillis();
         LiveRun run = new LiveRun(handle.id(), e.getRunId(), name, start * 1000, handle);
         run.tags.putAll(t);
         run.events = 2; // RunStarted, RUNNING
         runs.put(run.runId, run);
         sync();
-        return new RunRecord(run.runId, name, e.getRunId(), "RUNNING", startTimeMs != null ? startTimeMs : start, null, "active",
+        return new RunRecord(run.runId, name, e.getRunId(), "RUNNING", start, null, "active",
                 List.of(), Map.of(), withoutInternal(t));
     }
 
@@ -167,9 +168,16 @@ final class RunWriter {
     }
 
     /** update-run: a new name, and FINISHED / FAILED / KILLED end the run (again, if the client changes its mind). */
-    void update(String runId, String status, String runName) {
+    void update(String runId, String status, Long endTimeMs, String runName) {
         LiveRun run = live(runId);
         synchronized (run) {
+            if (endTimeMs != null && status != null && !status.equals("RUNNING") && !status.equals("SCHEDULED")) {
+                try {
+                    handleForEnd(run).endAt(Math.multiplyExact(endTimeMs, 1000L));
+                } catch (IllegalArgumentException | ArithmeticException e) {
+                    throw MlflowException.invalid("Invalid value " + endTimeMs + " for parameter 'end_time': " + e.getMessage());
+                }
+            }
             if (runName != null && !runName.isEmpty()) {
                 annotate(run, Map.of("mlflow.runName", runName), Map.of());
                 run.tags.put("mlflow.runName", runName);

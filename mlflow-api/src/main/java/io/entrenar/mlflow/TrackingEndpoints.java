@@ -289,7 +289,7 @@ final class TrackingEndpoints {
 
     private ObjectNode updateRun(Params p) {
         String runId = p.runId();
-        writer.update(runId, p.string("status"), p.string("run_name"));
+        writer.update(runId, p.string("status"), p.longValue("end_time"), p.string("run_name"));
         ObjectNode out = MlflowJson.object();
         out.set("run_info", MlflowJson.runInfo(readRun(runId)));
         return out;

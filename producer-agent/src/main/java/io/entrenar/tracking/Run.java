@@ -57,6 +57,8 @@ public final class Run implements AutoCloseable {
     private volatile boolean stopRequested;
     private volatile String stopReason;
     private volatile boolean paused;
+    /** When the run's end is recorded, if a caller said (MLflow's {@code end_time}); else -1: the moment it ends. */
+    private volatile long endAtMicros = -1;
     private int approvals;
     private int rejections;
     private final java.util.List<java.util.function.Consumer<io.entrenar.events.ControlCommand>> controlCallbacks =
@@ -403,6 +405,18 @@ public final class Run implements AutoCloseable {
         finish(Map.of());
     }
 
+    /**
+     * Records the run's end (finish, stop or fail, called next) at this time instead of the moment
+     * of the call: for a client that reports its own end time (MLflow's {@code end_time}).
+     */
+    public void endAt(long epochMicros) {
+        if (epochMicros < startMicros) {
+            throw new IllegalArgumentException("run " + runId + " cannot end at " + epochMicros + " µs, before it started at "
+                    + startMicros);
+        }
+        endAtMicros = epochMicros;
+    }
+
     /** Ends the run as STOPPED (e.g. after a STOP command). */
     public void stop(String reason) {
         end(RunStatus.STOPPED, Map.of(), reason, -1);
@@ -446,7 +460,7 @@ public final class Run implements AutoCloseable {
         ended = true;
         RunStatus previous = status;
         status = finalStatus;
-        long now = tracker.nowMicros();
+        long now = endAtMicros >= 0 ? endAtMicros : tracker.nowMicros();
         Map<String, Double> s = new LinkedHashMap<>();
         if (summary != null) {
             summary.forEach((k, v) -> s.put(Validation.key("summary metric", k), Objects.requireNonNull(v, "summary value of " + k)));
@@ -455,7 +469,7 @@ public final class Run implements AutoCloseable {
         emitRunEvent(RunFinished.newBuilder().setStatus(finalStatus).setDurationMicros(now - startMicros)
                 .setTotalSteps(totalSteps >= 0 ? totalSteps : Math.max(0, maxStep + 1)).setSummary(s)
                 .setErrorCode(finalStatus == RunStatus.FAILED ? reasonOrCode : null)
-                .setEnergy(energy).setCost(footprint.cost(now - startMicros, energy)).build());
+                .setEnergy(energy).setCost(footprint.cost(now - startMicros, energy)).build(), now);
         Span root = Span.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))
                 .setLamport(tracker.lamport().tick()).setTraceId(traceId).setSpanId(spanId).setParentSpanId(null)
                 .setName("run " + name).setKind(SpanKind.INTERNAL).setStartMicros(startMicros).setEndMicros(now)
@@ -467,7 +481,10 @@ public final class Run implements AutoCloseable {
     }
 
     private void emitRunEvent(Object payload) {
-        long now = tracker.nowMicros();
+        emitRunEvent(payload, tracker.nowMicros());
+    }
+
+    private void emitRunEvent(Object payload, long now) {
         ship(RunEvent.newBuilder().setEventId(UUID.randomUUID().toString()).setRunId(runId).setTsMicros(micros(now))
                 .setLamport(tracker.lamport().tick()).setPayload(payload).build());
     }

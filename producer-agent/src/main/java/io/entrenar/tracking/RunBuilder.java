@@ -61,6 +61,7 @@ public final class RunBuilder {
     private String gitCommit;
     private String gitBranch;
     private String configSha256;
+    private long startedAtMicros = -1;
 
     RunBuilder(Tracker tracker, Experiment experiment, String name) {
         this.tracker = tracker;
@@ -227,6 +228,18 @@ public final class RunBuilder {
         return this;
     }
 
+    /**
+     * When the run started, if not now: a client that reports its own start time (MLflow's
+     * {@code start_time}). Microseconds since the epoch.
+     */
+    public RunBuilder startedAt(long epochMicros) {
+        if (epochMicros < 0) {
+            throw new IllegalArgumentException("a run cannot start at " + epochMicros + " µs since the epoch");
+        }
+        startedAtMicros = epochMicros;
+        return this;
+    }
+
     /** Opens the run: emits RunStarted (and RUNNING) and returns the handle to log to. */
     public Run start() {
         String runId = presetId != null ? presetId : java.util.UUID.randomUUID().toString();
@@ -235,7 +248,7 @@ public final class RunBuilder {
             tags.put(JVM_RUN_TAG, jvmRun);
         }
         long lamport = tracker.lamport().tick();
-        long now = tracker.nowMicros();
+        long now = startedAtMicros >= 0 ? startedAtMicros : tracker.nowMicros();
         RunSource source = RunSource.newBuilder()
                 .setHost(ProcessIdentity.host())
                 .setPid(ProcessIdentity.pid())
