@@ -174,14 +174,11 @@ public final class DashboardConfig extends AbstractConfig {
 
     /** The clickhouse-jdbc URL for {@link #CLICKHOUSE_URL_CONFIG}. */
     public String jdbcUrl() {
-        String url = getString(CLICKHOUSE_URL_CONFIG).strip();
-        if (url.startsWith("jdbc:clickhouse:") || url.startsWith("jdbc:ch:")) {
-            return url;
+        try {
+            return io.entrenar.sink.engine.JdbcEngine.jdbcUrl(getString(CLICKHOUSE_URL_CONFIG));
+        } catch (IllegalArgumentException e) {
+            throw new ConfigException(CLICKHOUSE_URL_CONFIG, getString(CLICKHOUSE_URL_CONFIG), e.getMessage());
         }
-        if (url.matches("https?://[^/\\s]+/?")) {
-            return "jdbc:clickhouse:" + (url.endsWith("/") ? url.substring(0, url.length() - 1) : url);
-        }
-        throw new ConfigException(CLICKHOUSE_URL_CONFIG, url, "expected http(s)://HOST:PORT or jdbc:clickhouse:...");
     }
 
     String user() {

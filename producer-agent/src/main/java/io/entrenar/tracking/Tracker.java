@@ -157,7 +157,9 @@ public final class Tracker implements AutoCloseable {
     public boolean flush(Duration timeout) {
         long deadline = System.nanoTime() + timeout.toNanos();
         try {
-            drain.flush().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            if (!handedToShipper(timeout)) {
+                return false;
+            }
             while (!drain.drained()) {
                 // at close, an unreachable broker is not waited for: the spool keeps everything
                 if (System.nanoTime() > deadline || (closed && drain.state() == Shipper.State.OUTAGE)) {
@@ -168,8 +170,6 @@ public final class Tracker implements AutoCloseable {
             return true;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return false;
-        } catch (ExecutionException | TimeoutException e) {
             return false;
         }
     }
@@ -186,11 +186,18 @@ public final class Tracker implements AutoCloseable {
             return flush(timeout);
         }
         try {
-            drain.flush().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return true;
+            return handedToShipper(timeout);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return false;
+        }
+    }
+
+    /** Waits until the drain thread has batched everything logged so far and handed it to the shipper. */
+    private boolean handedToShipper(Duration timeout) throws InterruptedException {
+        try {
+            drain.flush().get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return true;
         } catch (ExecutionException | TimeoutException e) {
             return false;
         }

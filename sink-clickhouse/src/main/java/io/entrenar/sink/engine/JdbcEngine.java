@@ -40,6 +40,21 @@ public final class JdbcEngine implements Engine {
         this.reader = reader;
     }
 
+    /**
+     * The clickhouse-jdbc URL of a ClickHouse HTTP address as users write it ({@code http(s)://HOST:PORT}),
+     * or {@code url} itself when it already is one; IllegalArgumentException for anything else.
+     */
+    public static String jdbcUrl(String url) {
+        String u = url.strip();
+        if (u.startsWith("jdbc:clickhouse:") || u.startsWith("jdbc:ch:")) {
+            return u;
+        }
+        if (u.matches("https?://[^/\\s]+/?")) {
+            return "jdbc:clickhouse:" + (u.endsWith("/") ? u.substring(0, u.length() - 1) : u);
+        }
+        throw new IllegalArgumentException("expected http(s)://HOST:PORT or jdbc:clickhouse:...");
+    }
+
     /** Connects to {@code url} ({@code jdbc:clickhouse://host:port[/db][?options]}) to read and write. */
     public static JdbcEngine open(String url, String user, String password) {
         return open(url, user, password, false);
