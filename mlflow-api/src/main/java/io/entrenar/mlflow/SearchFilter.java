@@ -23,10 +23,23 @@ final class SearchFilter {
 
     /** The predicate of {@code filter} (blank: every run). */
     static Predicate<RunRecord> parse(String filter) {
+        return parse(filter, java.util.Map.of());
+    }
+
+    /**
+     * The predicate of an experiments filter, over an experiment shown as a run: its {@code name}
+     * is the run name, {@code creation_time} the start, {@code last_update_time} the end.
+     */
+    static Predicate<RunRecord> parseExperiments(String filter) {
+        return parse(filter, java.util.Map.of("name", "run_name", "creation_time", "start_time", "last_update_time", "end_time",
+                "experiment_id", "experiment_id"));
+    }
+
+    private static Predicate<RunRecord> parse(String filter, java.util.Map<String, String> attributeAliases) {
         if (filter == null || filter.isBlank()) {
             return r -> true;
         }
-        Lexer lx = new Lexer(filter);
+        Lexer lx = new Lexer(filter, attributeAliases);
         Predicate<RunRecord> all = clause(lx);
         while (!lx.atEnd()) {
             lx.keyword("AND");
@@ -39,7 +52,7 @@ final class SearchFilter {
     static Comparator<RunRecord> order(List<String> orderBy) {
         Comparator<RunRecord> c = null;
         for (String clause : orderBy) {
-            Lexer lx = new Lexer(clause);
+            Lexer lx = new Lexer(clause, java.util.Map.of());
             Field f = field(lx);
             boolean asc = true;
             if (!lx.atEnd()) {
@@ -126,7 +139,13 @@ final class SearchFilter {
         }
         if (entity == Entity.ATTRIBUTE) {
             key = key.equals("run_uuid") ? "run_id" : key;
-            if (!ATTRIBUTES.contains(key)) {
+            if (!lx.aliases.isEmpty()) {
+                String alias = lx.aliases.get(key);
+                if (alias == null) {
+                    throw MlflowException.invalid("Invalid attribute key '" + key + "' specified. Valid keys are " + lx.aliases.keySet());
+                }
+                key = alias;
+            } else if (!ATTRIBUTES.contains(key)) {
                 throw MlflowException.invalid("Invalid attribute key '" + key + "' specified. Valid keys are " + ATTRIBUTES);
             }
         }
@@ -216,10 +235,13 @@ final class SearchFilter {
     /** Characters of one expression, read left to right; each read skips the blanks before it. */
     private static final class Lexer {
         private final String s;
+        /** Attribute names of the entity searched (experiments) onto the run attributes they stand for; empty for runs. */
+        final java.util.Map<String, String> aliases;
         int pos;
 
-        Lexer(String s) {
+        Lexer(String s, java.util.Map<String, String> aliases) {
             this.s = s;
+            this.aliases = aliases;
         }
 
         boolean atEnd() {

@@ -198,16 +198,12 @@ final class TrackingEndpoints {
         return out;
     }
 
-    /** Experiment filters: {@code name} / {@code tags.KEY} with = != LIKE ILIKE, joined by AND. */
+    /** Experiment filters: {@code name}, {@code creation_time}, {@code last_update_time} and {@code tags.KEY}, joined by AND. */
     private static boolean experimentMatches(ExperimentDefined e, String filter) {
-        Map<String, String> tags = new LinkedHashMap<>();
-        e.getTags().forEach((k, v) -> tags.put(k, v));
-        tags.put("mlflow.runName", "");
-        RunRecord asRun = new RunRecord(e.getRunId(), e.getName(), e.getRunId(), "RUNNING", e.getCreatedAtMicros().toEpochMilli(), null,
-                "active", List.of(), Map.of(), tags);
-        // name is the attribute run_name of this stand-in; the rest of the grammar is the runs'
-        return SearchFilter.parse(filter.replaceAll("(?i)(^|\\s|\\()(attributes\\.|attribute\\.|attr\\.)?name(\\s)", "$1attributes.run_name$3")
-                .replaceAll("(?i)(attributes\\.|attribute\\.|attr\\.)?creation_time", "attributes.start_time")).test(asRun);
+        Map<String, String> tags = new LinkedHashMap<>(e.getTags());
+        RunRecord asRun = new RunRecord(e.getRunId(), e.getName(), e.getRunId(), "RUNNING", e.getCreatedAtMicros().toEpochMilli(),
+                e.getTsMicros().toEpochMilli(), "active", List.of(), Map.of(), tags);
+        return SearchFilter.parseExperiments(filter).test(asRun);
     }
 
     private static java.util.Comparator<ExperimentDefined> experimentOrder(List<String> orderBy) {

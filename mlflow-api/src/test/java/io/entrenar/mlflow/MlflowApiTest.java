@@ -63,6 +63,13 @@ class MlflowApiTest {
         assertEquals(exp, byName.path("experiment_id").asText());
         assertEquals("active", byName.path("lifecycle_stage").asText());
 
+        post(API + "experiments/set-experiment-tag", "{\"experiment_id\":\"" + exp + "\",\"key\":\"team name\",\"value\":\"my name is vision\"}");
+        JsonNode byFilter = post(API + "experiments/search", "{\"filter\":\"name LIKE '" + name.substring(0, 14)
+                + "%' AND tags.`team name` = 'my name is vision'\"}").json();
+        assertEquals(1, byFilter.path("experiments").size(), byFilter.toString());
+        assertEquals(exp, byFilter.path("experiments").get(0).path("experiment_id").asText());
+        assertEquals(0, post(API + "experiments/search", "{\"filter\":\"attribute.name = 'nope'\"}").json().path("experiments").size());
+
         String run = createRun(exp, "torch-mlp");
         long t0 = System.currentTimeMillis();
         assertEquals(200, post(API + "runs/log-parameter", "{\"run_id\":\"" + run + "\",\"key\":\"lr\",\"value\":\"0.01\"}").status());
