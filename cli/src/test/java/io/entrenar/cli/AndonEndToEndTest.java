@@ -52,9 +52,11 @@ class AndonEndToEndTest {
                     severity: emergency
                     action: emergency_stop
                 """);
-        pipeline = Pipeline.start(new PipelineConfig(Map.of("data.dir", dir.toString(), "kafka.port", 0,
+        Map<String, Object> settings = new java.util.HashMap<>(Map.of("data.dir", dir.toString(), "kafka.port", 0,
                 "registry.port", 0, "webhook.receiver.port", 0, "ops.port", -1, "topics.partitions", 1,
-                "sink.enabled", false, "dashboard.enabled", false, "mlflow.enabled", false, "processors.http.port", 0, "processors.andon.rules.file", rules.toString())));
+                "sink.enabled", false, "dashboard.enabled", false, "processors.http.port", 0, "processors.andon.rules.file", rules.toString()));
+        settings.put("mlflow.enabled", false);
+        pipeline = Pipeline.start(new PipelineConfig(settings));
         assertTrue(pipeline.processors().awaitRunning(Duration.ofSeconds(60)), "processors running");
     }
 
