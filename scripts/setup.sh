@@ -2,7 +2,8 @@
 # Installs what the build and the interop tests need; idempotent and fast when already done.
 # Usable from CI (.ci/run) and from launchers: no TTY, no prompts.
 #   - checks JDK 25 at /usr/lib/jvm/temurin-25-jdk-amd64 (override with ENTRENAR_JAVA_HOME)
-#   - Debian packages python3-confluent-kafka python3-avro python3-requests kcat (only if missing)
+#   - Debian packages python3-confluent-kafka python3-avro python3-requests python3-torch kcat (only if
+#     missing); torch and requests are all examples/python needs (PyTorch into the MLflow API, nothing from PyPI)
 #   - npm dependencies of interop/node (npm ci, only if node_modules is missing or stale)
 #   - libchdb.so (npm @chdb/lib-linux-x64-gnu) under ~/.cache/entrenar/chdb/VERSION, only if missing
 #   - Debian's chromium and the npm packages of dashboard/web (uplot, playwright-core)
@@ -13,7 +14,8 @@ set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JDK="${ENTRENAR_JAVA_HOME:-/usr/lib/jvm/temurin-25-jdk-amd64}"
-DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client kcat docker-compose)
+# python3-torch and python3-requests: examples/python/train_mlflow.py (PythonMlflowExampleTest)
+DEBS=(python3-confluent-kafka python3-avro python3-requests python3-prometheus-client python3-torch kcat docker-compose)
 PY=/usr/bin/python3
 export DEBIAN_FRONTEND=noninteractive
 
@@ -60,6 +62,9 @@ fi
 [[ -x "$PY" ]] || die "$PY missing"
 "$PY" -c 'import confluent_kafka.avro, avro, requests' \
   || die "$PY cannot import confluent_kafka.avro, avro, requests"
+# find_spec locates torch without importing it (an import takes seconds): setup stays fast
+"$PY" -c 'import importlib.util, sys; sys.exit(importlib.util.find_spec("torch") is None)' \
+  || die "$PY cannot find torch (Debian's python3-torch)"
 command -v kcat >/dev/null || die "kcat not on PATH after install"
 say "python peers ok ($PY: confluent_kafka $("$PY" -c 'import confluent_kafka; print(confluent_kafka.version()[0])'))"
 
