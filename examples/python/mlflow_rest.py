@@ -48,6 +48,11 @@ class MlflowError(Exception):
         self.status = status
 
 
+class RunStopped(MlflowError):
+    """The pipeline stopped the run (a user's STOP, or Andon's EMERGENCY_STOP): its writes are refused
+    from then on, and the job should end. The server has already ended the run (KILLED)."""
+
+
 class Run:
     """What runs/create answered: the ids and the artifact URI of the run."""
 
@@ -152,7 +157,8 @@ class MlflowRestClient:
             code, message = body.get("error_code"), body.get("message", message)
         answer = f"{response.status_code} {code}" if code else str(response.status_code)
         after = f" (after {retries} retries)" if retries else ""
-        return MlflowError(f"{what} answered {answer}{after}: {message}", error_code=code, status=response.status_code)
+        kind = RunStopped if code == "INVALID_STATE" and "was stopped" in message else MlflowError
+        return kind(f"{what} answered {answer}{after}: {message}", error_code=code, status=response.status_code)
 
     def _call(self, method, endpoint, body=None, **query):
         url = self.tracking_uri + API + endpoint
@@ -225,6 +231,9 @@ class MlflowRestClient:
         run = self.create_run(experiment_id, run_name, tags)
         try:
             yield run
+        except RunStopped:
+            run.status = "KILLED"  # ended by the server when the STOP arrived; nothing to record over it
+            raise
         except BaseException as e:
             status = "KILLED" if isinstance(e, KeyboardInterrupt) else "FAILED"
             try:

@@ -21,8 +21,14 @@ sound, training goes on and the run ends FINISHED with one NaN point in its loss
 Andon rule non_finite fires on that point.) An exception anywhere ends the run FAILED, Ctrl+C
 KILLED, as `with mlflow.start_run():` does.
 
+A STOP of the run (`entrenar runs stop RUN`, the dashboard, or Andon's EMERGENCY_STOP, which the
+default non_finite rule asks for) reaches the job as the refusal of its next logging call
+(INVALID_STATE): the loop saves and uploads a checkpoint, and the job exits 4 with the run KILLED
+(STOPPED in the pipeline). A PAUSE holds its next logging call until RESUME.
+
 Exit status: 0 when the run finished, 1 when training raised, 2 when MLflow could not be reached or
-refused a call (the message says which URI and what the server answered).
+refused a call (the message says which URI and what the server answered), 4 when the pipeline
+stopped the run.
 """
 
 import argparse
@@ -37,7 +43,7 @@ try:
     import torch
     from torch import nn
 
-    from mlflow_rest import MlflowError, MlflowRestClient, now_ms
+    from mlflow_rest import MlflowError, MlflowRestClient, RunStopped, now_ms
 except ImportError as e:
     sys.exit(f"train_mlflow: {e}: install Debian's python3-torch and python3-requests (scripts/setup.sh does) and "
              "run this script with /usr/bin/python3")
@@ -124,7 +130,15 @@ def train(args, client, run, output_dir):
         else:
             skipped.append(step)  # as GradScaler does: no update from a non-finite loss
         losses.append(loss.item())
-        client.log_metrics(run.run_id, {"loss": loss.item(), "accuracy": accuracy}, step=step, timestamp=now_ms())
+        try:
+            client.log_metrics(run.run_id, {"loss": loss.item(), "accuracy": accuracy}, step=step, timestamp=now_ms())
+        except RunStopped as stop:
+            # as `entrenar train` does on STOP: keep a checkpoint of where training stood, then end
+            path = os.path.join(output_dir, "state_dict.pt")
+            torch.save(model.state_dict(), path)
+            stop.checkpoint = (client.log_artifact(run, path, "model"), sha256_of(path), step, losses)
+            print(f"step {step:4d}  stopped by the pipeline; checkpoint {stop.checkpoint[0]} sha256 {stop.checkpoint[1]}", flush=True)
+            raise
         if step % 50 == 0 or step == args.steps - 1 or step in skipped:
             note = "  (non-finite: update skipped)" if step in skipped else ""
             print(f"step {step:4d}  loss {loss.item():.4f}  accuracy {accuracy:.3f}{note}", flush=True)
@@ -160,6 +174,12 @@ def main(argv=None):
                 print(f"run_id {run.run_id}  (run {run_name!r}, experiment {experiment!r} id {experiment_id}, "
                       f"{client.tracking_uri})", flush=True)
                 losses, skipped, val_accuracy, artifact, digest = train(args, client, run, output_dir)
+    except RunStopped as e:
+        # STOP from a user or Andon's EMERGENCY_STOP reaches an MLflow job as the refusal of its next call
+        artifact, digest, step, losses = getattr(e, "checkpoint", (None, None, None, []))
+        print(f"run {run.run_id} KILLED: stopped by the pipeline at step {step} after {len(losses)} steps, "
+              f"checkpoint {artifact} sha256 {digest}: {e}", flush=True)
+        return 4
     except MlflowError as e:
         print(f"train_mlflow: {e}", file=sys.stderr)
         return 2

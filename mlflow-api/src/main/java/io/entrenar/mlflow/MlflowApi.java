@@ -53,7 +53,8 @@ public final class MlflowApi implements AutoCloseable {
             experiments = Experiments.load(io.entrenar.config.KafkaClients.of(config, "entrenar-mlflow-api"), registry,
                     "mlflow-artifacts:/");
             RunReader reader = new RunReader(engine, config.database());
-            RunWriter writer = new RunWriter(tracker, experiments, reader);
+            Duration pauseHold = Duration.ofMillis(config.getInt(MlflowApiConfig.PAUSE_HOLD_MS_CONFIG));
+            RunWriter writer = new RunWriter(tracker, experiments, reader, pauseHold);
             Artifacts artifacts = new Artifacts(config.artifactsDir(), config.getLong(MlflowApiConfig.ARTIFACT_MAX_BYTES_CONFIG));
             TrackingEndpoints endpoints = new TrackingEndpoints(experiments, writer, reader, artifacts,
                     Duration.ofMillis(config.getInt(MlflowApiConfig.READ_WAIT_MS_CONFIG)));
@@ -61,6 +62,8 @@ public final class MlflowApi implements AutoCloseable {
                             config.getInt(MlflowApiConfig.PORT_CONFIG))
                     .browsers(java.util.List.of(), config.getList(MlflowApiConfig.ALLOWED_ORIGINS_CONFIG))
                     .bodyLimit(16L << 20)
+                    // a write to a paused run is held up to pause.hold.ms: the connection must outlive it
+                    .idleTimeout(pauseHold.plusSeconds(30))
                     .credentials(config.credentials())
                     .fallback(TrackingEndpoints.notFound())
                     .errors(MlflowApi::errorReply)

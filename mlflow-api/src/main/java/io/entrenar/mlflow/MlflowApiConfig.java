@@ -68,6 +68,11 @@ public final class MlflowApiConfig extends AbstractConfig {
     private static final String READ_WAIT_MS_DOC = "How long a read of a run this API wrote to waits for ClickHouse to show those writes "
             + "(read your writes); past it the call answers TEMPORARILY_UNAVAILABLE (503), which MLflow clients retry.";
 
+    public static final String PAUSE_HOLD_MS_CONFIG = "pause.hold.ms";
+    public static final int PAUSE_HOLD_MS_DEFAULT = 100_000;
+    private static final String PAUSE_HOLD_MS_DOC = "How long a write to a PAUSED run is held before it is answered TEMPORARILY_UNAVAILABLE, "
+            + "which MLflow clients retry (and are held again): below the client's own timeout (MLFLOW_HTTP_REQUEST_TIMEOUT, 120 s).";
+
     public static final String ALLOWED_ORIGINS_CONFIG = "allowed.origins";
     private static final String ALLOWED_ORIGINS_DOC = "Web origins (scheme://host:port) whose pages may call the API; others are refused.";
 
@@ -105,6 +110,8 @@ public final class MlflowApiConfig extends AbstractConfig {
             .define(SPOOL_DIR_CONFIG, Type.STRING, SPOOL_DIR_DEFAULT, new ConfigDef.NonEmptyString(), Importance.MEDIUM, SPOOL_DIR_DOC)
             .define(READ_WAIT_MS_CONFIG, Type.INT, READ_WAIT_MS_DEFAULT, ConfigDef.Range.between(0, 600_000), Importance.LOW,
                     READ_WAIT_MS_DOC)
+            .define(PAUSE_HOLD_MS_CONFIG, Type.INT, PAUSE_HOLD_MS_DEFAULT, ConfigDef.Range.between(0, 600_000), Importance.LOW,
+                    PAUSE_HOLD_MS_DOC)
             .define(ALLOWED_ORIGINS_CONFIG, Type.LIST, List.of(), Importance.LOW, ALLOWED_ORIGINS_DOC)
             .define(AUTH_USER_CONFIG, Type.STRING, "", Importance.HIGH, AUTH_USER_DOC)
             .define(AUTH_PASSWORD_CONFIG, Type.PASSWORD, "", Importance.HIGH, AUTH_PASSWORD_DOC)

@@ -117,20 +117,19 @@ final class RunReader {
         return out;
     }
 
-    /** How many lifecycle events and metric points of each run ClickHouse holds (for read-your-writes). */
+    /** How many lifecycle events, metric points and artifacts of each run ClickHouse holds (for read-your-writes). */
     Map<String, RunWriter.Fence> landed(java.util.Collection<String> runIds) {
         Map<String, RunWriter.Fence> out = new HashMap<>();
-        String ids = arrayLiteral(List.copyOf(runIds));
-        Map<String, Long> events = new HashMap<>();
-        for (JsonNode r : rows("SELECT run_id, count() AS n FROM " + db + ".run_events WHERE run_id IN {runs:Array(String)} GROUP BY run_id",
-                Map.of("runs", ids))) {
-            events.put(r.path("run_id").asText(), r.path("n").asLong());
+        for (JsonNode r : rows("""
+                SELECT run_id, sum(events) AS events, sum(points) AS points, sum(artifacts) AS artifacts FROM (
+                    SELECT run_id, count() AS events, 0 AS points, 0 AS artifacts FROM %1$s.run_events
+                    WHERE run_id IN {runs:Array(String)} GROUP BY run_id
+                    UNION ALL SELECT run_id, 0, count(), 0 FROM %1$s.metric_points WHERE run_id IN {runs:Array(String)} GROUP BY run_id
+                    UNION ALL SELECT run_id, 0, 0, count() FROM %1$s.artifacts WHERE run_id IN {runs:Array(String)} GROUP BY run_id)
+                GROUP BY run_id""".formatted(db), Map.of("runs", arrayLiteral(List.copyOf(runIds))))) {
+            out.put(r.path("run_id").asText(), new RunWriter.Fence(r.path("events").asLong(), r.path("points").asLong(),
+                    r.path("artifacts").asLong()));
         }
-        for (JsonNode r : rows("SELECT run_id, count() AS n FROM " + db + ".metric_points WHERE run_id IN {runs:Array(String)} "
-                + "GROUP BY run_id", Map.of("runs", ids))) {
-            out.put(r.path("run_id").asText(), new RunWriter.Fence(events.getOrDefault(r.path("run_id").asText(), 0L), r.path("n").asLong()));
-        }
-        events.forEach((id, n) -> out.putIfAbsent(id, new RunWriter.Fence(n, 0)));
         return out;
     }
 

@@ -13,6 +13,7 @@ import io.entrenar.events.ArtifactKind;
 import io.entrenar.events.ExperimentDefined;
 import io.entrenar.events.FailureCategory;
 import io.entrenar.events.LifecycleStage;
+import io.entrenar.events.RunStatus;
 import io.entrenar.events.RunType;
 import io.entrenar.events.UnsafeSignoff;
 import io.entrenar.tracking.FailureContext;
@@ -34,7 +35,10 @@ final class RunWriter {
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
 
     /** What ClickHouse must hold of a run before a read of it reflects every write this API acknowledged. */
-    record Fence(long events, long points) {
+    record Fence(long events, long points, long artifacts) {
+        boolean coveredBy(Fence landed) {
+            return landed.events >= events && landed.points >= points && landed.artifacts >= artifacts;
+        }
     }
 
     private final Tracker tracker;
@@ -42,10 +46,17 @@ final class RunWriter {
     private final RunReader reader;
     private final Map<String, LiveRun> runs = new ConcurrentHashMap<>();
 
-    RunWriter(Tracker tracker, Experiments experiments, RunReader reader) {
+    private final Duration pauseHold;
+
+    /**
+     * @param pauseHold how long a write to a paused run is held before it is answered
+     *                  TEMPORARILY_UNAVAILABLE (the client retries it, and is held again)
+     */
+    RunWriter(Tracker tracker, Experiments experiments, RunReader reader, Duration pauseHold) {
         this.tracker = tracker;
         this.experiments = experiments;
         this.reader = reader;
+        this.pauseHold = pauseHold;
     }
 
     /** A run this API knows: the tracking handle and what it has written. Guarded by its own monitor. */
@@ -62,6 +73,9 @@ final class RunWriter {
         final Map<String, double[]> latest = new LinkedHashMap<>();
         long events;
         long points;
+        long artifacts;
+        /** Why a STOP command ended the run, once one did: its writes are refused from then on. */
+        String stoppedBy;
 
         LiveRun(String runId, String experimentId, String name, long startMicros, Run handle) {
             this.runId = runId;
@@ -97,6 +111,7 @@ final class RunWriter {
         run.tags.putAll(t);
         run.events = 2; // RunStarted, RUNNING
         runs.put(run.runId, run);
+        endOnStop(run, handle);
         sync();
         return new RunRecord(run.runId, name, e.getRunId(), "RUNNING", start, null, "active",
                 List.of(), Map.of(), withoutInternal(t));
@@ -106,6 +121,7 @@ final class RunWriter {
         LiveRun run = live(runId);
         synchronized (run) {
             requireActive(run);
+            obeyControl(run);
             point(run, key, value, timestampMs, step);
         }
         sync();
@@ -119,6 +135,7 @@ final class RunWriter {
         LiveRun run = live(runId);
         synchronized (run) {
             requireActive(run);
+            obeyControl(run);
             annotate(run, Map.of(key, value), Map.of());
             run.tags.put(key, value);
         }
@@ -129,6 +146,7 @@ final class RunWriter {
         LiveRun run = live(runId);
         synchronized (run) {
             requireActive(run);
+            obeyControl(run);
             String v = run.tags.get(key);
             if (v == null || v.equals(DELETED_TAG)) {
                 throw MlflowException.notFound("No tag with name: " + key + " in run with id " + runId);
@@ -144,6 +162,7 @@ final class RunWriter {
         LiveRun run = live(runId);
         synchronized (run) {
             requireActive(run);
+            obeyControl(run);
             Map<String, String> newParams = new LinkedHashMap<>();
             params.forEach((k, v) -> {
                 String before = run.params.get(k);
@@ -167,10 +186,18 @@ final class RunWriter {
         sync();
     }
 
-    /** update-run: a new name, and FINISHED / FAILED / KILLED end the run (again, if the client changes its mind). */
+    /**
+     * update-run: a new name, and FINISHED / FAILED / KILLED end the run (again, if the client
+     * changes its mind). A run a STOP command ended stays STOPPED: the client's own end after the
+     * refusal it got (typically FAILED, from its exception handler) is not recorded over it.
+     */
     void update(String runId, String status, Long endTimeMs, String runName) {
         LiveRun run = live(runId);
         synchronized (run) {
+            noteStop(run);
+            if (run.stoppedBy != null) {
+                status = null;
+            }
             if (endTimeMs != null && status != null && !status.equals("RUNNING") && !status.equals("SCHEDULED")) {
                 try {
                     handleForEnd(run).endAt(Math.multiplyExact(endTimeMs, 1000L));
@@ -229,6 +256,7 @@ final class RunWriter {
                     .setFormat(format).setSha256(stored.sha256()).setSizeBytes(stored.size())
                     .setUri("mlflow-artifacts:/" + stored.relativePath()).setUnsafeSignoff(signoff).setMetadata(Map.of()).build();
             writable(run).emit(a);
+            run.artifacts++;
         }
         sync();
     }
@@ -249,7 +277,7 @@ final class RunWriter {
         runs.values().forEach(r -> {
             if (experimentIds.contains(r.experimentId)) {
                 synchronized (r) {
-                    out.put(r.runId, new Fence(r.events, r.points));
+                    out.put(r.runId, new Fence(r.events, r.points, r.artifacts));
                 }
             }
         });
@@ -263,7 +291,7 @@ final class RunWriter {
             return null;
         }
         synchronized (run) {
-            return new Fence(run.events, run.points);
+            return new Fence(run.events, run.points, run.artifacts);
         }
     }
 
@@ -291,15 +319,71 @@ final class RunWriter {
 
     /** The handle to log to: MLflow lets clients log to a finished run, so an ended handle is replaced. */
     private Run writable(LiveRun run) {
-        if (run.handle.status().name().equals("COMPLETED") || run.handle.status().name().equals("FAILED")
-                || run.handle.status().name().equals("STOPPED")) {
+        RunStatus s = run.handle.status();
+        if (s == RunStatus.COMPLETED || s == RunStatus.FAILED || s == RunStatus.STOPPED) {
             run.handle = tracker.attach(run.runId, run.name, run.startMicros);
+            endOnStop(run, run.handle);
         }
         return run.handle;
     }
 
     private Run handleForEnd(LiveRun run) {
         return writable(run);
+    }
+
+    /**
+     * What a control command asks of an MLflow run, told the only way an MLflow client listens:
+     * through the answer to its next write. After STOP (a user's, or Andon's EMERGENCY_STOP) the
+     * run ends STOPPED and every write is refused with INVALID_STATE, so the client raises in the
+     * training loop and the job stops. While PAUSED a write is held until RESUME, at most
+     * {@code pauseHold}, then answered TEMPORARILY_UNAVAILABLE, which the client retries: the loop
+     * waits inside its logging call.
+     */
+    private void obeyControl(LiveRun run) {
+        noteStop(run);
+        if (run.stoppedBy != null) {
+            throw MlflowException.invalidState("Run " + run.runId + " was stopped (" + run.stoppedBy + "); the job should end. "
+                    + "Its record keeps everything logged before the stop.");
+        }
+        try {
+            if (run.handle.paused() && !run.handle.awaitResume(pauseHold)) {
+                throw MlflowException.unavailable("Run " + run.runId + " is paused; this call is answered once it is resumed "
+                        + "(retry: MLflow clients do)");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw MlflowException.unavailable("interrupted while run " + run.runId + " was paused");
+        }
+        noteStop(run);
+        if (run.stoppedBy != null) {
+            throw MlflowException.invalidState("Run " + run.runId + " was stopped (" + run.stoppedBy + "); the job should end.");
+        }
+    }
+
+    /** A STOP ends the run at once, not at the client's next call: its status tells the truth meanwhile. */
+    private void endOnStop(LiveRun run, Run handle) {
+        handle.onControl(command -> {
+            if (command.getAction() == io.entrenar.events.ControlAction.STOP) {
+                synchronized (run) {
+                    if (run.handle == handle) {
+                        noteStop(run);
+                    }
+                }
+            }
+        });
+    }
+
+    /** Records a STOP the run's handle received, ending the run STOPPED if it is still live. */
+    private void noteStop(LiveRun run) {
+        if (run.stoppedBy != null || !run.handle.stopRequested()) {
+            return;
+        }
+        run.stoppedBy = run.handle.stopReason();
+        if (run.handle.status() != RunStatus.COMPLETED && run.handle.status() != RunStatus.FAILED
+                && run.handle.status() != RunStatus.STOPPED) {
+            run.handle.stop(run.stoppedBy);
+            run.events++;
+        }
     }
 
     private static void requireActive(LiveRun run) {
@@ -320,7 +404,7 @@ final class RunWriter {
             throw MlflowException.notFound("Run with id=" + runId + " not found");
         }
         // what ClickHouse holds now is the base of this API's fence for the run
-        Fence landed = reader.landed(List.of(runId)).getOrDefault(runId, new Fence(0, 0));
+        Fence landed = reader.landed(List.of(runId)).getOrDefault(runId, new Fence(0, 0, 0));
         // Lamport: this API's next events of the run must order after every event it already has
         tracker.lamport().observe(reader.maxLamport(runId));
         return runs.computeIfAbsent(runId, id -> {
@@ -329,9 +413,11 @@ final class RunWriter {
             l.lifecycle = r.lifecycleStage();
             l.events = landed.events();
             l.points = landed.points();
+            l.artifacts = landed.artifacts();
             l.params.putAll(r.params());
             l.tags.putAll(r.tags());
             r.metrics().forEach(m -> l.latest.put(m.key(), new double[] {m.value(), m.step(), m.timestamp()}));
+            endOnStop(l, l.handle);
             return l;
         });
     }

@@ -529,7 +529,7 @@ final class TrackingEndpoints {
             Map<String, RunWriter.Fence> landed = reader.landed(waiting.keySet());
             waiting.entrySet().removeIf(e -> {
                 RunWriter.Fence l = landed.get(e.getKey());
-                return l != null && l.events() >= e.getValue().events() && l.points() >= e.getValue().points();
+                return l != null && e.getValue().coveredBy(l);
             });
             if (waiting.isEmpty()) {
                 return;

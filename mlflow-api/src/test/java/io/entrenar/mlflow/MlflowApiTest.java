@@ -339,4 +339,36 @@ class MlflowApiTest {
             assertEquals(400, again.status(), "authenticated, and the experiment exists now: " + again.body());
         }
     }
+
+    @Test
+    void pauseHoldsTheJobsNextCallAndStopRefusesItsWrites() throws Exception {
+        String exp = createExperiment(unique("mlflow-control"));
+        String run = createRun(exp, "steered");
+        assertEquals(200, post(API + "runs/log-metric", "{\"run_id\":\"" + run + "\",\"key\":\"loss\",\"value\":1,\"timestamp\":1,\"step\":0}").status());
+        var keys = io.entrenar.control.ControlKeys.load(RunningApi.dir().resolve("control.keys"));
+        try (var publisher = new io.entrenar.control.ControlPublisher(new io.entrenar.config.KafkaClients(
+                SharedStack.stack().bootstrapServers(), Map.of(), "mlflow-test"), Map.of(), SharedStack.registry(), keys)) {
+            publisher.publish(run, io.entrenar.events.ControlAction.PAUSE, "look at it", "cli:ana", null);
+            RunningApi.await("paused", Duration.ofSeconds(30), () -> RunningApi.count(
+                    "SELECT count() FROM entrenar.runs WHERE run_id = {r:String} AND status = 'PAUSED'", Map.of("r", run)) == 1);
+            long t0 = System.nanoTime();
+            var held = java.util.concurrent.CompletableFuture.supplyAsync(() -> post(API + "runs/log-metric",
+                    "{\"run_id\":\"" + run + "\",\"key\":\"loss\",\"value\":0.5,\"timestamp\":2,\"step\":1}"));
+            Thread.sleep(1_500);
+            assertFalse(held.isDone(), "the job's call waits while its run is paused");
+            publisher.publish(run, io.entrenar.events.ControlAction.RESUME, null, "cli:ana", null);
+            assertEquals(200, held.get(30, java.util.concurrent.TimeUnit.SECONDS).status());
+            assertTrue((System.nanoTime() - t0) / 1e9 >= 1.5);
+
+            publisher.publish(run, io.entrenar.events.ControlAction.STOP, "diverging", "andon:non_finite", null);
+            RunningApi.await("stopped at once, not at the next call", Duration.ofSeconds(30), () -> RunningApi.count(
+                    "SELECT count() FROM entrenar.runs WHERE run_id = {r:String} AND status = 'STOPPED'", Map.of("r", run)) == 1);
+            expectError(post(API + "runs/log-metric", "{\"run_id\":\"" + run + "\",\"key\":\"loss\",\"value\":0.4,\"timestamp\":3,\"step\":2}"),
+                    400, "INVALID_STATE", "STOP from andon:non_finite: diverging");
+            // the client's exception handler ends the run FAILED: the stop stays the truth
+            JsonNode after = post(API + "runs/update", "{\"run_id\":\"" + run + "\",\"status\":\"FAILED\"}").json();
+            assertEquals("KILLED", after.path("run_info").path("status").asText(), after.toString());
+            assertEquals(2, RunningApi.count("SELECT count() FROM entrenar.metric_points WHERE run_id = {r:String}", Map.of("r", run)));
+        }
+    }
 }
