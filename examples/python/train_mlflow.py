@@ -177,7 +177,7 @@ def main(argv=None):
     except RunStopped as e:
         # STOP from a user or Andon's EMERGENCY_STOP reaches an MLflow job as the refusal of its next call
         artifact, digest, step, losses = getattr(e, "checkpoint", (None, None, None, []))
-        print(f"run {run.run_id} KILLED: stopped by the pipeline at step {step} after {len(losses)} steps, "
+        print(f"run {run.run_id} KILLED: stopped by the pipeline at step {step} ({step} steps logged), "
               f"checkpoint {artifact} sha256 {digest}: {e}", flush=True)
         return 4
     except MlflowError as e:
