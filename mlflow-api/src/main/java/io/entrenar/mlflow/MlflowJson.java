@@ -93,6 +93,15 @@ final class MlflowJson {
         return o;
     }
 
+    /** {@code text} as a JSON string literal, quotes included. */
+    static String quote(String text) {
+        try {
+            return MAPPER.writeValueAsString(text);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     static byte[] bytes(Object node) {
         try {
             return MAPPER.writeValueAsBytes(node);

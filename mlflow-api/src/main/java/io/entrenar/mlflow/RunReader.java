@@ -103,18 +103,20 @@ final class RunReader {
         return out;
     }
 
-    /** One page of a metric's points in (step, time) order: {@code offset} points skipped, at most {@code limit}. */
-    List<RunRecord.LatestMetric> history(String runId, String key, long offset, int limit) {
-        List<RunRecord.LatestMetric> out = new ArrayList<>();
-        for (JsonNode r : rows("""
-                SELECT toString(value) AS text, toUnixTimestamp64Milli(ts) AS ms, step
+    /**
+     * One page of a metric's history as MLflow's JSON objects, one per line, written by ClickHouse
+     * itself ({@code TSVRaw} of a concatenation): a 100,000-point history is never parsed into
+     * objects and written again here. NaN and infinities become MLflow's strings.
+     */
+    byte[] historyLines(String runId, String key, long offset, long limit) {
+        return engine.query("""
+                SELECT concat('{"key":', {name_json:String}, ',"value":',
+                       if(isFinite(value), toString(value), if(isNaN(value), '"NaN"', if(value > 0, '"Infinity"', '"-Infinity"'))),
+                       ',"timestamp":', toString(toUnixTimestamp64Milli(ts)), ',"step":', toString(step), '}')
                 FROM %s.metric_points FINAL WHERE run_id = {run:String} AND name = {name:String}
-                ORDER BY step, ts, event_id, idx LIMIT {limit:UInt32} OFFSET {offset:UInt64}""".formatted(db),
-                Map.of("run", runId, "name", key, "limit", Integer.toString(limit), "offset", Long.toString(offset)))) {
-            out.add(new RunRecord.LatestMetric(key, Params.parseDouble("value", r.path("text").asText()), r.path("ms").asLong(),
-                    r.path("step").asLong()));
-        }
-        return out;
+                ORDER BY step, ts, event_id, idx LIMIT {limit:UInt64} OFFSET {offset:UInt64}""".formatted(db),
+                Map.of("run", runId, "name", key, "name_json", MlflowJson.quote(key), "limit", Long.toString(limit),
+                        "offset", Long.toString(offset)), "TSVRaw");
     }
 
     /** How many lifecycle events, metric points and artifacts of each run ClickHouse holds (for read-your-writes). */

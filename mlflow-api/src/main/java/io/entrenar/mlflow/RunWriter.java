@@ -117,18 +117,8 @@ final class RunWriter {
                 List.of(), Map.of(), withoutInternal(t));
     }
 
-    void logMetric(String runId, String key, double value, long timestampMs, long step) {
-        LiveRun run = live(runId);
-        synchronized (run) {
-            requireActive(run);
-            obeyControl(run);
-            point(run, key, value, timestampMs, step);
-        }
-        sync();
-    }
-
     void logParam(String runId, String key, String value) {
-        logBatch(runId, List.of(), Map.of(key, value), Map.of());
+        logBatch(runId, new MetricPoints(), Map.of(key, value), Map.of());
     }
 
     void setTag(String runId, String key, String value) {
@@ -158,7 +148,7 @@ final class RunWriter {
     }
 
     /** log-batch: params first checked against those already logged, then metrics, params and tags. */
-    void logBatch(String runId, List<RunRecord.LatestMetric> metrics, Map<String, String> params, Map<String, String> tags) {
+    void logBatch(String runId, MetricPoints metrics, Map<String, String> params, Map<String, String> tags) {
         LiveRun run = live(runId);
         synchronized (run) {
             requireActive(run);
@@ -174,9 +164,7 @@ final class RunWriter {
                     newParams.put(k, v);
                 }
             });
-            for (RunRecord.LatestMetric m : metrics) {
-                point(run, m.key(), m.value(), m.timestamp(), m.step());
-            }
+            points(run, metrics);
             if (!newParams.isEmpty() || !tags.isEmpty()) {
                 annotate(run, tags, newParams);
                 run.params.putAll(newParams);
@@ -295,16 +283,29 @@ final class RunWriter {
         }
     }
 
-    private void point(LiveRun run, String key, double value, long timestampMs, long step) {
-        try {
-            writable(run).logMetric(key, value, step, Math.multiplyExact(timestampMs, 1000L));
-        } catch (IllegalArgumentException | ArithmeticException e) {
-            throw MlflowException.invalid("Invalid metric '" + key + "': " + e.getMessage());
+    private void points(LiveRun run, MetricPoints metrics) {
+        if (metrics.size() == 0) {
+            return;
         }
-        run.points++;
-        double[] l = run.latest.get(key);
-        if (l == null || step > (long) l[1] || step == (long) l[1] && timestampMs >= (long) l[2]) {
-            run.latest.put(key, new double[] {value, step, timestampMs});
+        Run handle = writable(run);
+        for (int i = 0; i < metrics.size(); i++) {
+            String key = metrics.key(i);
+            long step = metrics.step(i);
+            long timestampMs = metrics.timestamp(i);
+            try {
+                handle.logMetric(key, metrics.value(i), step, Math.multiplyExact(timestampMs, 1000L));
+            } catch (IllegalArgumentException | ArithmeticException e) {
+                throw MlflowException.invalid("Invalid metric '" + key + "': " + e.getMessage());
+            }
+            run.points++;
+            double[] l = run.latest.get(key);
+            if (l == null) {
+                run.latest.put(key, new double[] {metrics.value(i), step, timestampMs});
+            } else if (step > (long) l[1] || step == (long) l[1] && timestampMs >= (long) l[2]) {
+                l[0] = metrics.value(i);
+                l[1] = step;
+                l[2] = timestampMs;
+            }
         }
     }
 

@@ -84,10 +84,15 @@ final class TrackingEndpoints {
             post(http, prefix + "runs/log-parameter", this::logParam);
             post(http, prefix + "runs/set-tag", this::setTag);
             post(http, prefix + "runs/delete-tag", this::deleteTag);
-            post(http, prefix + "runs/log-batch", this::logBatch);
+            // the hot path: read as a stream, not as a tree
+            http.route("POST", prefix + "runs/log-batch", call -> {
+                BatchRequest batch = BatchRequest.read(call.body());
+                writer.logBatch(batch.runId, batch.metrics, batch.params, batch.tags);
+                return json(MlflowJson.object());
+            });
             post(http, prefix + "runs/log-inputs", this::logInputs);
             post(http, prefix + "runs/log-model", this::logModel);
-            get(http, prefix + "metrics/get-history", this::getHistory);
+            http.route("GET", prefix + "metrics/get-history", call -> getHistory(Params.ofQuery(call::queryAll)));
             get(http, prefix + "artifacts/list", this::listRunArtifacts);
         }
         String store = "/api/2.0/mlflow-artifacts/artifacts";
@@ -336,7 +341,7 @@ final class TrackingEndpoints {
         }
         long ts = p.requiredLong("timestamp");
         Long step = p.longValue("step");
-        writer.logMetric(runId, key, value, ts, step == null ? 0 : step);
+        writer.logBatch(runId, MetricPoints.of(key, value, ts, step == null ? 0 : step), Map.of(), Map.of());
         return MlflowJson.object();
     }
 
@@ -359,49 +364,6 @@ final class TrackingEndpoints {
         return MlflowJson.object();
     }
 
-    private ObjectNode logBatch(Params p) {
-        String runId = p.runId();
-        List<JsonNode> metrics = p.objects("metrics");
-        List<JsonNode> params = p.objects("params");
-        List<JsonNode> tags = p.objects("tags");
-        if (metrics.size() > MAX_BATCH_METRICS || params.size() > MAX_BATCH_PARAMS || tags.size() > MAX_BATCH_TAGS
-                || metrics.size() + params.size() + tags.size() > MAX_BATCH_TOTAL) {
-            throw MlflowException.invalid("A batch logging request can contain at most " + MAX_BATCH_METRICS + " metrics, "
-                    + MAX_BATCH_PARAMS + " params and " + MAX_BATCH_TAGS + " tags, " + MAX_BATCH_TOTAL + " in all. Got "
-                    + metrics.size() + " metrics, " + params.size() + " params and " + tags.size() + " tags.");
-        }
-        List<RunRecord.LatestMetric> points = new ArrayList<>(metrics.size());
-        for (JsonNode m : metrics) {
-            Params mp = Params.ofJson(m);
-            String key = key(mp.requiredString("key"), "metric");
-            Double value = mp.doubleValue("value");
-            if (value == null) {
-                throw MlflowException.invalid("Missing value for required parameter 'metrics[].value' of metric '" + key + "'");
-            }
-            Long step = mp.longValue("step");
-            points.add(new RunRecord.LatestMetric(key, value, mp.requiredLong("timestamp"), step == null ? 0 : step));
-        }
-        Map<String, String> ps = new LinkedHashMap<>();
-        for (JsonNode n : params) {
-            Params pp = Params.ofJson(n);
-            String key = key(pp.requiredString("key"), "param");
-            String value = value(pp.string("value"), "param '" + key + "'", MAX_PARAM_VALUE);
-            String before = ps.put(key, value);
-            if (before != null && !before.equals(value)) {
-                throw MlflowException.invalid("Duplicate parameter keys have been submitted: '" + key + "' with values '" + before
-                        + "' and '" + value + "'");
-            }
-        }
-        Map<String, String> ts = new LinkedHashMap<>();
-        for (JsonNode n : tags) {
-            Params tp = Params.ofJson(n);
-            String key = key(tp.requiredString("key"), "tag");
-            ts.put(key, value(tp.string("value"), "tag '" + key + "'", MAX_TAG_VALUE));
-        }
-        writer.logBatch(runId, points, ps, ts);
-        return MlflowJson.object();
-    }
-
     /** log-inputs: each dataset (name, digest, source) becomes a tag {@code entrenar.input.<name>} holding MLflow's DatasetInput. */
     private ObjectNode logInputs(Params p) {
         String runId = p.runId();
@@ -418,7 +380,7 @@ final class TrackingEndpoints {
             tags.put(key(MlflowJson.DATASET_TAG_PREFIX + name + "." + Params.ofJson(ds).requiredString("digest"), "dataset"),
                     value(json, "dataset '" + name + "'", MAX_TAG_VALUE));
         }
-        writer.logBatch(runId, List.of(), Map.of(), tags);
+        writer.logBatch(runId, new MetricPoints(), Map.of(), tags);
         return MlflowJson.object();
     }
 
@@ -439,21 +401,44 @@ final class TrackingEndpoints {
         return MlflowJson.object();
     }
 
-    private ObjectNode getHistory(Params p) {
+    /**
+     * get-history: ClickHouse writes the page's JSON objects; this joins them into MLflow's answer.
+     * The run is looked up only when the page is empty (to tell an unknown run from an unlogged metric).
+     */
+    private HttpReply getHistory(Params p) {
         String runId = p.runId();
         String key = p.requiredString("metric_key");
-        readRun(runId); // fence, and RESOURCE_DOES_NOT_EXIST for an unknown run
+        RunWriter.Fence fence = writer.fence(runId);
+        if (fence != null) {
+            awaitLanded(Map.of(runId, fence));
+        }
         Long maxResults = p.longValue("max_results");
         int offset = offset(p.string("page_token"));
-        int limit = maxResults == null ? Integer.MAX_VALUE - 1 : Math.clamp(maxResults, 1, 1_000_000);
-        List<RunRecord.LatestMetric> page = reader.history(runId, key, offset, limit == Integer.MAX_VALUE - 1 ? limit : limit + 1);
-        ObjectNode out = MlflowJson.object();
-        ArrayNode metrics = out.putArray("metrics");
-        page.stream().limit(limit).forEach(m -> metrics.add(MlflowJson.metric(m)));
-        if (maxResults != null && page.size() > limit) {
-            out.put("next_page_token", token(offset + limit));
+        long limit = maxResults == null ? Long.MAX_VALUE / 2 : Math.clamp(maxResults, 1, 1_000_000);
+        byte[] lines = reader.historyLines(runId, key, offset, maxResults == null ? limit : limit + 1);
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream(lines.length + 64);
+        out.writeBytes("{\"metrics\":[".getBytes(StandardCharsets.UTF_8));
+        long rows = 0;
+        int start = 0;
+        for (int i = 0; i < lines.length && rows < limit; i++) {
+            if (lines[i] == '\n') {
+                if (rows++ > 0) {
+                    out.write(',');
+                }
+                out.write(lines, start, i - start);
+                start = i + 1;
+            }
         }
-        return out;
+        out.write(']');
+        boolean more = lines.length > start;
+        if (rows == 0 && fence == null && reader.run(runId) == null) {
+            throw MlflowException.notFound("Run with id=" + runId + " not found");
+        }
+        if (maxResults != null && more) {
+            out.writeBytes((",\"next_page_token\":\"" + token((int) (offset + limit)) + "\"").getBytes(StandardCharsets.UTF_8));
+        }
+        out.write('}');
+        return HttpReply.json(200, out.toByteArray());
     }
 
     private ObjectNode listRunArtifacts(Params p) {
@@ -519,14 +504,21 @@ final class TrackingEndpoints {
         return r;
     }
 
+    /** What ClickHouse was last seen to hold per run: a fence already covered costs no query. */
+    private final Map<String, RunWriter.Fence> observed = new java.util.concurrent.ConcurrentHashMap<>();
+
     private void awaitLanded(Map<String, RunWriter.Fence> fences) {
-        if (fences.isEmpty()) {
+        if (fences.isEmpty() || fences.entrySet().stream().allMatch(e -> {
+            RunWriter.Fence seen = observed.get(e.getKey());
+            return seen != null && e.getValue().coveredBy(seen);
+        })) {
             return;
         }
         long deadline = System.nanoTime() + readWait.toNanos();
         Map<String, RunWriter.Fence> waiting = new LinkedHashMap<>(fences);
         while (true) {
             Map<String, RunWriter.Fence> landed = reader.landed(waiting.keySet());
+            observed.putAll(landed);
             waiting.entrySet().removeIf(e -> {
                 RunWriter.Fence l = landed.get(e.getKey());
                 return l != null && e.getValue().coveredBy(l);
@@ -549,7 +541,7 @@ final class TrackingEndpoints {
 
     // ---- fields ----
 
-    private static String key(String key, String what) {
+    static String key(String key, String what) {
         if (key.length() > MAX_KEY) {
             throw MlflowException.invalid("Invalid " + what + " name: '" + key.substring(0, 40) + "...' is longer than " + MAX_KEY);
         }
@@ -560,7 +552,7 @@ final class TrackingEndpoints {
         return key;
     }
 
-    private static String value(String value, String what, int max) {
+    static String value(String value, String what, int max) {
         if (value == null) {
             throw MlflowException.invalid("Missing value for " + what);
         }
