@@ -81,9 +81,9 @@ public final class MlflowApiBenchmark {
                     for (int c = 0; c < clients; c++) {
                         int client = c;
                         done.add(pool.submit(() -> {
-                            try (RawConnection c = new RawConnection(URI.create(api))) {
+                            try (RawConnection connection = new RawConnection(URI.create(api))) {
                                 for (int b = client; b < batches; b += clients) {
-                                    c.call("POST", "/api/2.0/mlflow/runs/log-batch", bodies.get(b));
+                                    connection.call("POST", "/api/2.0/mlflow/runs/log-batch", bodies.get(b));
                                 }
                             }
                             return null;

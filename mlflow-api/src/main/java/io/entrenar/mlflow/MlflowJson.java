@@ -11,7 +11,8 @@ import io.entrenar.events.LifecycleStage;
 
 /** MLflow's entities as its REST API writes them (protobuf JSON: int64 as numbers, NaN and infinities as strings). */
 final class MlflowJson {
-    static final ObjectMapper MAPPER = JsonMapper.builder().build();
+    /** Jackson's fast double parser: log-batch reads a thousand doubles a call (half its time with the JDK's parser). */
+    static final ObjectMapper MAPPER = JsonMapper.builder().enable(com.fasterxml.jackson.core.StreamReadFeature.USE_FAST_DOUBLE_PARSER).build();
     static final String DATASET_TAG_PREFIX = "entrenar.input.";
 
     private MlflowJson() {

@@ -71,6 +71,15 @@ public final class HttpCall {
             if (declared > bodyLimit) {
                 throw new HttpException(413, "the request body is " + declared + " bytes; the limit is " + bodyLimit);
             }
+            if (declared >= 0) {
+                // read into one array of the declared size, not through growing copies
+                byte[] bytes = new byte[(int) declared];
+                int n = in.readNBytes(bytes, 0, bytes.length);
+                if (n < bytes.length) {
+                    throw new HttpException(400, "the request body ended after " + n + " of its " + declared + " bytes");
+                }
+                return bytes;
+            }
             byte[] bytes = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, bodyLimit + 1));
             if (bytes.length > bodyLimit) {
                 throw new HttpException(413, "the request body passed the limit of " + bodyLimit + " bytes");
