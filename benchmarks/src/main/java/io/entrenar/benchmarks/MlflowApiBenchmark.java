@@ -105,6 +105,14 @@ public final class MlflowApiBenchmark {
                 send(HttpRequest.newBuilder(URI.create(api + "/api/2.0/mlflow/runs/log-batch")).header("Content-Type", "application/json")
                         .POST(HttpRequest.BodyPublishers.ofString(batch(histRun, "h", b))));
             }
+            // reads are measured on a settled store, as a store that has run for a while is: every point landed and
+            // the sink's parts merged, not while it is still inserting and merging the 1.2M points above
+            long settle = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(120);
+            while (System.nanoTime() < settle && !(pipeline.clickHouse().rows("SELECT count() FROM entrenar.metric_points WHERE run_id = {r:String}",
+                    Map.of("r", histRun)).single().equals("100000")
+                    && pipeline.clickHouse().rows("SELECT count() FROM system.merges").single().equals("0"))) {
+                Thread.sleep(200);
+            }
             String history = api + "/api/2.0/mlflow/metrics/get-history?run_id=" + histRun + "&metric_key=h";
             JsonNode first = JSON.readTree(send(HttpRequest.newBuilder(URI.create(history)).GET()));
             System.out.printf(Locale.ROOT, "get-history returns %d points%n", first.path("metrics").size());
