@@ -33,6 +33,11 @@ final class RunWriter {
     /** A tag value that means "deleted" in the runs view (MLflow's delete-tag). */
     static final String DELETED_TAG = "\u0000";
     private static final Duration SYNC_TIMEOUT = Duration.ofSeconds(30);
+    /**
+     * Runs kept in memory at most, about; past it, ended runs (not stopped by a command) are
+     * forgotten: a later call for one reads it back from ClickHouse, as after a restart.
+     */
+    static final int MAX_TRACKED_RUNS = 20_000;
 
     /** What ClickHouse must hold of a run before a read of it reflects every write this API acknowledged. */
     record Fence(long events, long points, long artifacts) {
@@ -112,6 +117,7 @@ final class RunWriter {
         run.events = 2; // RunStarted, RUNNING
         runs.put(run.runId, run);
         endOnStop(run, handle);
+        forgetEndedRunsPastTheBound();
         sync();
         return new RunRecord(run.runId, name, e.getRunId(), "RUNNING", start, null, "active",
                 List.of(), Map.of(), withoutInternal(t));
@@ -280,6 +286,21 @@ final class RunWriter {
         }
         synchronized (run) {
             return new Fence(run.events, run.points, run.artifacts);
+        }
+    }
+
+    private void forgetEndedRunsPastTheBound() {
+        if (runs.size() <= MAX_TRACKED_RUNS) {
+            return;
+        }
+        for (LiveRun r : runs.values()) {
+            if (runs.size() <= MAX_TRACKED_RUNS * 3 / 4) {
+                return;
+            }
+            RunStatus s = r.handle.status();
+            if (r.stoppedBy == null && (s == RunStatus.COMPLETED || s == RunStatus.FAILED || s == RunStatus.STOPPED)) {
+                runs.remove(r.runId, r);
+            }
         }
     }
 
