@@ -134,17 +134,13 @@ final class RunningApi implements BeforeAllCallback {
     }
 
     static void await(String what, Duration timeout, BooleanSupplier condition) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
+        try {
+            if (!io.entrenar.stack.Await.until(condition, timeout)) {
                 throw new AssertionError("timed out after " + timeout + " waiting for " + what);
             }
-            try {
-                Thread.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError(e);
-            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(e);
         }
     }
 }

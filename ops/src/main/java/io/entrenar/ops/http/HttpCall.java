@@ -13,6 +13,9 @@ import org.eclipse.jetty.util.Fields;
  * body, read at most once and never past the route's limit.
  */
 public final class HttpCall {
+    /** Request attribute set once a route has read the body (the connection can then be kept alive). */
+    static final String BODY_READ = "io.entrenar.ops.http.bodyRead";
+
     private final Request request;
     private final String path;
     private final String rest;
@@ -94,6 +97,7 @@ public final class HttpCall {
             throw new IllegalStateException("the body of this request was already read");
         }
         bodyTaken = true;
+        request.setAttribute(BODY_READ, Boolean.TRUE);
         return Content.Source.asInputStream(request);
     }
 

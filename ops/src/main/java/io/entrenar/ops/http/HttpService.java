@@ -123,6 +123,12 @@ public final class HttpService implements AutoCloseable {
             } catch (Throwable t) {
                 reply = errors.apply(t);
             }
+            boolean hasBody = request.getLength() > 0 || request.getHeaders().contains(HttpHeader.TRANSFER_ENCODING);
+            if (hasBody && request.getAttribute(HttpCall.BODY_READ) == null) {
+                // refused before its body was read (credentials, browser guard, a bad field): the rest of the body
+                // may still be on its way, so the connection ends here and the client knows not to reuse it
+                response.getHeaders().put(HttpHeader.CONNECTION, "close");
+            }
             write(reply, response, callback);
             return true;
         }
