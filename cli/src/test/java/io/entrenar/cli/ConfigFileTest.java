@@ -27,7 +27,9 @@ class ConfigFileTest {
         var pipeline = command.config(Map.of("ENTRENAR_KAFKA_PORT", "29092", "ENTRENAR_HOST", "0.0.0.0",
                 "ENTRENAR_TOPICS_ENTRENAR_ALERTS_V1_PARTITIONS", "3",
                 // beyond loopback the ClickHouse endpoint needs credentials (see the next test)
-                "ENTRENAR_SINK_HTTP_USER", "analyst", "ENTRENAR_SINK_HTTP_PASSWORD", "s3cret"));
+                "ENTRENAR_SINK_HTTP_USER", "analyst", "ENTRENAR_SINK_HTTP_PASSWORD", "s3cret",
+                // and so does the MLflow API
+                "ENTRENAR_MLFLOW_AUTH_TOKEN", "tok-1"));
         StackConfig config = pipeline.stack();
         assertEquals(3, config.topics().settings(io.entrenar.schemas.Topic.ALERTS).partitions(), "a prefixed key from the environment");
         assertEquals(Path.of("/var/lib/entrenar"), config.dataDir());
@@ -44,6 +46,16 @@ class ConfigFileTest {
                 () -> parse("--config", file.toString()).config(Map.of("ENTRENAR_HOST", "0.0.0.0")));
         assertTrue(e.getMessage().contains("http.host: listens beyond this machine's loopback: set http.user and http.password"),
                 e.getMessage());
+    }
+
+    @Test
+    void aStackOnEveryInterfaceWithoutMlflowCredentialsDoesNotStart() throws IOException {
+        Path file = write("data.dir=/tmp/x\n");
+        var e = assertThrows(ConfigFile.InvalidConfigException.class, () -> parse("--config", file.toString()).config(Map.of(
+                "ENTRENAR_HOST", "0.0.0.0", "ENTRENAR_SINK_HTTP_USER", "analyst", "ENTRENAR_SINK_HTTP_PASSWORD", "s3cret")));
+        assertTrue(e.getMessage().contains("mlflow.auth.token"), e.getMessage());
+        parse("--config", file.toString()).config(Map.of("ENTRENAR_HOST", "0.0.0.0", "ENTRENAR_SINK_HTTP_USER", "analyst",
+                "ENTRENAR_SINK_HTTP_PASSWORD", "s3cret", "ENTRENAR_MLFLOW_ENABLED", "false"));
     }
 
     @Test

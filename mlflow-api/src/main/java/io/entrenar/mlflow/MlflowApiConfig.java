@@ -128,7 +128,8 @@ public final class MlflowApiConfig extends AbstractConfig {
         jdbcUrl();
         if (credentials() == null && !io.entrenar.config.Loopback.host(getString(HOST_CONFIG))) {
             throw new ConfigException(HOST_CONFIG, getString(HOST_CONFIG), "the MLflow API would let anyone who reaches it "
-                    + "write and read runs: beyond loopback set auth.user and auth.password, or auth.token (SECURITY.md)");
+                    + "write and read runs: beyond loopback set auth.user and auth.password, or auth.token (in the stack: mlflow.auth.user, "
+                    + "mlflow.auth.password, mlflow.auth.token; SECURITY.md)");
         }
         if (!getString(AUTH_USER_CONFIG).isEmpty() && secret(AUTH_PASSWORD_CONFIG).isEmpty()) {
             throw new ConfigException(AUTH_PASSWORD_CONFIG, "[hidden]", "is required with auth.user");

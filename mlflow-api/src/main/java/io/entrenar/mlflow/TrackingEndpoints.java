@@ -377,7 +377,10 @@ final class TrackingEndpoints {
             Params.ofJson(ds).requiredString("digest");
             String json = MlflowJson.MAPPER.createObjectNode().<ObjectNode>set("tags", input.has("tags") ? input.get("tags")
                     : MlflowJson.MAPPER.createArrayNode()).set("dataset", ds).toString();
-            tags.put(key(MlflowJson.DATASET_TAG_PREFIX + name + "." + Params.ofJson(ds).requiredString("digest"), "dataset"),
+            // the tag key only has to be unique and valid; the dataset's own name and digest are in the value
+            String tagKey = (MlflowJson.DATASET_TAG_PREFIX + name + "." + Params.ofJson(ds).requiredString("digest"))
+                    .replaceAll("[^A-Za-z0-9_.\\- /]", "_").replace("..", "_.");
+            tags.put(key(tagKey.length() > MAX_KEY ? tagKey.substring(0, MAX_KEY) : tagKey, "dataset"),
                     value(json, "dataset '" + name + "'", MAX_TAG_VALUE));
         }
         writer.logBatch(runId, new MetricPoints(), Map.of(), tags);

@@ -88,6 +88,10 @@ class MlflowApiTest {
         assertEquals(200, logged.status(), logged.body());
         assertEquals("{}", logged.body());
         assertEquals(200, post(API + "runs/set-tag", "{\"run_id\":\"" + run + "\",\"key\":\"stage\",\"value\":\"dev\"}").status());
+        RunningApi.Reply inputs = post(API + "runs/log-inputs", "{\"run_id\":\"" + run + "\",\"datasets\":[{\"tags\":[{\"key\":"
+                + "\"mlflow.data.context\",\"value\":\"train\"}],\"dataset\":{\"name\":\"mnist:train@v1\",\"digest\":\"9a1b2c3d\","
+                + "\"source_type\":\"local\",\"source\":\"{\\\"uri\\\": \\\"/data/mnist\\\"}\"}}]}");
+        assertEquals(200, inputs.status(), inputs.body());
         assertEquals(200, post(API + "runs/delete-tag", "{\"run_id\":\"" + run + "\",\"key\":\"scratch\"}").status());
 
         // read your writes: right after the calls, without waiting
@@ -105,6 +109,10 @@ class MlflowApiTest {
         assertEquals("dev", tags.get("stage"));
         assertFalse(tags.containsKey("scratch"), "deleted tag: " + tags);
         assertEquals("train.py", tags.get("mlflow.source.name"));
+        JsonNode dataset = got.path("inputs").path("dataset_inputs").get(0);
+        assertEquals("mnist:train@v1", dataset.path("dataset").path("name").asText(), got.path("inputs").toString());
+        assertEquals("9a1b2c3d", dataset.path("dataset").path("digest").asText());
+        assertEquals("train", dataset.path("tags").get(0).path("value").asText());
 
         // history, paged
         JsonNode page1 = get(API + "metrics/get-history?run_id=" + run + "&metric_key=loss&max_results=60").json();
