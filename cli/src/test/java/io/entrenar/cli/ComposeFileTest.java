@@ -77,7 +77,7 @@ class ComposeFileTest {
             run(service.getKey(), args);
             checked.add(service.getKey());
         }
-        assertTrue(checked.containsAll(List.of("processors", "alerting", "dashboard")), "checked " + checked);
+        assertTrue(checked.containsAll(List.of("processors", "alerting", "dashboard", "mlflow-api")), "checked " + checked);
     }
 
     private static void run(String service, List<String> args) throws IOException, InterruptedException {
@@ -89,7 +89,9 @@ class ComposeFileTest {
         // The environment the compose file gives every Entrenar service.
         builder.environment().putAll(Map.of("ENTRENAR_BOOTSTRAP_SERVERS", "kafka:9092",
                 "ENTRENAR_SCHEMA_REGISTRY_URL", "http://schema-registry:8081", "ENTRENAR_OPS_HOST", "0.0.0.0",
-                "ENTRENAR_OPS_PORT", "9400", "ENTRENAR_JDBC_PASSWORD", "secret", "ONCALL_WEBHOOK_SECRET", "secret"));
+                "ENTRENAR_OPS_PORT", "9400", "ENTRENAR_JDBC_PASSWORD", "secret", "ONCALL_WEBHOOK_SECRET", "secret",
+                // what MLFLOW_TRACKING_TOKEN becomes for the mlflow-api service (on every interface it needs one)
+                "ENTRENAR_AUTH_TOKEN", "secret"));
         Process p = builder.start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertEquals(0, p.waitFor(), service + " " + args + ":\n" + out);

@@ -67,8 +67,9 @@ public final class MlflowApi implements AutoCloseable {
                     .credentials(config.credentials())
                     .fallback(TrackingEndpoints.notFound())
                     .errors(MlflowApi::errorReply)
-                    .route("GET", "/health", call -> HttpReply.text(200, "OK"))
-                    .route("GET", "/version", call -> HttpReply.text(200, "2.22.0"));
+                    // probes need no credentials, as on MLflow's own server
+                    .openRoute("GET", "/health", call -> HttpReply.text(200, "OK"))
+                    .openRoute("GET", "/version", call -> HttpReply.text(200, "2.22.0"));
             endpoints.register(b);
             HttpService http = b.start();
             LOG.info("MLflow tracking API on {} (MLFLOW_TRACKING_URI={})", http.uri(), http.uri());
@@ -98,7 +99,9 @@ public final class MlflowApi implements AutoCloseable {
                 case 401 -> "UNAUTHENTICATED";
                 default -> "BAD_REQUEST";
             };
-            return HttpReply.json(h.status(), MlflowJson.error(code, h.getMessage()));
+            String message = h.status() == 401 ? h.getMessage() + " (MLflow clients: MLFLOW_TRACKING_USERNAME and "
+                    + "MLFLOW_TRACKING_PASSWORD, or MLFLOW_TRACKING_TOKEN)" : h.getMessage();
+            return HttpReply.json(h.status(), MlflowJson.error(code, message));
         }
         if (t instanceof ClickHouseException || t instanceof java.io.UncheckedIOException) {
             return HttpReply.json(503, MlflowJson.error("TEMPORARILY_UNAVAILABLE", "ClickHouse could not answer: " + t.getMessage()));

@@ -345,6 +345,9 @@ class MlflowApiTest {
                     .status());
             RunningApi.Reply again = create.apply("Bearer tok-123");
             assertEquals(400, again.status(), "authenticated, and the experiment exists now: " + again.body());
+            assertEquals(200, RunningApi.send(HttpRequest.newBuilder(URI.create(api.url() + "/health")).GET()).status(),
+                    "a health probe needs no credentials");
+            assertEquals(401, RunningApi.send(HttpRequest.newBuilder(URI.create(api.url() + API + "experiments/search")).GET()).status());
         }
     }
 

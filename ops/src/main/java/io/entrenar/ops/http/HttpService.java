@@ -87,7 +87,8 @@ public final class HttpService implements AutoCloseable {
         }
     }
 
-    private record Entry(String method, String path, boolean prefix, long bodyLimit, Route route) {
+    /** @param open answered without the service's credentials (a health probe) */
+    private record Entry(String method, String path, boolean prefix, long bodyLimit, boolean open, Route route) {
         /** What follows the prefix when this route takes {@code p}; null when it does not. */
         String match(String p) {
             if (!prefix) {
@@ -140,12 +141,10 @@ public final class HttpService implements AutoCloseable {
                     return HttpReply.text(403, refusal + "\n");
                 }
             }
-            if (credentials != null && !credentials.accept(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
-                throw new HttpException(401, "authentication required: HTTP basic (MLFLOW_TRACKING_USERNAME / _PASSWORD) "
-                        + "or a bearer token (MLFLOW_TRACKING_TOKEN)");
-            }
             String path = Request.getPathInContext(request);
             boolean pathKnown = false;
+            Entry hit = null;
+            String hitRest = null;
             for (Entry e : routes) {
                 String rest = e.match(path);
                 if (rest == null) {
@@ -153,8 +152,17 @@ public final class HttpService implements AutoCloseable {
                 }
                 pathKnown = true;
                 if (e.method.equals(request.getMethod()) || e.method.equals("GET") && request.getMethod().equals("HEAD")) {
-                    return e.route.handle(new HttpCall(request, path, rest, e.bodyLimit >= 0 ? e.bodyLimit : bodyLimit));
+                    hit = e;
+                    hitRest = rest;
+                    break;
                 }
+            }
+            if (credentials != null && (hit == null || !hit.open)
+                    && !credentials.accept(request.getHeaders().get(HttpHeader.AUTHORIZATION))) {
+                throw new HttpException(401, "authentication required: HTTP basic or a bearer token");
+            }
+            if (hit != null) {
+                return hit.route.handle(new HttpCall(request, path, hitRest, hit.bodyLimit >= 0 ? hit.bodyLimit : bodyLimit));
             }
             if (pathKnown) {
                 throw new HttpException(405, request.getMethod() + " is not allowed on " + path);
@@ -222,8 +230,17 @@ public final class HttpService implements AutoCloseable {
 
         /** As {@link #route(String, String, Route)} with its own body limit (uploads). */
         public Builder route(String method, String path, long bodyLimit, Route route) {
+            return add(method, path, bodyLimit, false, route);
+        }
+
+        /** A route answered without the service's {@link #credentials}: a health probe that says nothing else. */
+        public Builder openRoute(String method, String path, Route route) {
+            return add(method, path, -1, true, route);
+        }
+
+        private Builder add(String method, String path, long bodyLimit, boolean open, Route route) {
             boolean prefix = path.endsWith("/*");
-            routes.add(new Entry(method, prefix ? path.substring(0, path.length() - 1) : path, prefix, bodyLimit, route));
+            routes.add(new Entry(method, prefix ? path.substring(0, path.length() - 1) : path, prefix, bodyLimit, open, route));
             return this;
         }
 
