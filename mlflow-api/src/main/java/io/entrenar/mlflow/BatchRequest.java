@@ -25,6 +25,8 @@ final class BatchRequest {
 
     /** Metric names seen in this request: a key is validated once however many points carry it. */
     private final Map<String, String> keys = new HashMap<>();
+    /** Metrics past MLflow's limit: counted, not kept, so that the refusal says how many there were. */
+    private int overflow;
 
     static BatchRequest read(byte[] body) throws IOException {
         BatchRequest r = new BatchRequest();
@@ -58,7 +60,7 @@ final class BatchRequest {
             throw MlflowException.invalid("Missing value for required parameter 'run_id'. See the API docs for more "
                     + "information about request parameters.");
         }
-        int metrics = r.metrics.size();
+        int metrics = r.metrics.size() + r.overflow;
         if (metrics > TrackingEndpoints.MAX_BATCH_METRICS || r.paramCount > TrackingEndpoints.MAX_BATCH_PARAMS
                 || r.tagCount > TrackingEndpoints.MAX_BATCH_TAGS
                 || metrics + r.paramCount + r.tagCount > TrackingEndpoints.MAX_BATCH_TOTAL) {
@@ -82,7 +84,6 @@ final class BatchRequest {
                 throw MlflowException.invalid("Invalid value in parameter 'metrics': an object is expected");
             }
             if (metrics.size() >= TrackingEndpoints.MAX_BATCH_METRICS) {
-                // counted, not kept: the limit error below says how many there were
                 p.skipChildren();
                 overflow++;
                 continue;
@@ -118,14 +119,7 @@ final class BatchRequest {
             }
             metrics.add(known, value, timestamp, step);
         }
-        if (overflow > 0) {
-            throw MlflowException.invalid("A batch logging request can contain at most " + TrackingEndpoints.MAX_BATCH_METRICS
-                    + " metrics, " + TrackingEndpoints.MAX_BATCH_PARAMS + " params and " + TrackingEndpoints.MAX_BATCH_TAGS + " tags, "
-                    + TrackingEndpoints.MAX_BATCH_TOTAL + " in all. Got " + (metrics.size() + overflow) + " metrics.");
-        }
     }
-
-    private int overflow;
 
     private static double number(JsonParser p, JsonToken v, String field) throws IOException {
         if (v == JsonToken.VALUE_NUMBER_INT || v == JsonToken.VALUE_NUMBER_FLOAT) {

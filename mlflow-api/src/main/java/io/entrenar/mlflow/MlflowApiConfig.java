@@ -191,8 +191,7 @@ public final class MlflowApiConfig extends AbstractConfig {
     }
 
     String clickhousePassword() {
-        Password p = getPassword(CLICKHOUSE_PASSWORD_CONFIG);
-        return p == null ? "" : p.value();
+        return secret(CLICKHOUSE_PASSWORD_CONFIG);
     }
 
     /** What every request must carry, or null when the API is open (loopback only). */

@@ -35,20 +35,8 @@ final class MlflowException extends RuntimeException {
         return new MlflowException("INVALID_STATE", 400, message);
     }
 
-    static MlflowException endpointNotFound(String message) {
-        return new MlflowException("ENDPOINT_NOT_FOUND", 404, message);
-    }
-
-    static MlflowException notImplemented(String message) {
-        return new MlflowException("NOT_IMPLEMENTED", 501, message);
-    }
-
     static MlflowException unavailable(String message) {
         return new MlflowException("TEMPORARILY_UNAVAILABLE", 503, message);
-    }
-
-    static MlflowException internal(String message) {
-        return new MlflowException("INTERNAL_ERROR", 500, message);
     }
 
     String errorCode() {

@@ -77,7 +77,7 @@ final class RunReader {
                     r.path("experiment_id").asText(""), RunRecord.mlflowStatus(r.path("status").isNull() ? null : r.path("status").asText()),
                     r.path("start_ms").asLong(), finished ? r.path("end_ms").asLong() : null,
                     tags.getOrDefault(RunRecord.LIFECYCLE_TAG, "active"), latest.getOrDefault(id, List.of()),
-                    map(r.path("params")), withoutInternal(tags)));
+                    map(r.path("params")), RunRecord.withoutInternal(tags)));
         }
         return out;
     }
@@ -165,11 +165,6 @@ final class RunReader {
         return out;
     }
 
-    /** Tags this API keeps for itself (the lifecycle stage, datasets) are not the run's MLflow tags. */
-    private static Map<String, String> withoutInternal(Map<String, String> tags) {
-        tags.remove(RunRecord.LIFECYCLE_TAG);
-        return tags;
-    }
 
     /** A ClickHouse Array(String) literal for a query parameter: ['a','b'] with quotes and backslashes escaped. */
     static String arrayLiteral(List<String> values) {

@@ -35,6 +35,13 @@ record RunRecord(String runId, String runName, String experimentId, String statu
         };
     }
 
+    /** The tags MLflow clients see: without the lifecycle tag this API keeps for itself. */
+    static Map<String, String> withoutInternal(Map<String, String> tags) {
+        Map<String, String> t = new java.util.LinkedHashMap<>(tags);
+        t.remove(LIFECYCLE_TAG);
+        return t;
+    }
+
     String userId() {
         return tags.getOrDefault("mlflow.user", "");
     }

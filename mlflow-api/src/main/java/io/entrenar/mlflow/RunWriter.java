@@ -120,7 +120,7 @@ final class RunWriter {
         forgetEndedRunsPastTheBound();
         sync();
         return new RunRecord(run.runId, name, e.getRunId(), "RUNNING", start, null, "active",
-                List.of(), Map.of(), withoutInternal(t));
+                List.of(), Map.of(), RunRecord.withoutInternal(t));
     }
 
     void logParam(String runId, String key, String value) {
@@ -194,7 +194,7 @@ final class RunWriter {
             }
             if (endTimeMs != null && status != null && !status.equals("RUNNING") && !status.equals("SCHEDULED")) {
                 try {
-                    handleForEnd(run).endAt(Math.multiplyExact(endTimeMs, 1000L));
+                    writable(run).endAt(Math.multiplyExact(endTimeMs, 1000L));
                 } catch (IllegalArgumentException | ArithmeticException e) {
                     throw MlflowException.invalid("Invalid value " + endTimeMs + " for parameter 'end_time': " + e.getMessage());
                 }
@@ -211,17 +211,17 @@ final class RunWriter {
                         // the run is live from create-run on; nothing to record
                     }
                     case "FINISHED" -> {
-                        handleForEnd(run).finish(summary);
+                        writable(run).finish(summary);
                         run.events++;
                     }
                     case "FAILED" -> {
-                        handleForEnd(run).fail(FailureContext.of("E_MLFLOW_RUN_FAILED", FailureCategory.UNKNOWN,
+                        writable(run).fail(FailureContext.of("E_MLFLOW_RUN_FAILED", FailureCategory.UNKNOWN,
                                 "the MLflow client ended the run as FAILED (an exception in the training script, or mlflow.end_run(status='FAILED'))",
                                 "read the job's own log for the exception; the metrics before it are in the run"));
                         run.events++;
                     }
                     case "KILLED" -> {
-                        handleForEnd(run).stop("KILLED by the MLflow client");
+                        writable(run).stop("KILLED by the MLflow client");
                         run.events++;
                     }
                     default -> throw MlflowException.invalid("Invalid value \"" + status + "\" for parameter 'status' supplied: "
@@ -297,8 +297,7 @@ final class RunWriter {
             if (runs.size() <= MAX_TRACKED_RUNS * 3 / 4) {
                 return;
             }
-            RunStatus s = r.handle.status();
-            if (r.stoppedBy == null && (s == RunStatus.COMPLETED || s == RunStatus.FAILED || s == RunStatus.STOPPED)) {
+            if (r.stoppedBy == null && ended(r.handle)) {
                 runs.remove(r.runId, r);
             }
         }
@@ -339,18 +338,18 @@ final class RunWriter {
         run.events++;
     }
 
+    private static boolean ended(Run handle) {
+        RunStatus s = handle.status();
+        return s == RunStatus.COMPLETED || s == RunStatus.FAILED || s == RunStatus.STOPPED;
+    }
+
     /** The handle to log to: MLflow lets clients log to a finished run, so an ended handle is replaced. */
     private Run writable(LiveRun run) {
-        RunStatus s = run.handle.status();
-        if (s == RunStatus.COMPLETED || s == RunStatus.FAILED || s == RunStatus.STOPPED) {
+        if (ended(run.handle)) {
             run.handle = tracker.attach(run.runId, run.name, run.startMicros);
             endOnStop(run, run.handle);
         }
         return run.handle;
-    }
-
-    private Run handleForEnd(LiveRun run) {
-        return writable(run);
     }
 
     /**
@@ -401,8 +400,7 @@ final class RunWriter {
             return;
         }
         run.stoppedBy = run.handle.stopReason();
-        if (run.handle.status() != RunStatus.COMPLETED && run.handle.status() != RunStatus.FAILED
-                && run.handle.status() != RunStatus.STOPPED) {
+        if (!ended(run.handle)) {
             run.handle.stop(run.stoppedBy);
             run.events++;
         }
@@ -449,11 +447,5 @@ final class RunWriter {
             throw MlflowException.unavailable("the events of this call are not yet on disk or acknowledged after "
                     + SYNC_TIMEOUT.toSeconds() + " s; they will still be sent");
         }
-    }
-
-    private static Map<String, String> withoutInternal(Map<String, String> tags) {
-        Map<String, String> t = new LinkedHashMap<>(tags);
-        t.remove(RunRecord.LIFECYCLE_TAG);
-        return t;
     }
 }

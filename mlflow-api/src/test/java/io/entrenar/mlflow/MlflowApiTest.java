@@ -4,7 +4,6 @@ import static io.entrenar.mlflow.RunningApi.get;
 import static io.entrenar.mlflow.RunningApi.post;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URI;
@@ -289,7 +288,6 @@ class MlflowApiTest {
         JsonNode gone = post(API + "experiments/search", "{\"view_type\":\"DELETED_ONLY\"}").json();
         assertEquals(name, gone.path("experiments").get(0).path("name").asText(), gone.toString());
         expectError(post(API + "runs/create", "{\"experiment_id\":\"" + exp + "\"}"), 400, "INVALID_STATE", "active");
-        assertNull(null);
     }
 
     @Test

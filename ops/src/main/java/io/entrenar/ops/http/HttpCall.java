@@ -55,15 +55,6 @@ public final class HttpCall {
         return values == null ? List.of() : values;
     }
 
-    /** Names of the query parameters present. */
-    public java.util.Set<String> queryNames() {
-        return queryFields().getNames();
-    }
-
-    public String header(String name) {
-        return request.getHeaders().get(name);
-    }
-
     /**
      * The whole body, at most the route's limit: a longer one fails with {@link HttpException} 413
      * before it is read further.

@@ -38,6 +38,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class HttpService implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HttpService.class);
+    /** How long a stop waits for requests in flight. */
+    private static final Duration STOP_TIMEOUT = Duration.ofSeconds(2);
+    private static final int MAX_THREADS = 32;
 
     private final Server server;
     private final ServerConnector connector;
@@ -45,7 +48,7 @@ public final class HttpService implements AutoCloseable {
 
     private HttpService(Builder b) {
         this.name = b.name;
-        QueuedThreadPool pool = new QueuedThreadPool(b.maxThreads, Math.min(4, b.maxThreads));
+        QueuedThreadPool pool = new QueuedThreadPool(MAX_THREADS, 4);
         pool.setName(b.name + "-http");
         pool.setDaemon(true);
         server = new Server(pool);
@@ -59,8 +62,8 @@ public final class HttpService implements AutoCloseable {
         connector.setIdleTimeout(b.idleTimeout.toMillis());
         server.addConnector(connector);
         server.setHandler(new Dispatch(List.copyOf(b.routes), b.fallback, b.errors,
-                b.guard ? new BrowserGuard(b.host, b.extraHosts, b.allowedOrigins) : null, b.credentials, b.bodyLimit));
-        server.setStopTimeout(b.stopTimeout.toMillis());
+                new BrowserGuard(b.host, b.extraHosts, b.allowedOrigins), b.credentials, b.bodyLimit));
+        server.setStopTimeout(STOP_TIMEOUT.toMillis());
     }
 
     /** A service called {@code name} (threads, logs) that will listen on {@code host:port} (0: a free port). */
@@ -135,11 +138,9 @@ public final class HttpService implements AutoCloseable {
         }
 
         private HttpReply answer(Request request) throws Exception {
-            if (guard != null) {
-                String refusal = guard.refusal(h -> request.getHeaders().get(h));
-                if (refusal != null) {
-                    return HttpReply.text(403, refusal + "\n");
-                }
+            String refusal = guard.refusal(h -> request.getHeaders().get(h));
+            if (refusal != null) {
+                return HttpReply.text(403, refusal + "\n");
             }
             String path = Request.getPathInContext(request);
             boolean pathKnown = false;
@@ -207,9 +208,6 @@ public final class HttpService implements AutoCloseable {
         private Function<Throwable, HttpReply> errors = Builder::defaultError;
         private long bodyLimit = 1 << 20;
         private Duration idleTimeout = Duration.ofSeconds(60);
-        private Duration stopTimeout = Duration.ofSeconds(2);
-        private int maxThreads = 32;
-        private boolean guard = true;
         private List<String> extraHosts = List.of();
         private List<String> allowedOrigins = List.of();
         private Credentials credentials;
@@ -263,11 +261,6 @@ public final class HttpService implements AutoCloseable {
 
         public Builder idleTimeout(Duration timeout) {
             this.idleTimeout = timeout;
-            return this;
-        }
-
-        public Builder maxThreads(int threads) {
-            this.maxThreads = Math.max(4, threads);
             return this;
         }
 
